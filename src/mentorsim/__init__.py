@@ -1,0 +1,19 @@
+"""mentorsim: design mentorship programs on a simulated workforce before running them on people.
+
+    import mentorsim as ms
+    sc = ms.load_scenario("scenarios/one_on_one.yaml")
+    res = ms.simulate(sc, replications=20, seed=7)
+    res.summary()
+    cmp = ms.compare([ms.load_scenario("scenarios/baseline.yaml"), sc], replications=20, seed=7)
+    cmp.table()
+"""
+
+__version__ = "0.1.0"
+
+from .errors import MentorsimError, ScenarioError
+from .experiment import compare, simulate
+from .results import METRICS, Comparison, Results
+from .scenario import Scenario, load_scenario, scenario_from_dict
+
+__all__ = ["METRICS", "Comparison", "MentorsimError", "Results", "Scenario", "ScenarioError", "__version__",
+           "compare", "load_scenario", "scenario_from_dict", "simulate"]

@@ -1,0 +1,174 @@
+"""The ``mentorsim`` command line.
+
+Core commands live here; further commands are modules in ``mentorsim.commands``
+that define ``register(subparsers)``: they are discovered automatically.
+Bad input prints one line on stderr and exits with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+
+from .errors import MentorsimError
+
+EPILOG = "Run 'mentorsim COMMAND --help' for a command's options and an example."
+
+
+def _positive(name: str):
+    def conv(s: str) -> int:
+        try:
+            v = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {s!r}") from None
+        if v < (0 if name == "seed" else 1):
+            raise argparse.ArgumentTypeError(f"{name} must be {'>= 0' if name == 'seed' else '>= 1'}, got {v}")
+        return v
+    return conv
+
+
+def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
+    p.add_argument("--replications", "-r", type=_positive("replications"), default=reps,
+                   help=f"replications per scenario (default {reps})")
+    p.add_argument("--seed", "-s", type=_positive("seed"), default=0, help="random seed (default 0)")
+    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+                   help="local processes to run replications on (default 1; results do not depend on it)")
+
+
+def _cmd_run(a) -> int:
+    import mentorsim as ms
+    from .fmt import summary_table
+
+    sc = ms.load_scenario(a.scenario)
+    res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers)
+    print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
+          f"{sc.horizon_weeks} weeks")
+    print(summary_table(res.summary()))
+    if a.out:
+        out = res.to_dir(a.out)
+        print(f"\nwrote {out}/ (people.parquet, timeseries.parquet, relationships.parquet, summary.csv, "
+              "scenario.yaml, meta.json)")
+    return 0
+
+
+def _cmd_compare(a) -> int:
+    import mentorsim as ms
+    from .fmt import compare_table
+
+    scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
+    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers)
+    t = cmp.table()
+    print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}\n")
+    print(compare_table(t))
+    if a.csv:
+        t.to_csv(a.csv, index=False)
+        print(f"\nwrote {a.csv}")
+    return 0
+
+
+def _cmd_validate(a) -> int:
+    import mentorsim as ms
+
+    bad = 0
+    for f in a.files:
+        try:
+            sc = ms.load_scenario(f)
+            print(f"{f}: ok ({sc.name}, format {sc.program.format}, {sc.workforce.size:,} people)")
+        except MentorsimError as e:
+            print(f"mentorsim: error: {e}", file=sys.stderr)
+            bad += 1
+    return 2 if bad else 0
+
+
+def _cmd_schema(a) -> int:
+    from .scenario import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def _cmd_order(a) -> int:
+    from . import engine
+
+    print(engine.__doc__)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="mentorsim", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Simulate mentorship programs on a workforce and compare them against no program.",
+        epilog=EPILOG)
+    from . import __version__
+
+    ap.add_argument("--version", action="version", version=f"mentorsim {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    p = sub.add_parser("run", help="simulate one scenario and print its summary", formatter_class=raw,
+                       description="Simulate one scenario and print each outcome with its 95% interval.",
+                       epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one")
+    p.add_argument("scenario", help="scenario YAML file")
+    add_run_options(p)
+    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, summary.csv, scenario.yaml, meta.json")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("compare", help="paired differences of scenarios against a baseline", formatter_class=raw,
+                       description="Run scenarios paired with a baseline (same seed, same people) and print the "
+                                   "differences with 95% intervals and the chance each beats the baseline.",
+                       epilog="example:\n  mentorsim compare scenarios/baseline.yaml scenarios/one_on_one.yaml scenarios/circle.yaml")
+    p.add_argument("baseline", help="baseline scenario YAML (usually no program)")
+    p.add_argument("scenarios", nargs="+", help="scenario YAML files to compare against it")
+    add_run_options(p)
+    p.add_argument("--csv", help="also write the table to this CSV file")
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("validate", help="check scenario files", formatter_class=raw,
+                       description="Check scenario files against the schema; exit 2 if any is invalid.",
+                       epilog="example:\n  mentorsim validate scenarios/*.yaml")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("schema", help="print the scenario JSON Schema (for editor completion)", formatter_class=raw,
+                       description="Print the JSON Schema of scenario files.",
+                       epilog="example:\n  mentorsim schema > scenario.schema.json")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("order", help="print the order of operations within a simulated week", formatter_class=raw,
+                       description="Print the engine's order of operations in a week.",
+                       epilog="example:\n  mentorsim order")
+    p.set_defaults(func=_cmd_order)
+
+    from . import commands
+
+    for mod in sorted(m.name for m in pkgutil.iter_modules(commands.__path__)):
+        importlib.import_module(f"{commands.__name__}.{mod}").register(sub)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = build_parser()
+    try:
+        a = ap.parse_args(argv)
+    except SystemExit as e:  # argparse already printed a one-line usage error
+        return int(e.code or 0)
+    if not getattr(a, "func", None):
+        ap.print_help()
+        return 0
+    try:
+        return int(a.func(a) or 0)
+    except MentorsimError as e:
+        print(f"mentorsim: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mentorsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

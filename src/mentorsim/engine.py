@@ -1,0 +1,739 @@
+"""The engine: one SimPy environment, time in weeks, processes acting on arrays.
+
+``run(scenario, seed, replication)`` simulates one replication and returns plain
+arrays (a ``RepResult``); everything parallel builds on this pure function.
+
+Order of operations in week w (each a SimPy process waking at (w - 1) + offset)::
+
+    +0.00  intake       cohort start (or every week when evergreen): employees
+                        volunteer as mentees (selection on ambition and engagement)
+                        and mentors (supply set by recognition); sponsors sign up
+    +0.10  matching     waiting mentees are matched within mentor capacity
+                        (random or goal fit); sponsorship pairs high-potential mentees
+    +0.20  meetings     relationships due this week schedule a session; mentor
+                        overload and friction cancel some; held sessions grow the goal
+                        skill (expertise x fit x momentum), engagement and quality;
+                        commitments are done with a chance set by preparation and
+                        move the goal; the hot seat rotates in circles; mentor load
+                        and burnout are updated
+    +0.30  seasons      every 13 weeks: deepen, narrow (halve cadence) or sunset
+                        each relationship; a sunset frees the mentor and the mentee
+                        rematches once; terms that ran out end
+    +0.40  recognition  every 26 weeks: the recognition policy acts on active mentors
+    +0.50  promotions   every promotion cycle: promotion odds from readiness,
+                        ambition, sponsorship and mentor credit
+    +0.60  workforce    skills, goals and engagement drift; goals reached (pivoters
+                        move internally); quits (front-loaded hazard x engagement x
+                        level x recent promotion x mentor strain); leavers' relationships
+                        end and their seats open for hiring
+    +0.70  hiring       vacancies opened ``hiring_lag_weeks`` ago are filled
+    +0.90  record       the week's row of the time series
+
+``mentorsim order`` prints this docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from .programs import FORMATS, RECOGNITION, Rows
+from .programs.matching import fit_score
+from .rng import Streams
+from .scenario import Scenario
+from .workforce import N_LEVELS, PIVOTER, People
+
+TS_METRICS = ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
+              "meetings_scheduled", "mentor_load_hours", "mean_engagement", "waiting_mentees",
+              "active_mentors", "internal_moves", "program_cost", "turnover_cost")
+_TS = {m: i for i, m in enumerate(TS_METRICS)}
+WEEKS_PER_MONTH = 52.0 / 12.0
+QUARTER = 13
+RECOGNITION_CYCLE = 26
+BURNOUT_THRESHOLD = 0.6  # assumption
+EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees worse off
+# end reasons of relationships
+END_REASONS = ("active", "term", "sunset", "dissolved", "mentee_left", "mentor_left", "burnout")
+
+
+@dataclass
+class RepResult:
+    """Everything one replication produced, as plain arrays (cheap to pickle)."""
+
+    replication: int
+    people: dict[str, np.ndarray]
+    timeseries: np.ndarray  # weeks x len(TS_METRICS)
+    relationships: dict[str, np.ndarray]
+    events: dict[str, list] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class Relationships:
+    """Struct of arrays over relationship rows."""
+
+    FIELDS = {"mentee": np.int64, "mentor": np.int64, "group": np.int64, "seat": np.int64, "dim": np.int64,
+              "start": np.int64, "end": np.int64, "reason": np.int64, "held": np.int64, "scheduled": np.int64,
+              "cadence": np.float64, "next_due": np.float64, "last_held": np.float64, "quality": np.float64,
+              "fit": np.float64, "term_end": np.int64, "active": np.bool_}
+
+    def __init__(self, cap: int = 256):
+        self.n = 0
+        self.cap = 0
+        self._grow(cap)
+
+    def _grow(self, cap: int) -> None:
+        for f, dt in self.FIELDS.items():
+            new = np.zeros(cap, dtype=dt)
+            old = getattr(self, f, None)
+            if old is not None:
+                new[: self.n] = old[: self.n]
+            setattr(self, f, new)
+        self.cap = cap
+
+    def add(self, rows: Rows, week: int, cadence: float, term_end: np.ndarray | int,
+            phase: np.ndarray, quality: np.ndarray) -> np.ndarray:
+        k = len(rows)
+        if self.n + k > self.cap:
+            self._grow(int((self.n + k) * 1.5) + 64)
+        i = np.arange(self.n, self.n + k)
+        self.mentee[i], self.mentor[i], self.group[i] = rows.mentee, rows.mentor, rows.group
+        self.seat[i], self.dim[i], self.fit[i] = rows.seat, rows.dim, rows.fit
+        self.start[i], self.end[i], self.reason[i] = week, -1, 0
+        self.held[i] = self.scheduled[i] = 0
+        self.cadence[i] = cadence
+        self.next_due[i] = week + phase
+        self.last_held[i] = np.nan
+        self.quality[i] = quality
+        self.term_end[i] = term_end
+        self.active[i] = True
+        self.n += k
+        return i
+
+    def close(self, i: np.ndarray, week: int, reason: str) -> None:
+        i = i[self.active[i]]
+        self.active[i] = False
+        self.end[i] = week
+        self.reason[i] = END_REASONS.index(reason)
+
+
+class Tracer:
+    """Event log for traced people; a no-op test of one boolean array when nobody is traced."""
+
+    def __init__(self, cap: int):
+        self.mask = np.zeros(cap, dtype=bool)
+        self.rows: list[tuple[int, int, str, str]] = []
+
+    def grow(self, cap: int) -> None:
+        if cap > len(self.mask):
+            m = np.zeros(cap, dtype=bool)
+            m[: len(self.mask)] = self.mask
+            self.mask = m
+
+    def log(self, week: int, who: np.ndarray, event: str, details=None) -> None:
+        """details: None, a string, or a callable slot -> string."""
+        who = np.asarray(who)
+        if who.size == 0:
+            return
+        hit = who[self.mask[who]]
+        for p in hit.tolist():
+            d = details(p) if callable(details) else (details or "")
+            self.rows.append((week, p, event, d))
+
+
+class Simulation:
+    """One replication: the SimPy environment, the people, the relationships and the processes."""
+
+    def __init__(self, sc: Scenario, seed: int, replication: int, trace=None):
+        self.sc, self.program, self.wf = sc, sc.program, sc.workforce
+        self.replication = replication
+        self.streams = Streams(seed, replication)
+        self.p = People(sc, self.streams)
+        self.fmt = FORMATS[sc.program.format]
+        self.rec = RECOGNITION[sc.program.recognition]
+        self.rel = Relationships(max(64, sc.workforce.size // 2) if self.fmt.code else 8)
+        self.H = sc.horizon_weeks
+        self.ts = np.zeros((self.H, len(TS_METRICS)))
+        self.week = 0
+        self.n_groups = 0
+        self.cadence_weeks = sc.program.cadence_weeks
+        self.session_h = sc.program.session_minutes / 60.0 * self.fmt.session_factor
+        self.vacancies = np.zeros((self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
+        self.tracer = self._make_tracer(trace)
+        self.week_costs = 0.0
+        self.week_turnover = 0.0
+        self.mentor_pool = np.zeros(self.p.cap, dtype=bool)
+        self.sponsor_pool = np.zeros(self.p.cap, dtype=bool)
+        self.sponsor_of = -np.ones(self.p.cap, dtype=np.int64)
+        self.sponsor_load = np.zeros(self.p.cap, dtype=np.int64)
+        self.rematched = np.zeros(self.p.cap, dtype=bool)
+        self.load = np.zeros(self.p.cap)
+        self.env = simpy.Environment()
+
+    # ---- helpers used by formats (the matching context) ----------------------------------
+    @property
+    def level(self):
+        return self.p.level
+
+    @property
+    def skills(self):
+        return self.p.skills
+
+    @property
+    def style(self):
+        return self.p.style
+
+    @property
+    def goal_dim(self):
+        return self.p.goal_dim
+
+    def fit(self, mentee, mentor, dims):
+        return fit_score(self.p.skills, self.p.style, mentee, mentor, dims)
+
+    def new_groups(self, k: int) -> np.ndarray:
+        g = np.arange(self.n_groups, self.n_groups + k)
+        self.n_groups += k
+        return g
+
+    def _make_tracer(self, trace) -> Tracer | None:
+        if trace is None or trace is False:
+            return None
+        t = Tracer(self.p.cap)
+        n0 = self.wf.size
+        if trace == "all":
+            t.mask[:] = True
+        elif trace is True or isinstance(trace, (int, np.integer)):
+            k = 1 if trace is True else int(trace)
+            for code in range(4):  # the first k starting people of each persona
+                t.mask[np.flatnonzero(self.p.persona[:n0] == code)[:k]] = True
+        else:
+            ids = np.asarray(list(trace), dtype=np.int64)
+            t.mask[ids[(ids >= 0) & (ids < len(t.mask))]] = True
+        return t
+
+    def _grow_side_arrays(self) -> None:
+        cap = self.p.cap
+        if len(self.mentor_pool) >= cap:
+            return
+        for name, fill in (("mentor_pool", False), ("sponsor_pool", False), ("sponsor_of", -1),
+                           ("sponsor_load", 0), ("rematched", False), ("load", 0.0)):
+            old = getattr(self, name)
+            new = np.full(cap, fill, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+        if self.tracer is not None:
+            self.tracer.grow(cap)
+
+    def log(self, who, event: str, details=None) -> None:
+        if self.tracer is not None:
+            self.tracer.log(self.week, who, event, details)
+
+    # ---- processes -----------------------------------------------------------------------
+    def _every(self, offset: float, period: int, first: int, action):
+        """A SimPy process calling ``action(week)`` at (week - 1) + offset for week = first, first + period..."""
+        env = self.env
+
+        def proc():
+            week = first
+            yield env.timeout(week - 1 + offset)
+            while week <= self.H:
+                self.week = week
+                action(week)
+                week += period
+                yield env.timeout(period)
+
+        env.process(proc())
+
+    def run(self) -> RepResult:
+        prog = self.program
+        if self.fmt.code:
+            period = 1 if prog.intake == "evergreen" else prog.term_weeks
+            self._every(0.00, period, 1, self.intake)
+            self._every(0.10, 1, 1, self.matching)
+            self._every(0.20, 1, 1, self.meetings)
+            self._every(0.30, QUARTER, QUARTER, self.seasons)
+            if prog.recognition != "none":
+                self._every(0.40, RECOGNITION_CYCLE, RECOGNITION_CYCLE, self.recognition)
+        self._every(0.50, self.wf.promotion_cycle_weeks, self.wf.promotion_cycle_weeks, self.promotions)
+        self._every(0.60, 1, 1, self.workforce_step)
+        self._every(0.70, 1, 1, self.hiring)
+        self._every(0.90, 1, 1, self.record)
+        self.env.run(until=self.H + 1)
+        return self.result()
+
+    # +0.00 --------------------------------------------------------------------------------
+    def intake(self, week: int) -> None:
+        p, prog, n = self.p, self.program, self.p.n
+        emp = p.employed[:n]
+        tenure = week - p.hired_week[:n]
+        self._end_terms(week)
+        elig = (emp & self.fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
+                & ~p.ever_mentee[:n] & ~p.enrolled[:n])
+        target = int(round(prog.participation_target * (elig.sum() + p.enrolled[:n].sum())))
+        deficit = target - int(p.enrolled[:n].sum())
+        if deficit > 0 and elig.any():
+            pick = self._volunteers("volunteer", np.flatnonzero(elig), deficit)
+            p.enrolled[pick] = True
+            p.was_waiting[pick] = True
+            self.log(pick, "enrolled", f"joined the {self.fmt.name.replace('_', '-')} program")
+        if self.fmt.senior_capacity or self.fmt.name == "reverse":
+            melig = emp & self.fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~p.enrolled[:n]
+            supply = min(1.0, prog.mentor_supply * self.rec.supply)
+            want = int(round(supply * melig.sum())) - int((self.mentor_pool[:n] & emp).sum())
+            cand = np.flatnonzero(melig & ~self.mentor_pool[:n])
+            if want > 0 and len(cand):
+                pick = self._volunteers("mentor_volunteer", cand, want)
+                self.mentor_pool[pick] = True
+                self.log(pick, "volunteered_mentor", "volunteered to mentor")
+        if prog.sponsorship:
+            selig = emp & (p.level[:n] >= 4) & ~self.sponsor_pool[:n]
+            want = int(round(prog.sponsor_supply * (emp & (p.level[:n] >= 4)).sum())) - int((self.sponsor_pool[:n] & emp).sum())
+            if want > 0 and selig.any():
+                self.sponsor_pool[self._volunteers("sponsor_volunteer", np.flatnonzero(selig), want)] = True
+
+    def _volunteers(self, stream: str, cand: np.ndarray, k: int) -> np.ndarray:
+        """The k candidates most inclined to volunteer: selection on ambition and engagement plus noise."""
+        p = self.p
+        u = self.streams[stream].uniform(self.week, int(cand.max()) + 1)[cand]
+        noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
+        z = 0.7 * p.ambition[cand] + 0.3 * (p.engagement[cand] - 0.6) / 0.08
+        score = self.program.selection_strength * z + noise
+        if k >= len(cand):
+            return cand
+        top = np.argpartition(-score, k - 1)[:k]
+        return np.sort(cand[top])
+
+    # +0.10 --------------------------------------------------------------------------------
+    def matching(self, week: int) -> None:
+        p, n, rel = self.p, self.p.n, self.rel
+        self._grow_side_arrays()
+        waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n] & p.employed[:n])
+        if len(waiting) == 0:
+            return
+        if self.fmt.senior_capacity or self.fmt.name == "reverse":
+            mentors = np.flatnonzero(self.mentor_pool[:n] & p.employed[:n] & ~p.burned_out[:n])
+            used = self._mentor_slots_used(n)
+            free = self.program.mentor_capacity - used[mentors]
+            keep = free > 0
+            mentors, free = mentors[keep], free[keep]
+        else:
+            mentors, free = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        rows = self.fmt.form(self, waiting, mentors, free)
+        if len(rows) == 0:
+            return
+        self._start_rows(rows, week)
+
+    def _mentor_slots_used(self, n: int) -> np.ndarray:
+        rel = self.rel
+        a = rel.active[: rel.n]
+        if self.fmt.name == "circle":  # a facilitator's capacity counts circles
+            g = rel.group[: rel.n][a]
+            m = rel.mentor[: rel.n][a]
+            _, first = np.unique(g, return_index=True)
+            return np.bincount(m[first], minlength=n)
+        return np.bincount(rel.mentor[: rel.n][a], minlength=n)
+
+    def _start_rows(self, rows: Rows, week: int) -> None:
+        p, prog = self.p, self.program
+        cad = self.cadence_weeks
+        if prog.intake == "cohort":
+            cohort_start = 1 + ((week - 1) // prog.term_weeks) * prog.term_weeks
+            term_end = cohort_start + prog.term_weeks
+        else:
+            term_end = week + prog.term_weeks
+        # stagger first sessions over one cadence period (by mentee slot, deterministic); circles meet together
+        anchor = np.where(rows.group >= 0, rows.group, rows.mentee)
+        phase = (anchor % max(int(round(cad)), 1)).astype(float)
+        u = self.streams["quality"].uniform(week, int(rows.mentee.max()) + 1)[rows.mentee]
+        quality = np.clip(0.2 + 0.3 * rows.fit + 0.2 * u, 0.0, 1.0)
+        idx = self.rel.add(rows, week, cad, term_end, phase, quality)
+        p.was_waiting[rows.mentee] = False
+        p.mentoring[rows.mentor] = True
+        p.ever_mentor[rows.mentor] = True
+        p.ever_mentee[rows.mentee] = True
+        if self.tracer is not None:
+            for i in idx.tolist():
+                e, m = int(self.rel.mentee[i]), int(self.rel.mentor[i])
+                self.log(np.array([e]), "matched", f"matched with mentor #{m} (level {p.level[m]})")
+                self.log(np.array([m]), "matched_as_mentor", f"began mentoring #{e}")
+        if prog.sponsorship:
+            self._sponsor(np.unique(rows.mentee))
+
+    def _sponsor(self, mentees: np.ndarray) -> None:
+        """Sponsors (scarce, senior) pick the highest-potential new mentees."""
+        p, n = self.p, self.p.n
+        sponsors = np.flatnonzero(self.sponsor_pool[:n] & p.employed[:n])
+        if len(sponsors) == 0:
+            return
+        free = self.program.sponsor_capacity - self.sponsor_load[sponsors]
+        slots = np.repeat(sponsors, np.maximum(free, 0))
+        cand = mentees[~p.sponsored[mentees]]
+        if len(slots) == 0 or len(cand) == 0:
+            return
+        potential = p.readiness(cand) / 0.1 + p.ambition[cand]
+        k = min(len(slots), len(cand))
+        chosen = np.sort(cand[np.argsort(-potential, kind="stable")[:k]])
+        self.sponsor_of[chosen] = slots[:k]
+        np.add.at(self.sponsor_load, slots[:k], 1)
+        p.sponsored[chosen] = True
+        self.log(chosen, "sponsored", lambda s: f"gained a sponsor (#{self.sponsor_of[s]})")
+
+    # +0.20 --------------------------------------------------------------------------------
+    def meetings(self, week: int) -> None:
+        rel, p, prog, fmt = self.rel, self.p, self.program, self.fmt
+        self._end_terms(week)
+        n_rel = rel.n
+        if n_rel == 0:
+            return
+        act = rel.active[:n_rel]
+        ai = np.flatnonzero(act)
+        self.ts[week - 1, _TS["active_relationships"]] = len(ai)
+        if len(ai) == 0:
+            self._burnout(week, np.empty(0, dtype=np.int64))
+            return
+        # mentor load (hours per month) from cadence x session (+ prep) x mentees; circles share a session
+        per_row = (self.session_h + self.sc.costs.prep_hours_per_session) * WEEKS_PER_MONTH / rel.cadence[ai]
+        if fmt.name == "circle":
+            gsize = np.bincount(rel.group[ai])[rel.group[ai]]
+            per_row = per_row / gsize
+        self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
+        mentors = np.unique(rel.mentor[ai])
+        over = self.load / self._capacity_hours()
+        self._burnout(week, mentors, over)
+
+        due = ai[rel.next_due[ai] <= week]
+        if len(due) == 0:
+            return
+        rel.scheduled[due] += 1
+        rel.next_due[due] += rel.cadence[due]
+        e, m = rel.mentee[due], rel.mentor[due]
+        top = int(max(e.max(), m.max())) + 1
+        u_m = self.streams["meet_mentor"].uniform(week, top)
+        u_e = self.streams["meet_mentee"].uniform(week, top)
+        fric = prog.scheduling_friction * fmt.friction
+        p_cancel = np.clip(fric + 0.5 * np.maximum(over[m] - 1.0, 0.0), 0.0, 0.95)
+        p_miss = np.clip(0.5 * fric + 0.2 * (0.6 - p.engagement[e]), 0.0, 0.95)
+        held_mask = (u_m[m] >= p_cancel) & (u_e[e] >= p_miss)
+        h = due[held_mask]
+        missed = due[~held_mask]
+        rel.quality[missed] = np.maximum(rel.quality[missed] - 0.01, 0.0)
+        self.ts[week - 1, _TS["meetings_scheduled"]] += len(due)
+        if self.tracer is not None:
+            self.log(rel.mentee[missed], "meeting_missed", "a session fell through")
+        if len(h) == 0:
+            return
+        self.ts[week - 1, _TS["meetings_held"]] += len(h)
+        rel.held[h] += 1
+        gap = np.where(np.isnan(rel.last_held[h]), rel.cadence[h], week - rel.last_held[h])
+        mom = 0.3 + 0.7 * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
+        rel.last_held[h] = week
+        e, m, d, fit = rel.mentee[h], rel.mentor[h], rel.dim[h], rel.fit[h]
+        focus = np.ones(len(h))
+        if fmt.vicarious > 0:  # circles: the hot seat rotates; others learn vicariously
+            hot = (rel.scheduled[h] - 1) % np.maximum(np.bincount(rel.group[ai])[rel.group[h]], 1) == rel.seat[h]
+            focus = np.where(hot, 1.0, fmt.vicarious)
+        gain = prog.skill_gain_per_meeting * fmt.expertise * (0.5 + fit) * mom * focus
+        s = p.skills[e, d]
+        p.skills[e, d] = s + gain * (1.0 - s)
+        eg = prog.engagement_gain_per_meeting * mom
+        np.add.at(p.engagement, e, eg * fmt.engagement)
+        meg = eg * fmt.mentor_engagement * (1.0 + 0.5 * (self.rec.name != "none"))
+        if fmt.name == "circle":  # the facilitator gains once per circle session
+            meg = meg / np.bincount(rel.group[h])[rel.group[h]]
+        np.add.at(p.engagement, m, meg)
+        np.add.at(p.meetings_held, e, 1)
+        # commitments, done between sessions with a chance set by preparation
+        p_done = np.clip(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0, 1.0)
+        done = np.zeros(len(h))
+        for c in range(prog.commitments_per_session):
+            uc = self.streams["commitment"].uniform(week, int(e.max()) + 1, sub=c)[e]
+            done += uc < p_done
+        np.add.at(p.goal_progress, e, done * prog.goal_progress_per_commitment * (0.5 + fit) * focus)
+        q = rel.quality[h]
+        rel.quality[h] = q + 0.08 * (0.3 + fit) * mom * (1.0 - q)
+        if self.tracer is not None:
+            self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
+
+    def _burnout(self, week: int, mentors: np.ndarray, over: np.ndarray | None = None) -> None:
+        """Mentor strain: burnout builds with load over capacity, recognition and boundaries buffer it."""
+        p, prog = self.p, self.program
+        b = p.burnout
+        active = b[: p.n] > 0
+        if len(mentors):
+            stress = 0.04 * np.maximum(over[mentors] - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer) * (1.0 - 0.5 * prog.boundaries)
+            b[mentors] += stress
+            active[mentors] = True
+        idx = np.flatnonzero(active)
+        if len(idx) == 0:
+            return
+        b[idx] = np.clip(b[idx] - 0.01, 0.0, 1.0)
+        out = idx[(b[idx] >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
+        if len(out):
+            p.burned_out[out] = True
+            self.mentor_pool[out] = False
+            p.engagement[out] -= 0.1
+            self._end_rows_of(out, week, "burnout", side="mentor")
+            self.log(out, "burned_out", "burned out and stepped back from mentoring")
+
+    # +0.30 --------------------------------------------------------------------------------
+    def seasons(self, week: int) -> None:
+        rel, p, prog = self.rel, self.p, self.program
+        ai = np.flatnonzero(rel.active[: rel.n])
+        if not prog.seasons or len(ai) == 0:
+            return
+        old = ai[week - rel.start[ai] >= QUARTER]
+        q = rel.quality[old]
+        sunset = old[q < 0.35]
+        over = self.load[rel.mentor[old]] > 1.1 * self._capacity_hours()
+        narrow = old[(q >= 0.35) & over]
+        deepen = old[(q >= 0.65) & ~over]
+        rel.cadence[narrow] = np.minimum(rel.cadence[narrow] * 2.0, 2 * WEEKS_PER_MONTH)
+        rel.cadence[deepen] = self.cadence_weeks
+        rel.quality[deepen] = np.minimum(rel.quality[deepen] + 0.03, 1.0)
+        if len(sunset):
+            self._close(sunset, week, "sunset")
+            self.log(rel.mentee[sunset], "sunset", "the pair agreed to sunset the relationship")
+
+    def _capacity_hours(self) -> float:
+        """Hours a month a mentor can give before overload: per mentee (or circle) x capacity."""
+        prog = self.program
+        return prog.mentor_hours_per_month * (prog.mentor_capacity if self.fmt.senior_capacity else 1)
+
+    def _end_terms(self, week: int) -> None:
+        rel = self.rel
+        if rel.n == 0:
+            return
+        ended = np.flatnonzero(rel.active[: rel.n] & (rel.term_end[: rel.n] <= week))
+        if len(ended):
+            self._close(ended, week, "term")
+
+    def _close(self, rows: np.ndarray, week: int, reason: str) -> None:
+        """End relationship rows; mentees with no active row left wait (rematch once) or graduate."""
+        rel, p = self.rel, self.p
+        rows = rows[rel.active[rows]]
+        if len(rows) == 0:
+            return
+        rel.close(rows, week, reason)
+        e = np.unique(rel.mentee[rows])
+        still = np.bincount(rel.mentee[: rel.n][rel.active[: rel.n]], minlength=p.n)
+        alone = e[still[e] == 0]
+        early_rows = rows[week - rel.start[rows] < EARLY_END_WEEKS]
+        early = np.intersect1d(alone, rel.mentee[early_rows]) if reason != "term" else alone[:0]
+        if reason == "term":
+            p.enrolled[alone] = False
+            self.log(alone, "graduated", "completed the program term")
+        else:
+            again = alone[~self.rematched[alone] & p.employed[alone]]
+            p.was_waiting[again] = True
+            self.rematched[again] = True
+            p.enrolled[np.setdiff1d(alone, again)] = False
+            p.engagement[early] -= 0.03  # Grossman & Rhodes 2002: early endings hurt
+        m = np.unique(rel.mentor[rows])
+        still_m = np.bincount(rel.mentor[: rel.n][rel.active[: rel.n]], minlength=p.n)
+        p.mentoring[m[still_m[m] == 0]] = False
+
+    def _end_rows_of(self, who: np.ndarray, week: int, reason: str, side: str) -> None:
+        rel = self.rel
+        if rel.n == 0 or len(who) == 0:
+            return
+        col = rel.mentor if side == "mentor" else rel.mentee
+        mask = np.zeros(self.p.cap, dtype=bool)
+        mask[who] = True
+        rows = np.flatnonzero(rel.active[: rel.n] & mask[col[: rel.n]])
+        if len(rows):
+            self._close(rows, week, reason)
+
+    # +0.40 --------------------------------------------------------------------------------
+    def recognition(self, week: int) -> None:
+        p = self.p
+        m = np.flatnonzero(p.mentoring[: p.n] & p.employed[: p.n])
+        if len(m) == 0:
+            return
+        p.engagement[m] += self.rec.engagement_boost
+        if self.rec.celebration:
+            p.burnout[m] = np.maximum(p.burnout[m] - 0.1, 0.0)
+        if self.rec.credits:
+            p.skills[m] = np.minimum(p.skills[m] + 0.01, 1.0)
+        self.log(m, "recognised", f"was recognised for mentoring ({self.rec.name.replace('_', ' ')})")
+
+    # +0.50 --------------------------------------------------------------------------------
+    def promotions(self, week: int) -> None:
+        p, wf, n = self.p, self.wf, self.p.n
+        elig = np.flatnonzero(p.employed[:n] & (p.level[:n] < N_LEVELS) & (week - p.level_since[:n] >= wf.min_weeks_in_level))
+        if len(elig) == 0:
+            return
+        logit = (wf.promotion_base_logit + wf.promotion_readiness_slope * p.readiness(elig) / 0.1
+                 + wf.promotion_ambition_slope * p.ambition[elig])
+        if self.program.sponsorship:
+            sp = p.sponsored[elig] & (self.sponsor_of[elig] >= 0)
+            sp &= p.employed[np.maximum(self.sponsor_of[elig], 0)]
+            logit = logit + np.where(sp, np.log(self.program.sponsor_odds_ratio), 0.0)
+        if self.fmt.code:
+            mentoring = p.mentoring[elig]
+            logit = logit + mentoring * (self.rec.promotion_logit + self.fmt.mentor_visibility)
+        prob = 1.0 / (1.0 + np.exp(-logit))
+        u = self.streams["promotion"].uniform(week, int(elig.max()) + 1)[elig]
+        up = elig[u < prob]
+        if len(up) == 0:
+            return
+        p.level[up] += 1
+        p.level_since[up] = week
+        p.last_promo[up] = week
+        p.promotions[up] += 1
+        first = up[p.first_promo[up] < 0]
+        p.first_promo[first] = week
+        p.engagement[up] += 0.08
+        self.ts[week - 1, _TS["promotions"]] = len(up)
+        self.log(up, "promoted", lambda s: f"was promoted to level {p.level[s]}")
+
+    # +0.60 --------------------------------------------------------------------------------
+    def workforce_step(self, week: int) -> None:
+        p, wf, n = self.p, self.wf, self.p.n
+        emp = np.flatnonzero(p.employed[:n])
+        # drift: on-the-job skills, own goal progress, engagement back to each person's baseline
+        s = p.skills[emp]
+        p.skills[emp] = s + wf.skill_growth_per_week * (1.0 - s)
+        p.goal_progress[emp] += wf.self_goal_progress_per_week * np.maximum(1.0 + 0.3 * p.ambition[emp], 0.0)
+        e = p.engagement[emp]
+        e += wf.engagement_reversion_per_week * (p.eng_base[emp] - e) - 0.02 * p.burnout[emp]
+        p.engagement[emp] = np.clip(e, 0.0, 1.0)
+        reached = emp[(p.goal_progress[emp] >= 1.0) & ~p.goal_attained[emp]]
+        if len(reached):
+            self._goal_reached(reached, week)
+        # quits
+        mult = None
+        if self.fmt.code:
+            mult = np.where(p.mentoring[emp], self.rec.hazard * (1.0 + p.burnout[emp]), 1.0)
+        h = p.quit_hazard(emp, week, mult)
+        u = self.streams["quit"].uniform(week, int(emp[-1]) + 1)[emp]
+        gone = emp[u < h]
+        if len(gone):
+            p.employed[gone] = False
+            p.left_week[gone] = week
+            self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
+            c = self.sc.costs
+            salary = np.asarray(c.annual_salary_by_level)[p.level[gone] - 1]
+            share = np.asarray(c.replacement_cost_share_by_level)[p.level[gone] - 1]
+            cost = float((salary * share).sum())
+            self.ts[week - 1, _TS["turnover_cost"]] += cost
+            if self.fmt.code and self.rel.n:
+                self._end_rows_of(gone, week, "mentee_left", side="mentee")
+                self._end_rows_of(gone, week, "mentor_left", side="mentor")
+                self.mentor_pool[gone] = False
+                if self.program.sponsorship:
+                    self.sponsor_pool[gone] = False
+            self.log(gone, "quit", "left the organisation")
+        self.ts[week - 1, _TS["quits"]] = len(gone)
+
+    def _goal_reached(self, who: np.ndarray, week: int) -> None:
+        p = self.p
+        p.goal_attained[who] = True
+        p.goal_week[who] = week
+        p.skills[who, p.goal_dim[who]] = np.minimum(p.skills[who, p.goal_dim[who]] + 0.05, 1.0)
+        p.engagement[who] += 0.05
+        self.log(who, "goal_reached", "reached their career goal")
+        piv = who[p.persona[who] == PIVOTER]
+        if len(piv):  # internal mobility: a pivoter who reaches the goal moves role instead of leaving
+            p.moved[piv] = True
+            p.moved_week[piv] = week
+            p.level_since[piv] = week
+            p.engagement[piv] += 0.1
+            self.ts[week - 1, _TS["internal_moves"]] += len(piv)
+            self.log(piv, "moved_internally", "moved into a new role inside the organisation")
+
+    # +0.70 --------------------------------------------------------------------------------
+    def hiring(self, week: int) -> None:
+        due = self.vacancies[week]
+        k = int(due.sum())
+        if k:
+            levels = np.repeat(np.arange(N_LEVELS + 1), due)
+            new = self.p.hire(week, levels)
+            self._grow_side_arrays()
+            self.log(new, "hired", lambda s: f"joined at level {self.p.level[s]}")
+        self.ts[week - 1, _TS["hires"]] = k
+
+    # +0.90 --------------------------------------------------------------------------------
+    def record(self, week: int) -> None:
+        p, n, row = self.p, self.p.n, self.ts[week - 1]
+        emp = p.employed[:n]
+        row[_TS["headcount"]] = emp.sum()
+        row[_TS["mean_engagement"]] = p.engagement[:n][emp].mean()
+        if self.fmt.code:
+            rel = self.rel
+            act = rel.active[: rel.n]
+            m = p.mentoring[:n] & emp
+            row[_TS["active_mentors"]] = m.sum()
+            row[_TS["mentor_load_hours"]] = self.load[:n][m].mean() if m.any() else 0.0
+            row[_TS["waiting_mentees"]] = (p.was_waiting[:n] & p.enrolled[:n] & emp).sum()
+            row[_TS["program_cost"]] = self._week_program_cost(act, m)
+
+    def _week_program_cost(self, act: np.ndarray, mentors: np.ndarray) -> float:
+        """Time of mentors and mentees in held sessions, admin, credits, celebrations, sponsors."""
+        c, p, rel, w = self.sc.costs, self.p, self.rel, self.week
+        held_now = np.flatnonzero(rel.last_held[: rel.n] == w)
+        cost = 0.0
+        if len(held_now):
+            hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
+            mh = (self.session_h + c.prep_hours_per_session) * hourly[p.level[rel.mentor[held_now]]]
+            if self.fmt.name == "circle":
+                mh = mh / np.bincount(rel.group[held_now])[rel.group[held_now]]
+            cost += float(mh.sum() + (self.session_h * hourly[p.level[rel.mentee[held_now]]]).sum())
+        n_mentees = int((p.enrolled[: p.n] & ~p.was_waiting[: p.n]).sum())
+        n_mentors = int(mentors.sum())
+        cost += n_mentees * c.admin_per_participant_per_year / 52.0
+        if self.rec.credits:
+            cost += n_mentors * c.learning_credit_per_mentor_per_year / 52.0
+        if self.rec.celebration:
+            cost += n_mentors * c.celebration_per_mentor_per_year / 52.0
+        if self.program.sponsorship:
+            sp = np.flatnonzero(p.sponsored[: p.n] & p.employed[: p.n] & (self.sponsor_of[: p.n] >= 0))
+            if len(sp):  # one hour a month of the sponsor's time per protege (assumption)
+                hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
+                cost += float(hourly[p.level[self.sponsor_of[sp]]].sum()) / WEEKS_PER_MONTH
+        return cost
+
+    # ---- output --------------------------------------------------------------------------
+    def result(self) -> RepResult:
+        p, n = self.p, self.p.n
+        role = (p.ever_mentee[:n].astype(np.int64) + 2 * p.ever_mentor[:n].astype(np.int64))
+        people = {
+            "person_id": np.arange(n, dtype=np.int64),
+            "initial": p.initial[:n].copy(),
+            "persona": p.persona[:n].copy(),
+            "start_level": p.start_level[:n].copy(),
+            "end_level": p.level[:n].copy(),
+            "hired_week": p.hired_week[:n].copy(),
+            "left_week": p.left_week[:n].copy(),
+            "promotions": p.promotions[:n].copy(),
+            "role": role,
+            "sponsored": p.sponsored[:n].copy(),
+            "meetings_held": p.meetings_held[:n].copy(),
+            "goal_attained": p.goal_attained[:n].copy(),
+            "moved_internally": p.moved[:n].copy(),
+            "ambition": p.ambition[:n].copy(),
+            "end_engagement": p.engagement[:n].copy(),
+            "burned_out": p.burned_out[:n].copy(),
+            "goal_week": p.goal_week[:n].copy(),
+            "first_promotion_week": p.first_promo[:n].copy(),
+        }
+        rel = self.rel
+        k = rel.n
+        rels = {f: getattr(rel, f)[:k].copy() for f in ("mentee", "mentor", "group", "dim", "start", "end",
+                                                       "reason", "held", "scheduled", "cadence", "quality", "fit")}
+        rels["end"] = np.where(rels["end"] < 0, self.H + 1, rels["end"])
+        events = {}
+        if self.tracer is not None:
+            ev = self.tracer.rows
+            events = {"week": [r[0] for r in ev], "person_id": [r[1] for r in ev],
+                      "event": [r[2] for r in ev], "details": [r[3] for r in ev]}
+        return RepResult(self.replication, people, self.ts, rels, events)
+
+
+def run(scenario: Scenario, seed: int, replication: int, trace=None) -> RepResult:
+    """Simulate one replication. Pure: same inputs, same output."""
+    from .results import rep_metrics
+
+    r = Simulation(scenario, seed, replication, trace).run()
+    r.metrics = rep_metrics(scenario, r)
+    return r

@@ -1,0 +1,117 @@
+"""simulate and compare: replications of scenarios, serially or on a local process pool.
+
+Replication r of a scenario with seed s is ``engine.run(scenario, s, r)``: a pure
+function, so results never depend on the executor or the number of workers. A
+pool is created inside the call (spawn context, safe in Jupyter), never at import;
+one worker is a plain loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .engine import RepResult, run
+from .errors import MentorsimError
+from .results import Comparison, Results
+from .scenario import Scenario, load_scenario
+
+
+def _as_scenario(s: Scenario | str | Path) -> Scenario:
+    if isinstance(s, Scenario):
+        return s
+    if isinstance(s, (str, Path)):
+        return load_scenario(s)
+    raise TypeError(f"expected a Scenario or a path to a scenario file, got {type(s).__name__}")
+
+
+def _check_counts(replications: int, workers: int, seed: int) -> None:
+    for name, v, lo in (("replications", replications, 1), ("workers", workers, 1)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < lo:
+            raise MentorsimError(f"{name}: must be an integer >= {lo} (got {v!r})")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
+
+
+def _run_chunk(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
+    sc, seed, reps, trace = args
+    return [run(sc, seed, r, trace) for r in reps]
+
+
+def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None) -> list[RepResult]:
+    """Run (scenario, seed, replication) jobs; results in the order of ``jobs``."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [run(sc, seed, r, trace) for sc, seed, r in jobs]
+    # chunk consecutive replications of the same scenario to keep per-task overhead small
+    chunks: list[tuple[Scenario, int, list[int], object]] = []
+    per = max(1, len(jobs) // (workers * 4))
+    for sc, seed, r in jobs:
+        if chunks and chunks[-1][0] is sc and chunks[-1][1] == seed and len(chunks[-1][2]) < per:
+            chunks[-1][2].append(r)
+        else:
+            chunks.append((sc, seed, [r], trace))
+    with spawn_pool(min(workers, len(chunks))) as pool:
+        out = [rr for part in pool.map(_run_chunk, chunks) for rr in part]
+    return out
+
+
+@contextlib.contextmanager
+def spawn_pool(workers: int):
+    """A spawn-context process pool, created here and shut down on exit.
+
+    Works from scripts, Jupyter and ``python -`` (stdin): when ``__main__`` has no
+    importable file, the children are told not to re-import it.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    hide = path is not None and not os.path.exists(path)
+    if hide:
+        del main.__file__
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            yield pool
+    finally:
+        if hide:
+            main.__file__ = path
+
+
+def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
+             trace=None) -> Results:
+    """Run ``replications`` replications of a scenario.
+
+    trace: None (no event log), True (one starting person per persona), an int k
+    (k per persona), "all", or an iterable of person_ids; the events are in
+    ``Results.events``.
+    """
+    sc = _as_scenario(scenario)
+    _check_counts(replications, workers, seed)
+    reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace)
+    return Results(sc, seed, reps, executor="serial" if workers == 1 else "processes", workers=workers)
+
+
+def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, seed: int = 0,
+            workers: int = 1, trace=None) -> Comparison:
+    """Run scenarios paired (same seed, so the same starting people); the first is the baseline."""
+    scs = [_as_scenario(s) for s in scenarios]
+    if len(scs) < 2:
+        raise MentorsimError("compare: give a baseline and at least one scenario")
+    names = [s.name for s in scs]
+    if len(set(names)) < len(names):  # keep scenario names unique in tables
+        seen: dict[str, int] = {}
+        fixed = []
+        for s in scs:
+            k = seen.get(s.name, 0)
+            seen[s.name] = k + 1
+            fixed.append(s if k == 0 else s.model_copy(update={"name": f"{s.name} ({k + 1})"}))
+        scs = fixed
+    _check_counts(replications, workers, seed)
+    jobs = [(s, seed, r) for s in scs for r in range(replications)]
+    reps = run_many(jobs, workers, trace)
+    ex = "serial" if workers == 1 else "processes"
+    results = [Results(s, seed, reps[i * replications:(i + 1) * replications], ex, workers) for i, s in enumerate(scs)]
+    return Comparison(results)

@@ -1,0 +1,22 @@
+"""Circles: 4-6 members and a facilitator; a rotating hot seat.
+
+Each session one member gets focused help and the others learn vicariously;
+belonging lifts engagement; one facilitator serves many. No workplace evidence on
+circles (EVIDENCE.md gaps): the effect sizes are assumptions.
+"""
+
+from .base import Format
+
+
+class Circle(Format):
+    name = "circle"
+    code = 3
+    expertise = 0.9
+    engagement = 1.6  # belonging
+    vicarious = 0.35
+    commitment_bonus = 0.05
+
+    def form(self, ctx, waiting, mentors, free):
+        from .matching import form_circles
+
+        return form_circles(ctx, waiting, mentors, free, size=ctx.program.circle_size)

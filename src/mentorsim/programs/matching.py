@@ -1,0 +1,171 @@
+"""Matching mentees to mentors within capacity: random, or goal fit.
+
+Goal fit is an optimal assignment (scipy's linear_sum_assignment) on a fit
+score, solved in blocks of at most ``BLOCK`` mentees of the same level and goal
+against the ``2 x BLOCK`` best-placed free mentor slots, so it scales to large
+workforces. Fit combines the mentor's lead in the mentee's goal skill (a mentor
+"who has navigated the goal") and working-style compatibility (Allen, Eby & Lentz
+2006: perceived input into matching goes with better relationships).
+Unmatched mentees wait for the next matching window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from .base import Rows
+
+BLOCK = 128
+INFEASIBLE = -1e6
+
+
+def fit_score(skills: np.ndarray, style: np.ndarray, mentee: np.ndarray, mentor: np.ndarray,
+              dims: np.ndarray) -> np.ndarray:
+    """Fit in 0..1 of (mentee, mentor) pairs on skill dimension ``dims`` (broadcasts)."""
+    lead = np.clip(skills[mentor, dims] - skills[mentee, dims] + 0.5, 0.0, 1.0)
+    return 0.5 * lead + 0.5 * (1.0 - np.abs(style[mentor] - style[mentee]))
+
+
+def _rows(mentee, mentor, dims, fit) -> Rows:
+    g = -np.ones(len(mentee), dtype=np.int64)
+    return Rows(np.asarray(mentee, dtype=np.int64), np.asarray(mentor, dtype=np.int64), g,
+                np.zeros_like(g), np.asarray(dims, dtype=np.int64), np.asarray(fit, dtype=float))
+
+
+def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, dims: np.ndarray,
+                     rule, exclude: list[Rows] | None = None) -> Rows:
+    """Assign each waiting mentee at most one mentor slot, respecting ``rule`` and capacity."""
+    slots = np.repeat(mentors, np.maximum(free, 0))
+    if len(slots) == 0 or len(waiting) == 0:
+        return Rows.empty()
+    level, skills, style = ctx.level, ctx.skills, ctx.style
+    banned = _banned(waiting, exclude)
+    taken = np.zeros(len(slots), dtype=bool)
+    out_e, out_m, out_d = [], [], []
+    order = np.lexsort((waiting, dims, level[waiting]))
+    if ctx.program.matching == "random":
+        key_m = ctx.streams["match_mentor"].uniform(ctx.week, int(slots.max()) + 1)[slots] + np.arange(len(slots)) * 1e-12
+        key_e = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        order = np.lexsort((key_e, level[waiting]))
+    for lvl in np.unique(level[waiting]):
+        grp = order[level[waiting[order]] == lvl]
+        ok = ~taken & rule(np.int64(lvl), level[slots])
+        if not ok.any():
+            continue
+        if ctx.program.matching == "random":
+            cand = np.flatnonzero(ok)
+            cand = cand[np.argsort(key_m[cand], kind="stable")]
+            # one slot per mentor per mentee: the shuffled slot list may repeat a mentor; fine for one row each
+            k = min(len(grp), len(cand))
+            e, s = waiting[grp[:k]], cand[:k]
+            good = ~_is_banned(banned, grp[:k], slots[s])
+            taken[s[good]] = True
+            out_e.append(e[good]); out_m.append(slots[s[good]]); out_d.append(dims[grp[:k]][good])
+            continue
+        for start in range(0, len(grp), BLOCK):
+            blk = grp[start:start + BLOCK]
+            ok = ~taken & rule(np.int64(lvl), level[slots])
+            cand = np.flatnonzero(ok)
+            if len(cand) == 0:
+                break
+            d = dims[blk]
+            if len(cand) > 2 * BLOCK:
+                strength = skills[slots[cand]][:, d].mean(axis=1)
+                cand = cand[np.argsort(-strength, kind="stable")[: 2 * BLOCK]]
+            e = waiting[blk]
+            score = fit_score(skills, style, e[:, None], slots[cand][None, :], d[:, None])
+            if banned is not None:
+                score[_is_banned(banned, np.repeat(blk, len(cand)), np.tile(slots[cand], len(blk))).reshape(score.shape)] = INFEASIBLE
+            r, c = linear_sum_assignment(score, maximize=True)
+            good = score[r, c] > INFEASIBLE / 2
+            r, c = r[good], c[good]
+            taken[cand[c]] = True
+            out_e.append(e[r]); out_m.append(slots[cand[c]]); out_d.append(d[r])
+    if not out_e:
+        return Rows.empty()
+    mentee, mentor, d = np.concatenate(out_e), np.concatenate(out_m), np.concatenate(out_d)
+    return _rows(mentee, mentor, d, fit_score(skills, style, mentee, mentor, d))
+
+
+def _banned(waiting: np.ndarray, exclude: list[Rows] | None):
+    if not exclude:
+        return None
+    pos = {int(w): i for i, w in enumerate(waiting)}
+    ban = -np.ones((len(waiting), len(exclude)), dtype=np.int64)
+    for j, rows in enumerate(exclude):
+        for e, m in zip(rows.mentee.tolist(), rows.mentor.tolist()):
+            if e in pos:
+                ban[pos[e], j] = m
+    return ban
+
+
+def _is_banned(banned, waiting_pos: np.ndarray, mentor: np.ndarray) -> np.ndarray:
+    if banned is None:
+        return np.zeros(len(mentor), dtype=bool)
+    return (banned[waiting_pos] == mentor[:, None]).any(axis=1)
+
+
+def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair waiting mentees of the same level: by goal and style (goal_fit) or at random."""
+    if len(waiting) < 2:
+        e = np.empty(0, dtype=np.int64)
+        return e, e
+    level = ctx.level[waiting]
+    if ctx.program.matching == "random":
+        key = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        order = np.lexsort((key, level))
+    else:
+        order = np.lexsort((ctx.style[waiting], ctx.goal_dim[waiting], level))
+    a, b = [], []
+    w, lv = waiting[order], level[order]
+    for lvl in np.unique(lv):
+        g = w[lv == lvl]
+        k = len(g) // 2 * 2
+        a.append(g[0:k:2]); b.append(g[1:k:2])
+    return np.concatenate(a), np.concatenate(b)
+
+
+def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, size: int) -> Rows:
+    """Group waiting mentees into circles of ``size`` (at least 4) and give each a facilitator."""
+    slots = np.repeat(mentors, np.maximum(free, 0))
+    if len(slots) == 0 or len(waiting) < 4:
+        return Rows.empty()
+    if ctx.program.matching == "random":
+        key = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        order = np.argsort(key, kind="stable")
+        key_m = ctx.streams["match_mentor"].uniform(ctx.week, int(slots.max()) + 1)[slots]
+        slots = slots[np.argsort(key_m, kind="stable")]
+    else:
+        order = np.lexsort((ctx.style[waiting], ctx.level[waiting], ctx.goal_dim[waiting]))
+    w = waiting[order]
+    n_groups = min(len(w) // size + (1 if len(w) % size >= 4 else 0), len(slots))
+    if n_groups == 0:
+        return Rows.empty()
+    members = w[: min(len(w), n_groups * size)]
+    gidx = np.arange(len(members)) // size
+    seat = np.arange(len(members)) % size
+    gdim = ctx.goal_dim[members[seat == 0]]
+    if ctx.program.matching == "random":
+        fac = slots[:n_groups]
+    else:  # best facilitator for each circle's goal, in blocks
+        fac = np.empty(n_groups, dtype=np.int64)
+        taken = np.zeros(len(slots), dtype=bool)
+        for start in range(0, n_groups, BLOCK):
+            g = np.arange(start, min(start + BLOCK, n_groups))
+            cand = np.flatnonzero(~taken)
+            if len(cand) > 2 * BLOCK:
+                strength = ctx.skills[slots[cand]][:, gdim[g]].mean(axis=1)
+                cand = cand[np.argsort(-strength, kind="stable")[: 2 * BLOCK]]
+            score = ctx.skills[slots[cand][None, :], gdim[g][:, None]] - 0.5 * np.abs(
+                ctx.style[slots[cand]][None, :] - ctx.style[members[g * size]][:, None])
+            r, c = linear_sum_assignment(score, maximize=True)
+            fac[g[r]] = slots[cand[c]]
+            taken[cand[c]] = True
+    mentor = fac[gidx]
+    ok = mentor != members  # a facilitator never sits in their own circle
+    members, mentor, gidx, seat = members[ok], mentor[ok], gidx[ok], seat[ok]
+    dims = ctx.goal_dim[members]
+    group = ctx.new_groups(n_groups)[gidx]
+    fit = fit_score(ctx.skills, ctx.style, members, mentor, dims)
+    return Rows(members, mentor, group, seat, dims, fit)

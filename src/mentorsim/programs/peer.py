@@ -1,0 +1,35 @@
+"""Peer mentoring: same-level pairs who mentor each other.
+
+Less expertise, less intimidation: better attendance and more experiments tried;
+uses no senior capacity. No workplace evidence on its effect (EVIDENCE.md gaps):
+every number here is an assumption, exposed to sensitivity analysis.
+"""
+
+import numpy as np
+
+from .base import Format, Rows
+
+
+class Peer(Format):
+    name = "peer"
+    code = 2
+    expertise = 0.5
+    friction = 0.7
+    commitment_bonus = 0.1
+    mentor_engagement = 1.0  # both sides are mentees of each other
+    senior_capacity = False
+
+    def mentor_eligible(self, level, program):
+        return level < 0  # peers come from the mentee pool, not a mentor pool
+
+    def form(self, ctx, waiting, mentors, free):
+        from .matching import pair_peers
+
+        a, b = pair_peers(ctx, waiting)
+        if len(a) == 0:
+            return Rows.empty()
+        mentee = np.concatenate([a, b])
+        mentor = np.concatenate([b, a])
+        fit = ctx.fit(mentee, mentor, ctx.goal_dim[mentee])
+        group = -np.ones(len(mentee), dtype=np.int64)
+        return Rows(mentee, mentor, group, np.zeros_like(group), ctx.goal_dim[mentee], fit)

@@ -1,0 +1,34 @@
+"""Reverse mentoring: an early-career mentor and a senior mentee.
+
+The senior gains on emerging tools and culture (the technical dimension); the
+junior mentor gains visibility and engagement. Effect sizes are assumptions.
+"""
+
+import numpy as np
+
+from .base import Format
+
+
+class Reverse(Format):
+    name = "reverse"
+    code = 4
+    expertise = 0.7
+    mentor_engagement = 1.0
+    mentor_visibility = 0.4
+    senior_capacity = False
+
+    def mentee_eligible(self, level, program):
+        return level >= program.mentor_min_level
+
+    def mentor_eligible(self, level, program):
+        return level <= 2
+
+    def form(self, ctx, waiting, mentors, free):
+        from .matching import match_one_to_one
+
+        dims = np.zeros(len(waiting), dtype=np.int64)  # emerging tools: technical
+        return match_one_to_one(ctx, waiting, mentors, free, dims=dims, rule=self.pair_rule)
+
+    @staticmethod
+    def pair_rule(mentee_level, mentor_level):
+        return mentor_level < mentee_level
