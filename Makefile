@@ -1,0 +1,35 @@
+# mentorsim: `make demo` runs the main job, `make test` runs every test. Both set up what they need.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT ?= out
+
+.PHONY: setup browser demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+# Debian's Chromium drives the browser tests (Playwright is told to use /usr/bin/chromium).
+browser:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+setup: $(STAMP) browser
+
+demo: setup
+	$(BIN)/mentorsim compare scenarios/baseline.yaml $(filter-out scenarios/baseline.yaml scenarios/sun_like.yaml,$(wildcard scenarios/*.yaml)) --replications 20 --seed 7 --workers 2
+
+test: setup
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests $(wildcard notebooks/*.ipynb) \
+	  --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+bench: setup
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
