@@ -1,0 +1,433 @@
+"""The parameter register: every scenario parameter with its default, unit, range and source.
+
+Generated from the scenario schema (``param(...)`` in scenario.py), never written
+by hand, so it cannot drift from the model::
+
+    import mentorsim as ms
+    ms.parameter_register()          # DataFrame, one row per parameter
+    print(ms.params.register_text())  # aligned text table (``mentorsim params``)
+    ms.params.register_markdown()     # Markdown (docs/parameters.md)
+    ms.params.assumptions()           # parameters with no evidence, and their sensitivity ranges
+
+A source is an evidence ID of EVIDENCE.md (C1..C7), a topic of its defaults
+table (e.g. "mentor time"), or the word "assumption".
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from typing import Any, Literal
+
+import pandas as pd
+from annotated_types import Ge, Le
+from pydantic import BaseModel
+
+from .scenario import Scenario
+
+#: Calibration targets of EVIDENCE.md, by ID: (what, figure).
+EVIDENCE_IDS: dict[str, str] = {
+    "C1": "monthly voluntary quit rate 2.2% (BLS JOLTS; 1.5-3.0% for sensitivity)",
+    "C2": "33-40% of new hires quit within a year, about half of them within 13 weeks (Work Institute)",
+    "C3": "about 6% of employees promoted a year, 6-10% range (SHRM)",
+    "C4": "mentee and mentor quit hazard ratios 0.46 and 0.52 vs non-participants (Sun Microsystems, relative)",
+    "C5": "mentees and mentors promoted ~5x and ~5.6x as often as non-participants (Sun, relative)",
+    "C6": "meeting frequency vs psychosocial support correlation ~0.25 (Eby et al. 2013)",
+    "C7": "sponsored employees up to ~30% better promotion odds (Center for Talent Innovation)",
+}
+
+#: Topics of EVIDENCE.md's "Defaults and ranges" table.
+DEFAULTS_TOPICS: dict[str, str] = {
+    "replacement cost of a leaver": "median 21% of salary; ~40% frontline, 80% technical, 200% leaders (CAP 2012; Gallup)",
+    "mentor time": "2-4 hours a month; sessions 45-60 minutes; formal terms 6-12 months (practice; Sun SEED)",
+    "real-world meeting rhythm": "~4 hours a month of talk; in-person meetings less than monthly (Olivet 2019)",
+    "matching speed": "81% of mentees matched within 3 weeks (Sun SEED 2007)",
+    "who has a mentor": "37% of workers; 57% junior, 35% mid, 8% senior (Olivet 2019)",
+    "recognition in practice": "46% recognise mentoring, 25% count it in promotions, 47% struggle to find mentors (ATD ~2023)",
+    "program formats in practice": "78% of programs are one-on-one (ATD ~2023)",
+    "early endings": "relationships of a year or more helped most; very early endings harmed (Grossman & Rhodes 2002)",
+    "relationship phases": "initiation 6-12 months, cultivation 2-5 years (Kram 1983)",
+    "mentor-side effects": "mentors more satisfied and committed; turnover intent not clearly lower (Ghosh & Reio 2013)",
+    "matching input": "input into matching and training go with better relationships (Allen, Eby & Lentz 2006)",
+}
+
+#: Short aliases a parameter may use for a defaults-table topic.
+TOPIC_ALIASES: dict[str, str] = {"replacement cost": "replacement cost of a leaver"}
+
+ASSUMPTION = "assumption"
+
+#: Fields of the scenario that are labels, not model parameters.
+LABEL_FIELDS = frozenset({"name", "description"})
+
+#: Ranges enforced by validators rather than by ge/le, in words. tests/test_params.py
+#: checks that each claim is really enforced (out-of-range values are rejected).
+VALIDATOR_RANGES: dict[str, str] = {
+    "workforce.level_shares": "5 shares, each >= 0, summing to 1",
+    "workforce.persona_shares": "4 shares, each >= 0, summing to 1",
+    "program.cadence": "weekly, biweekly, monthly, or 1 to 26 (weeks)",
+    "costs.hourly_cost_by_level": "5 values, each >= 0",
+    "costs.annual_salary_by_level": "5 values, each >= 0",
+    "costs.replacement_cost_share_by_level": "5 values, each >= 0",
+}
+
+#: Assumption-sourced parameters that describe the organisation or the design being tried
+#: (set them to your case) rather than uncertain model mechanics: not varied by default.
+INPUTS = frozenset({
+    "horizon_weeks", "workforce.size", "workforce.level_shares", "workforce.persona_shares", "program.format",
+    "program.mentor_min_level", "program.min_tenure_weeks", "program.mentor_capacity",
+    "program.commitments_per_session", "program.circle_size", "program.sponsor_capacity",
+    "costs.hourly_cost_by_level", "costs.annual_salary_by_level", "costs.admin_per_participant_per_year",
+    "costs.learning_credit_per_mentor_per_year", "costs.celebration_per_mentor_per_year",
+    "costs.prep_hours_per_session",
+})
+
+#: Parameters whose range the schema does not enforce yet (reported to scenario.py's owner).
+UNCHECKED = "not range-checked by the schema"
+
+COLUMNS = ["name", "default", "unit", "allowed", "min", "max", "source", "source_kind", "sensitivity_low",
+           "sensitivity_high", "description"]
+
+
+def source_kind(source: str) -> str:
+    """'evidence' (C1..C7), 'defaults table' (a topic of EVIDENCE.md's table), 'assumption' or 'unknown'."""
+    if source in EVIDENCE_IDS:
+        return "evidence"
+    if source in DEFAULTS_TOPICS or source in TOPIC_ALIASES:
+        return "defaults table"
+    if source == ASSUMPTION:
+        return "assumption"
+    return "unknown"
+
+
+def _bounds(field) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for m in field.metadata:
+        if isinstance(m, Ge):
+            lo = m.ge
+        elif isinstance(m, Le):
+            hi = m.le
+    return lo, hi
+
+
+def _fmt_num(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return f"{int(v):,}" if abs(v) >= 10_000 else str(int(v))
+        return f"{v:g}"
+    return str(v)
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, (tuple, list)):
+        return "(" + ", ".join(_fmt_num(x) for x in v) + ")"
+    return _fmt_num(v)
+
+
+def _allowed(name: str, field) -> str:
+    ann = field.annotation
+    lo, hi = _bounds(field)
+    if name in VALIDATOR_RANGES:
+        return VALIDATOR_RANGES[name]
+    if typing.get_origin(ann) is Literal:
+        return ", ".join(str(a) for a in typing.get_args(ann))
+    if ann is bool:
+        return "true or false"
+    if ann in (int, float):
+        kind = "whole number" if ann is int else "number"
+        if lo is not None and hi is not None:
+            return f"{_fmt_num(lo)} to {_fmt_num(hi)}" + (" (whole)" if ann is int else "")
+        if lo is not None:
+            return f"{kind} >= {_fmt_num(lo)}"
+        if hi is not None:
+            return f"{kind} <= {_fmt_num(hi)}"
+        return f"any {kind} ({UNCHECKED})"
+    if typing.get_origin(ann) is tuple:
+        return f"{len(typing.get_args(ann))} numbers ({UNCHECKED})"
+    if isinstance(ann, types.UnionType) or typing.get_origin(ann) is typing.Union:
+        return f"{ann} ({UNCHECKED})"
+    return f"{ann} ({UNCHECKED})"
+
+
+def _walk(model: type[BaseModel], prefix: str = ""):
+    for key, field in model.model_fields.items():
+        name = f"{prefix}{key}"
+        if not prefix and key in LABEL_FIELDS:
+            continue
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from _walk(ann, f"{name}.")
+        else:
+            yield name, field
+
+
+def parameter_register() -> pd.DataFrame:
+    """The register, one row per parameter of the scenario schema (dotted name order as in the schema).
+
+    Columns: name, default, unit, allowed (in words), min, max (numeric bounds or NaN),
+    source, source_kind (evidence / defaults table / assumption), sensitivity_low,
+    sensitivity_high (the declared range for sensitivity analysis, or NaN), description.
+    """
+    defaults = Scenario().model_dump(mode="json")
+    rows = []
+    for name, field in _walk(Scenario):
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        lo, hi = _bounds(field)
+        default: Any = defaults
+        for k in name.split("."):
+            default = default[k]
+        if isinstance(default, list):
+            default = tuple(default)
+        sens = extra.get("sensitivity_range") or (math.nan, math.nan)
+        source = str(extra.get("source", ""))
+        rows.append({
+            "name": name, "default": default, "unit": str(extra.get("unit", "")),
+            "allowed": _allowed(name, field),
+            "min": float(lo) if lo is not None else math.nan, "max": float(hi) if hi is not None else math.nan,
+            "source": source, "source_kind": source_kind(source),
+            "sensitivity_low": float(sens[0]), "sensitivity_high": float(sens[1]),
+            "description": field.description or "",
+        })
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _sens_text(row) -> str:
+    if math.isnan(row["sensitivity_low"]):
+        return ""
+    return f"{_fmt_num(row['sensitivity_low'])} to {_fmt_num(row['sensitivity_high'])}"
+
+
+def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Parameters with no evidence behind them (source "assumption"), with the range to vary them over.
+
+    ``sensitivity_low/high`` is the range declared in the schema when there is one
+    (``range_basis`` "declared"); otherwise, for a numeric parameter, the default
+    +-50% clipped to its allowed range ("default +-50%"); for a list of values, each
+    value scaled +-20%. Parameters in :data:`INPUTS` describe your organisation or the
+    design being tried: set them to your case ("your input", no range). Format and recognition effect sizes that live in code,
+    not in the schema, are listed by :func:`code_assumptions`.
+    """
+    reg = parameter_register() if register is None else register
+    a = reg[reg.source_kind == "assumption"].copy()
+    basis, lows, highs = [], [], []
+    for _, r in a.iterrows():
+        d = r["default"]
+        if r["name"] in INPUTS and math.isnan(r["sensitivity_low"]):
+            basis.append("your input")
+            lows.append(math.nan)
+            highs.append(math.nan)
+        elif not math.isnan(r["sensitivity_low"]):
+            basis.append("declared")
+            lows.append(r["sensitivity_low"])
+            highs.append(r["sensitivity_high"])
+        elif isinstance(d, (int, float)) and not isinstance(d, bool):
+            lo, hi = d * 0.5, d * 1.5
+            if not math.isnan(r["min"]):
+                lo = max(lo, r["min"])
+            if not math.isnan(r["max"]):
+                hi = min(hi, r["max"])
+            if isinstance(d, int):
+                lo, hi = math.floor(lo), math.ceil(hi)
+            basis.append("default +-50%")
+            lows.append(float(lo))
+            highs.append(float(hi))
+        else:
+            basis.append("each option" if isinstance(d, (str, bool)) else "scale each value +-20%")
+            lows.append(math.nan)
+            highs.append(math.nan)
+    a["sensitivity_low"] = lows
+    a["sensitivity_high"] = highs
+    a["range_basis"] = basis
+    return a[["name", "default", "unit", "allowed", "sensitivity_low", "sensitivity_high", "range_basis",
+              "description"]].reset_index(drop=True)
+
+
+def code_assumptions() -> pd.DataFrame:
+    """Effect sizes of formats and recognition policies that are constants in code, not scenario fields.
+
+    All are assumptions (EVIDENCE.md: no workplace evidence on circles, peer or board
+    effects). They cannot yet be overridden from a scenario; ``sensitivity_low/high``
+    is the constant +-50% (a suggestion until they move into the schema).
+    """
+    from .programs.base import Format
+    from .programs.recognition import RECOGNITION
+
+    rows = []
+    try:
+        from . import programs
+
+        formats = [getattr(programs, n) for n in dir(programs)]
+        formats = [f for f in formats if isinstance(f, type) and issubclass(f, Format) and f is not Format]
+    except Exception:  # pragma: no cover - registry layout changed
+        formats = []
+    attrs = ("expertise", "friction", "commitment_bonus", "engagement", "session_factor", "mentor_engagement",
+             "mentor_visibility", "vicarious")
+    for f in sorted(formats, key=lambda c: getattr(c, "code", 0)):
+        for a in attrs:
+            v = getattr(f, a)
+            base = getattr(Format, a)
+            if f.name == "none" or v == base:
+                continue
+            rows.append({"name": f"formats.{f.name}.{a}", "default": v, "source": ASSUMPTION,
+                         "sensitivity_low": v * 0.5, "sensitivity_high": v * 1.5})
+    for name, rec in RECOGNITION.items():
+        if name == "none":
+            continue
+        for a in ("supply", "burnout_buffer", "hazard", "promotion_logit", "engagement_boost"):
+            v = getattr(rec, a)
+            rows.append({"name": f"recognition.{name}.{a}", "default": v, "source": ASSUMPTION,
+                         "sensitivity_low": v * 0.5, "sensitivity_high": v * 1.5})
+    return pd.DataFrame(rows, columns=["name", "default", "source", "sensitivity_low", "sensitivity_high"])
+
+
+# ---- text and Markdown -----------------------------------------------------------------------
+
+def _display_rows(reg: pd.DataFrame) -> list[tuple[str, ...]]:
+    out = []
+    for _, r in reg.iterrows():
+        out.append((r["name"], _fmt_value(r["default"]), r["unit"], r["allowed"], r["source"], _sens_text(r),
+                    r["description"]))
+    return out
+
+
+HEAD = ("parameter", "default", "unit", "allowed", "source", "sensitivity", "description")
+
+
+def register_text(assumptions_only: bool = False, width: int = 60) -> str:
+    """The register as an aligned text table (descriptions cut to ``width`` characters)."""
+    reg = parameter_register()
+    if assumptions_only:
+        return assumptions_text()
+    rows = [HEAD] + [r[:-1] + (_cut(r[-1], width),) for r in _display_rows(reg)]
+    return _align(rows)
+
+
+def assumptions_text() -> str:
+    """The assumptions (no evidence behind them) with the range to use in sensitivity analysis, as text."""
+    a = assumptions()
+    rows = [("parameter", "default", "unit", "vary from", "to", "basis")]
+    for _, r in a.iterrows():
+        low = "-" if math.isnan(r["sensitivity_low"]) else _fmt_num(r["sensitivity_low"])
+        high = "-" if math.isnan(r["sensitivity_high"]) else _fmt_num(r["sensitivity_high"])
+        rows.append((r["name"], _fmt_value(r["default"]), r["unit"], low, high, r["range_basis"]))
+    c = code_assumptions()
+    out = [_align(rows)]
+    if len(c):
+        crow = [("effect size in code (no scenario field yet)", "default", "vary from", "to")]
+        for _, r in c.iterrows():
+            crow.append((r["name"], _fmt_num(r["default"]), _fmt_num(r["sensitivity_low"]),
+                         _fmt_num(r["sensitivity_high"])))
+        out.append(_align(crow))
+    return "\n\n".join(out)
+
+
+def _cut(s: str, width: int) -> str:
+    return s if len(s) <= width else s[: width - 3].rstrip() + "..."
+
+
+def _align(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for j, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if j == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _md_cell(s: str) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
+    lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def register_markdown() -> str:
+    """The full parameter register as a Markdown page (the content of docs/parameters.md)."""
+    reg = parameter_register()
+    parts = [
+        "# Parameter register",
+        "",
+        "<!-- Generated from the scenario schema by `python tools/gen_param_docs.py`; do not edit by hand.",
+        "     tests/test_params.py fails when this file and the schema drift. -->",
+        "",
+        "Every parameter of a scenario, with its default, unit, allowed range and source. A source is",
+        "an evidence ID of the calibration targets (C1-C7), a topic of the evidence defaults table, or",
+        "\"assumption\": a value with no published evidence behind it, to be varied in sensitivity",
+        "analysis. `mentorsim params` prints the same table; `mentorsim params --assumptions` prints",
+        "the assumptions with the range to vary them over. Set any parameter in a scenario file",
+        "(`workforce:`, `program:`, `costs:` blocks) or with a dotted override such as",
+        "`sc.with_overrides({\"program.cadence\": \"weekly\"})`.",
+        "",
+    ]
+    for section, title in (("horizon_weeks", "Run"), ("workforce.", "Workforce"), ("program.", "Program"),
+                           ("costs.", "Costs")):
+        sub = reg[reg.name.str.startswith(section)]
+        if not len(sub):
+            continue
+        parts += [f"## {title}", "", _md_table(HEAD, [tuple(f"`{c}`" if i == 0 else c for i, c in enumerate(r))
+                                                        for r in _display_rows(sub)]), ""]
+    counts = reg.source_kind.value_counts()
+    parts += [
+        "## Sources",
+        "",
+        f"{counts.get('evidence', 0)} parameters rest on a calibration target, "
+        f"{counts.get('defaults table', 0)} on a figure of the defaults table, and "
+        f"{counts.get('assumption', 0)} are assumptions.",
+        "",
+        _md_table(("ID", "figure"), [(k, v) for k, v in EVIDENCE_IDS.items()]),
+        "",
+        _md_table(("defaults-table topic", "figure"), [(k, v) for k, v in DEFAULTS_TOPICS.items()]),
+        "",
+        "## Assumptions and the ranges to vary them over",
+        "",
+        "These parameters have no published evidence behind them (EVIDENCE.md lists no workplace",
+        "evidence on circles, peer mentoring or mentor boards, nor on cadence beyond C6). Vary them",
+        "over these ranges in a sensitivity analysis (for example a Latin hypercube or Sobol sweep)",
+        "before trusting a difference that depends on them. \"declared\" ranges come from the schema;",
+        "\"default +-50%\" is the default +-50% within the allowed range. \"your input\" marks what",
+        "describes your organisation or the design you are trying (headcount, costs, capacities):",
+        "set those to your case rather than varying them.",
+        "",
+    ]
+    a = assumptions(reg)
+    arow = []
+    for _, r in a.iterrows():
+        low = "-" if math.isnan(r["sensitivity_low"]) else _fmt_num(r["sensitivity_low"])
+        high = "-" if math.isnan(r["sensitivity_high"]) else _fmt_num(r["sensitivity_high"])
+        arow.append((f"`{r['name']}`", _fmt_value(r["default"]), r["unit"], low, high, r["range_basis"]))
+    parts += [_md_table(("parameter", "default", "unit", "vary from", "to", "basis"), arow), ""]
+    c = code_assumptions()
+    if len(c):
+        parts += [
+            "### Effect sizes in code",
+            "",
+            "The formats' and recognition policies' effect sizes are constants in",
+            "`mentorsim/programs/` rather than scenario fields, so they cannot yet be set from a",
+            "scenario. All are assumptions; the suggested range is the constant +-50%.",
+            "",
+            _md_table(("constant", "default", "vary from", "to"),
+                      [(f"`{r['name']}`", _fmt_num(r["default"]), _fmt_num(r["sensitivity_low"]),
+                        _fmt_num(r["sensitivity_high"])) for _, r in c.iterrows()]),
+            "",
+        ]
+    sens = reg[~reg.sensitivity_low.isna() & (reg.source_kind != "assumption")]
+    if len(sens):
+        parts += [
+            "## Evidence-based parameters with a sensitivity range",
+            "",
+            "These rest on evidence, but the evidence gives a range; vary them over it too.",
+            "",
+            _md_table(("parameter", "default", "unit", "source", "vary from", "to"),
+                      [(f"`{r['name']}`", _fmt_value(r["default"]), r["unit"], r["source"],
+                        _fmt_num(r["sensitivity_low"]), _fmt_num(r["sensitivity_high"])) for _, r in sens.iterrows()]),
+            "",
+        ]
+    return "\n".join(parts)
