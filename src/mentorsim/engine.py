@@ -10,7 +10,8 @@ Order of operations in week w (each a SimPy process waking at (w - 1) + offset):
                         and mentors (supply set by recognition); sponsors sign up
     +0.10  matching     waiting mentees are matched within mentor capacity
                         (random or goal fit); sponsorship pairs high-potential mentees
-    +0.20  meetings     relationships due this week schedule a session; mentor
+    +0.20  meetings     meeting slots: relationships due this week (each cadence meets
+                        in its own slots, from the week of the match) schedule a session; mentor
                         overload and friction cancel some; held sessions grow the goal
                         skill (expertise x fit x momentum), engagement and quality;
                         commitments are done with a chance set by preparation and
@@ -22,11 +23,11 @@ Order of operations in week w (each a SimPy process waking at (w - 1) + offset):
     +0.40  recognition  every 26 weeks: the recognition policy acts on active mentors
     +0.50  promotions   every promotion cycle: promotion odds from readiness,
                         ambition, sponsorship and mentor credit
-    +0.60  workforce    skills, goals and engagement drift; goals reached (pivoters
+    +0.60  quit/hire    skills, goals and engagement drift; goals reached (pivoters
                         move internally); quits (front-loaded hazard x engagement x
                         level x recent promotion x mentor strain); leavers' relationships
-                        end and their seats open for hiring
-    +0.70  hiring       vacancies opened ``hiring_lag_weeks`` ago are filled
+                        end and their seats open; then vacancies opened
+                        ``hiring_lag_weeks`` ago are filled by new hires
     +0.90  record       the week's row of the time series
 
 ``mentorsim order`` prints this docstring.
@@ -52,6 +53,7 @@ _TS = {m: i for i, m in enumerate(TS_METRICS)}
 WEEKS_PER_MONTH = 52.0 / 12.0
 QUARTER = 13
 RECOGNITION_CYCLE = 26
+RECENT_PROMOTION_WEEKS = 26
 BURNOUT_THRESHOLD = 0.6  # assumption
 EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees worse off
 # end reasons of relationships
@@ -170,6 +172,20 @@ class Simulation:
         self.rematched = np.zeros(self.p.cap, dtype=bool)
         self.load = np.zeros(self.p.cap)
         self.env = simpy.Environment()
+        self.headcount = self.wf.size
+        self._eng_pull = np.empty(0)
+        self._promoted: list[tuple[int, np.ndarray]] = []
+        self._rel_dirty = True
+        self._match_dirty = True
+        self._next_term_end = 1 << 30
+        self._next_due = np.inf
+        self._last_strain = 0
+        self._mentors = np.empty(0, dtype=np.int64)
+        self._burn_idx = np.empty(0, dtype=np.int64)
+        c = sc.costs
+        self._hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
+        self._replacement = np.asarray((0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level,
+                                                                             c.replacement_cost_share_by_level)))
 
     # ---- helpers used by formats (the matching context) ----------------------------------
     @property
@@ -257,7 +273,6 @@ class Simulation:
                 self._every(0.40, RECOGNITION_CYCLE, RECOGNITION_CYCLE, self.recognition)
         self._every(0.50, self.wf.promotion_cycle_weeks, self.wf.promotion_cycle_weeks, self.promotions)
         self._every(0.60, 1, 1, self.workforce_step)
-        self._every(0.70, 1, 1, self.hiring)
         self._every(0.90, 1, 1, self.record)
         self.env.run(until=self.H + 1)
         return self.result()
@@ -265,6 +280,7 @@ class Simulation:
     # +0.00 --------------------------------------------------------------------------------
     def intake(self, week: int) -> None:
         p, prog, n = self.p, self.program, self.p.n
+        self._match_dirty = True
         emp = p.employed[:n]
         tenure = week - p.hired_week[:n]
         self._end_terms(week)
@@ -276,6 +292,7 @@ class Simulation:
             pick = self._volunteers("volunteer", np.flatnonzero(elig), deficit)
             p.enrolled[pick] = True
             p.was_waiting[pick] = True
+            self._rel_dirty = True
             self.log(pick, "enrolled", f"joined the {self.fmt.name.replace('_', '-')} program")
         if self.fmt.senior_capacity or self.fmt.name == "reverse":
             melig = emp & self.fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~p.enrolled[:n]
@@ -308,6 +325,9 @@ class Simulation:
     def matching(self, week: int) -> None:
         p, n, rel = self.p, self.p.n, self.rel
         self._grow_side_arrays()
+        if not self._match_dirty:
+            return
+        self._match_dirty = False
         waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n] & p.employed[:n])
         if len(waiting) == 0:
             return
@@ -342,12 +362,15 @@ class Simulation:
             term_end = cohort_start + prog.term_weeks
         else:
             term_end = week + prog.term_weeks
-        # stagger first sessions over one cadence period (by mentee slot, deterministic); circles meet together
-        anchor = np.where(rows.group >= 0, rows.group, rows.mentee)
-        phase = (anchor % max(int(round(cad)), 1)).astype(float)
+        # meeting slots on the cadence's grid (weeks 1, 1 + c, 1 + 2c, ...): the first session is in the
+        # first slot from the week of the match, so relationships on one cadence meet in the same weeks
+        first = 1.0 + np.ceil((week - 1) / cad - 1e-9) * cad
+        phase = np.full(len(rows), max(first - week, 0.0))
         u = self.streams["quality"].uniform(week, int(rows.mentee.max()) + 1)[rows.mentee]
         quality = np.clip(0.2 + 0.3 * rows.fit + 0.2 * u, 0.0, 1.0)
         idx = self.rel.add(rows, week, cad, term_end, phase, quality)
+        self._next_term_end = min(self._next_term_end, int(np.min(term_end)))
+        self._rel_dirty = True
         p.was_waiting[rows.mentee] = False
         p.mentoring[rows.mentor] = True
         p.ever_mentor[rows.mentor] = True
@@ -380,101 +403,133 @@ class Simulation:
         self.log(chosen, "sponsored", lambda s: f"gained a sponsor (#{self.sponsor_of[s]})")
 
     # +0.20 --------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Recompute what depends only on the set of active relationships (after any change)."""
+        rel, p, fmt = self.rel, self.p, self.fmt
+        self._rel_dirty = False
+        ai = np.flatnonzero(rel.active[: rel.n])
+        self._ai = ai
+        if fmt.vicarious > 0 and len(ai):
+            self._gsize = np.bincount(rel.group[ai], minlength=self.n_groups)
+        # mentor load (hours per month) from cadence x session (+ prep) x mentees; circles share a session
+        per_row = (self.session_h + self.sc.costs.prep_hours_per_session) * WEEKS_PER_MONTH / rel.cadence[ai]
+        if fmt.vicarious > 0 and len(ai):
+            per_row = per_row / self._gsize[rel.group[ai]]
+        self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
+        self._mentors = np.unique(rel.mentor[ai])
+        self._next_due = float(rel.next_due[ai].min()) if len(ai) else np.inf
+        over = self.load[self._mentors] / self._capacity_hours()
+        self._over = np.zeros(p.cap)
+        self._over[self._mentors] = over
+        self._stress = (0.04 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
+                        * (1.0 - 0.5 * self.program.boundaries))
+        if self._mentors.size:
+            self._burn_idx = np.union1d(self._burn_idx, self._mentors[self._stress > 0])
+        n = p.n
+        enrolled_emp = p.enrolled[:n] & p.employed[:n]
+        self._n_waiting = int(np.count_nonzero(enrolled_emp & p.was_waiting[:n]))
+        self._n_matched = int(np.count_nonzero(enrolled_emp)) - self._n_waiting
+        self._mean_load = float(self.load[self._mentors].mean()) if self._mentors.size else 0.0
+
     def meetings(self, week: int) -> None:
         rel, p, prog, fmt = self.rel, self.p, self.program, self.fmt
         self._end_terms(week)
-        n_rel = rel.n
-        if n_rel == 0:
-            return
-        act = rel.active[:n_rel]
-        ai = np.flatnonzero(act)
-        self.ts[week - 1, _TS["active_relationships"]] = len(ai)
-        if len(ai) == 0:
-            self._burnout(week, np.empty(0, dtype=np.int64))
-            return
-        # mentor load (hours per month) from cadence x session (+ prep) x mentees; circles share a session
-        per_row = (self.session_h + self.sc.costs.prep_hours_per_session) * WEEKS_PER_MONTH / rel.cadence[ai]
-        if fmt.name == "circle":
-            gsize = np.bincount(rel.group[ai])[rel.group[ai]]
-            per_row = per_row / gsize
-        self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
-        mentors = np.unique(rel.mentor[ai])
-        over = self.load / self._capacity_hours()
-        self._burnout(week, mentors, over)
-
-        due = ai[rel.next_due[ai] <= week]
-        if len(due) == 0:
-            return
+        if self._rel_dirty:
+            self._refresh()
+        ai = self._ai
+        if len(ai) == 0 or week < self._next_due:
+            return  # no session falls due this week (relationships on one cadence meet in the same slots)
+        self._burnout(week)
+        nd = rel.next_due[ai]
+        due = ai[nd <= week]
         rel.scheduled[due] += 1
         rel.next_due[due] += rel.cadence[due]
+        self._next_due = float(rel.next_due[ai].min())
+        n_c = prog.commitments_per_session
+        # draws keyed by relationship row: columns mentor side, mentee side, one per commitment
+        u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (2 + n_c)).reshape(-1, 2 + n_c)[due]
         e, m = rel.mentee[due], rel.mentor[due]
-        top = int(max(e.max(), m.max())) + 1
-        u_m = self.streams["meet_mentor"].uniform(week, top)
-        u_e = self.streams["meet_mentee"].uniform(week, top)
         fric = prog.scheduling_friction * fmt.friction
-        p_cancel = np.clip(fric + 0.5 * np.maximum(over[m] - 1.0, 0.0), 0.0, 0.95)
-        p_miss = np.clip(0.5 * fric + 0.2 * (0.6 - p.engagement[e]), 0.0, 0.95)
-        held_mask = (u_m[m] >= p_cancel) & (u_e[e] >= p_miss)
-        h = due[held_mask]
-        missed = due[~held_mask]
-        rel.quality[missed] = np.maximum(rel.quality[missed] - 0.01, 0.0)
+        p_cancel = fric + 0.5 * np.maximum(self._over[m] - 1.0, 0.0)
+        p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
+        ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
         self.ts[week - 1, _TS["meetings_scheduled"]] += len(due)
-        if self.tracer is not None:
-            self.log(rel.mentee[missed], "meeting_missed", "a session fell through")
+        if not ok.all():
+            missed = due[~ok]
+            rel.quality[missed] = np.maximum(rel.quality[missed] - 0.01, 0.0)
+            if self.tracer is not None:
+                self.log(rel.mentee[missed], "meeting_missed", "a session fell through")
+        h = due[ok]
         if len(h) == 0:
             return
+        u, e, m = u[ok], e[ok], m[ok]
         self.ts[week - 1, _TS["meetings_held"]] += len(h)
         rel.held[h] += 1
-        gap = np.where(np.isnan(rel.last_held[h]), rel.cadence[h], week - rel.last_held[h])
+        last = rel.last_held[h]
+        gap = np.where(np.isnan(last), rel.cadence[h], week - last)
         mom = 0.3 + 0.7 * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
         rel.last_held[h] = week
-        e, m, d, fit = rel.mentee[h], rel.mentor[h], rel.dim[h], rel.fit[h]
-        focus = np.ones(len(h))
+        d, fit = rel.dim[h], rel.fit[h]
+        focus = 1.0
         if fmt.vicarious > 0:  # circles: the hot seat rotates; others learn vicariously
-            hot = (rel.scheduled[h] - 1) % np.maximum(np.bincount(rel.group[ai])[rel.group[h]], 1) == rel.seat[h]
+            gs = self._gsize[rel.group[h]]
+            hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.seat[h]
             focus = np.where(hot, 1.0, fmt.vicarious)
-        gain = prog.skill_gain_per_meeting * fmt.expertise * (0.5 + fit) * mom * focus
+        gain = (prog.skill_gain_per_meeting * fmt.expertise) * (0.5 + fit) * mom * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)
         eg = prog.engagement_gain_per_meeting * mom
-        np.add.at(p.engagement, e, eg * fmt.engagement)
-        meg = eg * fmt.mentor_engagement * (1.0 + 0.5 * (self.rec.name != "none"))
-        if fmt.name == "circle":  # the facilitator gains once per circle session
-            meg = meg / np.bincount(rel.group[h])[rel.group[h]]
+        meg = eg * (fmt.mentor_engagement * (1.0 + 0.5 * (self.rec.name != "none")))
+        if fmt.vicarious > 0:  # the facilitator gains once per circle session
+            meg = meg / gs
+        unique_mentee = fmt.rows_per_mentee == 1  # a mentee has one row at most
+        if unique_mentee:
+            p.engagement[e] += eg * fmt.engagement
+            p.meetings_held[e] += 1
+        else:
+            np.add.at(p.engagement, e, eg * fmt.engagement)
+            np.add.at(p.meetings_held, e, 1)
         np.add.at(p.engagement, m, meg)
-        np.add.at(p.meetings_held, e, 1)
-        # commitments, done between sessions with a chance set by preparation
-        p_done = np.clip(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0, 1.0)
-        done = np.zeros(len(h))
-        for c in range(prog.commitments_per_session):
-            uc = self.streams["commitment"].uniform(week, int(e.max()) + 1, sub=c)[e]
-            done += uc < p_done
-        np.add.at(p.goal_progress, e, done * prog.goal_progress_per_commitment * (0.5 + fit) * focus)
+        # commitments, done between sessions with a chance set by preparation, move the goal
+        if n_c:
+            p_done = min(max(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0), 1.0)
+            done = (u[:, 2:] < p_done).sum(axis=1)
+            step = done * (prog.goal_progress_per_commitment * (0.5 + fit)) * focus
+            if unique_mentee:
+                p.goal_progress[e] += step
+            else:
+                np.add.at(p.goal_progress, e, step)
         q = rel.quality[h]
         rel.quality[h] = q + 0.08 * (0.3 + fit) * mom * (1.0 - q)
+        # time cost of the sessions held
+        mh = (self.session_h + self.sc.costs.prep_hours_per_session) * self._hourly[p.level[m]]
+        if fmt.vicarious > 0:
+            mh = mh / gs
+        self.ts[week - 1, _TS["program_cost"]] += float(mh.sum() + self.session_h * self._hourly[p.level[e]].sum())
         if self.tracer is not None:
             self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
 
-    def _burnout(self, week: int, mentors: np.ndarray, over: np.ndarray | None = None) -> None:
-        """Mentor strain: burnout builds with load over capacity, recognition and boundaries buffer it."""
-        p, prog = self.p, self.program
-        b = p.burnout
-        active = b[: p.n] > 0
-        if len(mentors):
-            stress = 0.04 * np.maximum(over[mentors] - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer) * (1.0 - 0.5 * prog.boundaries)
-            b[mentors] += stress
-            active[mentors] = True
-        idx = np.flatnonzero(active)
-        if len(idx) == 0:
+    def _burnout(self, week: int) -> None:
+        """Mentor strain since the last session slot: burnout builds with load over capacity (per week);
+        recognition and boundaries buffer it; it recovers by 0.01 a week."""
+        p = self.p
+        dt = week - self._last_strain
+        self._last_strain = week
+        if self._mentors.size:
+            p.burnout[self._mentors] += self._stress * dt
+        idx = self._burn_idx
+        if idx.size == 0:
             return
-        b[idx] = np.clip(b[idx] - 0.01, 0.0, 1.0)
-        out = idx[(b[idx] >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
+        b = np.clip(p.burnout[idx] - 0.01 * dt, 0.0, 1.0)
+        p.burnout[idx] = b
+        out = idx[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
         if len(out):
             p.burned_out[out] = True
             self.mentor_pool[out] = False
-            p.engagement[out] -= 0.1
+            p.engagement[out] = np.maximum(p.engagement[out] - 0.1, 0.0)
             self._end_rows_of(out, week, "burnout", side="mentor")
             self.log(out, "burned_out", "burned out and stepped back from mentoring")
+        self._burn_idx = idx[b > 0]
 
     # +0.30 --------------------------------------------------------------------------------
     def seasons(self, week: int) -> None:
@@ -489,6 +544,7 @@ class Simulation:
         narrow = old[(q >= 0.35) & over]
         deepen = old[(q >= 0.65) & ~over]
         rel.cadence[narrow] = np.minimum(rel.cadence[narrow] * 2.0, 2 * WEEKS_PER_MONTH)
+        self._rel_dirty = True
         rel.cadence[deepen] = self.cadence_weeks
         rel.quality[deepen] = np.minimum(rel.quality[deepen] + 0.03, 1.0)
         if len(sunset):
@@ -502,11 +558,14 @@ class Simulation:
 
     def _end_terms(self, week: int) -> None:
         rel = self.rel
-        if rel.n == 0:
+        if rel.n == 0 or week < self._next_term_end:
             return
-        ended = np.flatnonzero(rel.active[: rel.n] & (rel.term_end[: rel.n] <= week))
+        act = rel.active[: rel.n]
+        ended = np.flatnonzero(act & (rel.term_end[: rel.n] <= week))
         if len(ended):
             self._close(ended, week, "term")
+        rest = rel.term_end[: rel.n][rel.active[: rel.n]]
+        self._next_term_end = int(rest.min()) if rest.size else 1 << 30
 
     def _close(self, rows: np.ndarray, week: int, reason: str) -> None:
         """End relationship rows; mentees with no active row left wait (rematch once) or graduate."""
@@ -515,6 +574,7 @@ class Simulation:
         if len(rows) == 0:
             return
         rel.close(rows, week, reason)
+        self._rel_dirty = self._match_dirty = True
         e = np.unique(rel.mentee[rows])
         still = np.bincount(rel.mentee[: rel.n][rel.active[: rel.n]], minlength=p.n)
         alone = e[still[e] == 0]
@@ -583,72 +643,102 @@ class Simulation:
         p.promotions[up] += 1
         first = up[p.first_promo[up] < 0]
         p.first_promo[first] = week
-        p.engagement[up] += 0.08
+        p.engagement[up] = np.minimum(p.engagement[up] + 0.08, 1.0)
+        p.update_hazard_mult(up)
+        self._promoted.append((week, up))
         self.ts[week - 1, _TS["promotions"]] = len(up)
         self.log(up, "promoted", lambda s: f"was promoted to level {p.level[s]}")
 
     # +0.60 --------------------------------------------------------------------------------
     def workforce_step(self, week: int) -> None:
         p, wf, n = self.p, self.wf, self.p.n
-        emp = np.flatnonzero(p.employed[:n])
-        # drift: on-the-job skills, own goal progress, engagement back to each person's baseline
-        s = p.skills[emp]
-        p.skills[emp] = s + wf.skill_growth_per_week * (1.0 - s)
-        p.goal_progress[emp] += wf.self_goal_progress_per_week * np.maximum(1.0 + 0.3 * p.ambition[emp], 0.0)
-        e = p.engagement[emp]
-        e += wf.engagement_reversion_per_week * (p.eng_base[emp] - e) - 0.02 * p.burnout[emp]
-        p.engagement[emp] = np.clip(e, 0.0, 1.0)
-        reached = emp[(p.goal_progress[emp] >= 1.0) & ~p.goal_attained[emp]]
+        emp = p.employed[:n]
+        # drift over all slots in use (cheaper than gathering the employed; leavers are never read again)
+        sk = p.skills[:n]
+        sk *= 1.0 - wf.skill_growth_per_week
+        sk += wf.skill_growth_per_week
+        gp = p.goal_progress[:n]
+        gp += p.goal_rate[:n]
+        e = p.engagement[:n]
+        e *= 1.0 - wf.engagement_reversion_per_week
+        e += self._eng_pull[:n] if len(self._eng_pull) >= n else self._pull(n)
+        if self._burn_idx.size:
+            bi = self._burn_idx
+            p.engagement[bi] = np.maximum(p.engagement[bi] - 0.02 * p.burnout[bi], 0.0)
+        reached = np.flatnonzero((gp >= 1.0) & emp & ~p.goal_attained[:n])
         if len(reached):
             self._goal_reached(reached, week)
         # quits
-        mult = None
-        if self.fmt.code:
-            mult = np.where(p.mentoring[emp], self.rec.hazard * (1.0 + p.burnout[emp]), 1.0)
-        h = p.quit_hazard(emp, week, mult)
-        u = self.streams["quit"].uniform(week, int(emp[-1]) + 1)[emp]
-        gone = emp[u < h]
+        h = p.quit_hazard(week)
+        recent = self._recent_promoted(week)
+        if len(recent):
+            h[recent] *= wf.recent_promotion_hazard_multiplier
+        if self.fmt.code and self._mentors.size:
+            m = self._mentors
+            h[m] *= self.rec.hazard * (1.0 + p.burnout[m])
+        u = self.streams["quit"].uniform(week, n)
+        gone = np.flatnonzero((u < h) & emp)
         if len(gone):
-            p.employed[gone] = False
-            p.left_week[gone] = week
-            self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
-            c = self.sc.costs
-            salary = np.asarray(c.annual_salary_by_level)[p.level[gone] - 1]
-            share = np.asarray(c.replacement_cost_share_by_level)[p.level[gone] - 1]
-            cost = float((salary * share).sum())
-            self.ts[week - 1, _TS["turnover_cost"]] += cost
-            if self.fmt.code and self.rel.n:
-                self._end_rows_of(gone, week, "mentee_left", side="mentee")
-                self._end_rows_of(gone, week, "mentor_left", side="mentor")
-                self.mentor_pool[gone] = False
-                if self.program.sponsorship:
-                    self.sponsor_pool[gone] = False
-            self.log(gone, "quit", "left the organisation")
+            self._leave(gone, week)
         self.ts[week - 1, _TS["quits"]] = len(gone)
+        self.hiring(week)
+
+    def _pull(self, n: int) -> np.ndarray:
+        """Each slot's weekly pull toward its own baseline engagement (a trait of the slot)."""
+        self._eng_pull = self.wf.engagement_reversion_per_week * self.p.traits.eng_base
+        return self._eng_pull[:n]
+
+    def _recent_promoted(self, week: int) -> np.ndarray:
+        keep = [(w, ids) for w, ids in self._promoted if week - w < RECENT_PROMOTION_WEEKS]
+        self._promoted = keep
+        return np.concatenate([ids for _, ids in keep]) if keep else np.empty(0, dtype=np.int64)
+
+    def _leave(self, gone: np.ndarray, week: int) -> None:
+        p, wf = self.p, self.wf
+        p.employed[gone] = False
+        p.left_week[gone] = week
+        self.headcount -= len(gone)
+        self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
+        self.ts[week - 1, _TS["turnover_cost"]] += float(self._replacement[p.level[gone]].sum())
+        if self.fmt.code and p.enrolled[gone].any():
+            self._rel_dirty = True  # waiting and matched counts change
+        if self.fmt.code and self.rel.n:
+            if p.enrolled[gone].any():
+                self._end_rows_of(gone, week, "mentee_left", side="mentee")
+            if p.mentoring[gone].any():
+                self._end_rows_of(gone, week, "mentor_left", side="mentor")
+            if self.mentor_pool[gone].any():
+                self.mentor_pool[gone] = False
+                self._match_dirty = True
+            if self.program.sponsorship:
+                self.sponsor_pool[gone] = False
+        self.log(gone, "quit", "left the organisation")
 
     def _goal_reached(self, who: np.ndarray, week: int) -> None:
         p = self.p
         p.goal_attained[who] = True
         p.goal_week[who] = week
         p.skills[who, p.goal_dim[who]] = np.minimum(p.skills[who, p.goal_dim[who]] + 0.05, 1.0)
-        p.engagement[who] += 0.05
+        p.engagement[who] = np.minimum(p.engagement[who] + 0.05, 1.0)
         self.log(who, "goal_reached", "reached their career goal")
         piv = who[p.persona[who] == PIVOTER]
         if len(piv):  # internal mobility: a pivoter who reaches the goal moves role instead of leaving
             p.moved[piv] = True
             p.moved_week[piv] = week
             p.level_since[piv] = week
-            p.engagement[piv] += 0.1
+            p.engagement[piv] = np.minimum(p.engagement[piv] + 0.1, 1.0)
+            p.update_hazard_mult(piv)
             self.ts[week - 1, _TS["internal_moves"]] += len(piv)
             self.log(piv, "moved_internally", "moved into a new role inside the organisation")
 
-    # +0.70 --------------------------------------------------------------------------------
+    # +0.60 (after quits) -------------------------------------------------------------------
     def hiring(self, week: int) -> None:
         due = self.vacancies[week]
         k = int(due.sum())
         if k:
             levels = np.repeat(np.arange(N_LEVELS + 1), due)
             new = self.p.hire(week, levels)
+            self.headcount += k
             self._grow_side_arrays()
             self.log(new, "hired", lambda s: f"joined at level {self.p.level[s]}")
         self.ts[week - 1, _TS["hires"]] = k
@@ -656,41 +746,29 @@ class Simulation:
     # +0.90 --------------------------------------------------------------------------------
     def record(self, week: int) -> None:
         p, n, row = self.p, self.p.n, self.ts[week - 1]
-        emp = p.employed[:n]
-        row[_TS["headcount"]] = emp.sum()
-        row[_TS["mean_engagement"]] = p.engagement[:n][emp].mean()
+        row[_TS["headcount"]] = self.headcount
+        row[_TS["mean_engagement"]] = np.add.reduce(p.engagement[:n], where=p.employed[:n]) / max(self.headcount, 1)
         if self.fmt.code:
-            rel = self.rel
-            act = rel.active[: rel.n]
-            m = p.mentoring[:n] & emp
-            row[_TS["active_mentors"]] = m.sum()
-            row[_TS["mentor_load_hours"]] = self.load[:n][m].mean() if m.any() else 0.0
-            row[_TS["waiting_mentees"]] = (p.was_waiting[:n] & p.enrolled[:n] & emp).sum()
-            row[_TS["program_cost"]] = self._week_program_cost(act, m)
+            if self._rel_dirty:
+                self._refresh()
+            row[_TS["active_relationships"]] = len(self._ai)
+            row[_TS["active_mentors"]] = self._mentors.size
+            row[_TS["mentor_load_hours"]] = self._mean_load
+            row[_TS["waiting_mentees"]] = self._n_waiting
+            row[_TS["program_cost"]] += self._week_fixed_cost(n, self._mentors.size)
 
-    def _week_program_cost(self, act: np.ndarray, mentors: np.ndarray) -> float:
-        """Time of mentors and mentees in held sessions, admin, credits, celebrations, sponsors."""
-        c, p, rel, w = self.sc.costs, self.p, self.rel, self.week
-        held_now = np.flatnonzero(rel.last_held[: rel.n] == w)
-        cost = 0.0
-        if len(held_now):
-            hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
-            mh = (self.session_h + c.prep_hours_per_session) * hourly[p.level[rel.mentor[held_now]]]
-            if self.fmt.name == "circle":
-                mh = mh / np.bincount(rel.group[held_now])[rel.group[held_now]]
-            cost += float(mh.sum() + (self.session_h * hourly[p.level[rel.mentee[held_now]]]).sum())
-        n_mentees = int((p.enrolled[: p.n] & ~p.was_waiting[: p.n]).sum())
-        n_mentors = int(mentors.sum())
-        cost += n_mentees * c.admin_per_participant_per_year / 52.0
+    def _week_fixed_cost(self, n: int, n_mentors: int) -> float:
+        """Administration per matched mentee, learning credits, celebrations and sponsors' time, for one week."""
+        c, p = self.sc.costs, self.p
+        cost = self._n_matched * c.admin_per_participant_per_year / 52.0
         if self.rec.credits:
             cost += n_mentors * c.learning_credit_per_mentor_per_year / 52.0
         if self.rec.celebration:
             cost += n_mentors * c.celebration_per_mentor_per_year / 52.0
         if self.program.sponsorship:
-            sp = np.flatnonzero(p.sponsored[: p.n] & p.employed[: p.n] & (self.sponsor_of[: p.n] >= 0))
+            sp = np.flatnonzero(p.sponsored[:n] & p.employed[:n] & (self.sponsor_of[:n] >= 0))
             if len(sp):  # one hour a month of the sponsor's time per protege (assumption)
-                hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
-                cost += float(hourly[p.level[self.sponsor_of[sp]]].sum()) / WEEKS_PER_MONTH
+                cost += float(self._hourly[p.level[self.sponsor_of[sp]]].sum()) / WEEKS_PER_MONTH
         return cost
 
     # ---- output --------------------------------------------------------------------------
@@ -712,7 +790,6 @@ class Simulation:
             "goal_attained": p.goal_attained[:n].copy(),
             "moved_internally": p.moved[:n].copy(),
             "ambition": p.ambition[:n].copy(),
-            "end_engagement": p.engagement[:n].copy(),
             "burned_out": p.burned_out[:n].copy(),
             "goal_week": p.goal_week[:n].copy(),
             "first_promotion_week": p.first_promo[:n].copy(),

@@ -1,8 +1,8 @@
 """Named random streams: common random numbers across scenarios.
 
 Every random decision draws from its own stream, keyed by (seed, replication,
-stream name). Draws for a week come from a counter-based generator (Philox)
-positioned at (week, sub-draw), so the n-th number of a week's draw always
+stream name). Draws for a week come from a PCG64 generator whose state and
+stream increment are a hash of (key, week, sub-draw), so the n-th number of a week's draw always
 belongs to person slot n whatever else happened: drawing 500 or 5,000 numbers
 gives the same first 500. Two scenarios with the same seed therefore give each
 person the same draws, and differ only through mechanisms.
@@ -17,26 +17,27 @@ import hashlib
 import numpy as np
 
 
-def _key(seed: int, replication: int, name: str) -> np.ndarray:
-    h = hashlib.blake2b(f"{int(seed)}|{int(replication)}|{name}".encode(), digest_size=16).digest()
-    return np.frombuffer(h, dtype=np.uint64).copy()
+def _key(seed: int, replication: int, name: str) -> bytes:
+    return hashlib.blake2b(f"{int(seed)}|{int(replication)}|{name}".encode(), digest_size=16).digest()
 
 
 class Stream:
     """One named stream; ``at(week, sub)`` returns its generator positioned for that draw."""
 
-    __slots__ = ("_bg", "_gen", "_state", "name")
+    __slots__ = ("_bg", "_gen", "_key", "_state", "name")
 
     def __init__(self, seed: int, replication: int, name: str):
         self.name = name
-        self._bg = np.random.Philox(key=_key(seed, replication, name))
+        self._key = _key(seed, replication, name)
+        self._bg = np.random.PCG64(0)
         self._gen = np.random.Generator(self._bg)
         self._state = self._bg.state
 
     def at(self, week: int, sub: int = 0) -> np.random.Generator:
+        h = hashlib.blake2b(self._key + int(week).to_bytes(8, "little", signed=True) + int(sub).to_bytes(4, "little"),
+                            digest_size=32).digest()
         st = self._state
-        st["state"]["counter"] = np.array([0, 0, int(week) + 1, int(sub)], dtype=np.uint64)
-        st["buffer_pos"] = 4
+        st["state"] = {"state": int.from_bytes(h[:16], "little"), "inc": int.from_bytes(h[16:], "little") | 1}
         st["has_uint32"] = 0
         self._bg.state = st
         return self._gen

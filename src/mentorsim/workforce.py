@@ -43,7 +43,9 @@ class Traits:
 
     FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u")
 
-    def __init__(self, streams: Streams, capacity: int):
+    def __init__(self, streams: Streams, capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...]):
+        self.goal_rate_base = goal_rate_base
+        self.persona_shares = persona_shares
         self._stream = streams["traits"]
         self.capacity = 0
         self.data: dict[str, np.ndarray] = {}
@@ -58,6 +60,11 @@ class Traits:
             normal = f in ("ambition", "eng_noise", "s0", "s1", "s2")
             new[f] = g.standard_normal(capacity) if normal else g.random(capacity)
         self.data, self.capacity = new, capacity
+        self.persona_by_level = np.stack([draw_persona(np.full(capacity, lvl), new["persona_u"], self.persona_shares)
+                                          for lvl in range(N_LEVELS + 1)])
+        self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * 0.08
+        self.eng_base = np.clip(REFERENCE_ENGAGEMENT + 0.07 * new["ambition"] + 0.06 * new["eng_noise"], 0.05, 0.95)
+        self.goal_rate = np.maximum(1.0 + 0.3 * new["ambition"], 0.0) * self.goal_rate_base
 
 
 class People:
@@ -67,8 +74,8 @@ class People:
         wf = sc.workforce
         self.sc = sc
         size = wf.size
-        cap = int(size * (1.0 + 1.2 * sc.horizon_weeks / 52.0)) + 64
-        self.traits = Traits(streams, cap)
+        cap = int(size * (1.0 + 0.45 * sc.horizon_weeks / 52.0)) + 64
+        self.traits = Traits(streams, cap, wf.self_goal_progress_per_week, wf.persona_shares)
         self.cap = 0
         self.n = 0
         self._alloc(cap)
@@ -77,7 +84,7 @@ class People:
         self._add(size, week=0, levels=None)
 
     # ---- storage ------------------------------------------------------------------------
-    _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "burnout", "mentor_hours")
+    _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult")
     _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
             "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
@@ -88,13 +95,17 @@ class People:
         for f in self._FLOAT:
             self._resize(f, cap, np.float64, 0.0)
         for f in self._INT:
-            self._resize(f, cap, np.int64, -1 if f in ("left_week", "moved_week", "goal_week", "first_promo") else 0)
+            fill = -1 if f in ("left_week", "moved_week", "goal_week", "first_promo") else -10_000 if f == "last_promo" else 0
+            self._resize(f, cap, np.int64, fill)
         for f in self._BOOL:
             self._resize(f, cap, np.bool_, False)
         self._resize("skills", cap, np.float64, 0.0, shape=(cap, 3))
         self.cap = cap
         self.traits.grow(cap)
-        del old
+        t = self.traits  # traits that do not depend on when or at which level someone joins
+        for f, v in (("ambition", t.data["ambition"]), ("style", t.data["style"]), ("eng_base", t.eng_base),
+                     ("goal_rate", t.goal_rate)):
+            getattr(self, f)[old:cap] = v[old:cap]
 
     def _resize(self, name: str, cap: int, dtype, fill, shape=None) -> None:
         new = np.full(shape or cap, fill, dtype=dtype)
@@ -107,11 +118,11 @@ class People:
     def _tenure_table(self) -> np.ndarray:
         wf = self.sc.workforce
         t = np.arange(MAX_TENURE_WEEKS + 1, dtype=float)
-        return 1.0 + wf.first_year_hazard_multiplier * np.exp(-t / wf.first_year_hazard_decay_weeks)
+        return wf.base_weekly_quit_hazard * (1.0 + wf.first_year_hazard_multiplier * np.exp(-t / wf.first_year_hazard_decay_weeks))
 
     def _steady_state_tenure(self, u: np.ndarray) -> np.ndarray:
         """Tenure (weeks) drawn from the steady state of the baseline quit hazard: density ~ survival."""
-        h = self.sc.workforce.base_weekly_quit_hazard * self._tenure_factor
+        h = self._tenure_factor
         surv = np.exp(-np.concatenate([[0.0], np.cumsum(h)[:-1]]))
         cdf = np.cumsum(surv)
         cdf /= cdf[-1]
@@ -124,58 +135,62 @@ class People:
         if self.n + k > self.cap:
             self._alloc(int((self.n + k) * 1.5) + 64)
         wf = self.sc.workforce
-        idx = np.arange(self.n, self.n + k)
-        tr = {f: v[idx] for f, v in self.traits.data.items()}
+        lo, hi = self.n, self.n + k
+        idx = np.arange(lo, hi)
+        tr = self.traits.data
         start = levels is None
         if start:
             cum = np.cumsum(wf.level_shares)
-            levels = np.minimum(np.searchsorted(cum / cum[-1], tr["level_u"], side="right") + 1, N_LEVELS)
-            tenure = self._steady_state_tenure(tr["tenure_u"])
+            levels = np.minimum(np.searchsorted(cum / cum[-1], tr["level_u"][lo:hi], side="right") + 1, N_LEVELS)
+            tenure = self._steady_state_tenure(tr["tenure_u"][lo:hi])
         else:
-            tenure = np.zeros(k, dtype=np.int64)
+            tenure = 0
         levels = np.asarray(levels, dtype=np.int64)
-        persona = draw_persona(levels, tr["persona_u"], wf.persona_shares)
-        skills = np.column_stack([tr["s0"], tr["s1"], tr["s2"]]) * 0.08 + skill_mean(levels)[:, None]
+        persona = self.traits.persona_by_level[levels, idx]
+        skills = self.traits.skill_noise[lo:hi] + skill_mean(levels)[:, None]
         if start:  # people already in post have grown towards their next level for part of their time in it
-            skills += 0.1 * tr["goal_u"][:, None]
+            skills += 0.1 * tr["goal_u"][lo:hi, None]
         np.clip(skills, 0.0, 1.0, out=skills)
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
-        eng_base = np.clip(REFERENCE_ENGAGEMENT + 0.07 * tr["ambition"] + 0.06 * tr["eng_noise"], 0.05, 0.95)
-
-        self.level[idx] = levels
-        self.start_level[idx] = levels
-        self.persona[idx] = persona
-        self.goal_dim[idx] = goal_dim
-        self.skills[idx] = skills
-        self.ambition[idx] = tr["ambition"]
-        self.style[idx] = tr["style"]
-        self.eng_base[idx] = eng_base
-        self.engagement[idx] = eng_base
-        self.goal_progress[idx] = 0.3 * tr["goal_u"] if start else 0.0
-        self.hired_week[idx] = week - tenure
-        self.level_since[idx] = week - (tenure * tr["goal_u"]).astype(np.int64)
-        self.last_promo[idx] = -10_000
-        self.employed[idx] = True
-        self.initial[idx] = start
-        self.n += k
+        self.level[lo:hi] = levels
+        self.start_level[lo:hi] = levels
+        self.persona[lo:hi] = persona
+        self.goal_dim[lo:hi] = goal_dim
+        self.skills[lo:hi] = skills
+        self.engagement[lo:hi] = self.eng_base[lo:hi]
+        if start:
+            self.goal_progress[lo:hi] = 0.3 * tr["goal_u"][lo:hi]
+            self.level_since[lo:hi] = week - (tenure * tr["goal_u"][lo:hi]).astype(np.int64)
+        else:
+            self.level_since[lo:hi] = week
+        self.hired_week[lo:hi] = week - tenure
+        self.employed[lo:hi] = True
+        self.initial[lo:hi] = start
+        self.n = hi
+        self.update_hazard_mult(idx)
         return idx
+
+    def update_hazard_mult(self, idx: np.ndarray) -> None:
+        """The part of the quit hazard that changes only with level, persona and internal moves."""
+        m = self._level_mult[self.level[idx]]
+        piv = (self.persona[idx] == PIVOTER) & ~self.moved[idx]
+        self.hazard_mult[idx] = np.where(piv, m * self.sc.workforce.pivoter_hazard_multiplier, m)
 
     def hire(self, week: int, levels: np.ndarray) -> np.ndarray:
         return self._add(len(levels), week, np.sort(levels))
 
     # ---- weekly quantities --------------------------------------------------------------
-    def quit_hazard(self, idx: np.ndarray, week: int, mentor_mult: np.ndarray | None = None) -> np.ndarray:
-        wf = self.sc.workforce
-        tenure = np.minimum(week - self.hired_week[idx], MAX_TENURE_WEEKS)
-        h = wf.base_weekly_quit_hazard * self._tenure_factor[tenure]
-        h = h * np.exp(-wf.engagement_hazard_slope * (self.engagement[idx] - REFERENCE_ENGAGEMENT))
-        h *= self._level_mult[self.level[idx]]
-        piv = (self.persona[idx] == PIVOTER) & ~self.moved[idx]
-        h[piv] *= wf.pivoter_hazard_multiplier
-        recent = (week - self.last_promo[idx]) < RECENT_PROMOTION_WEEKS
-        h[recent] *= wf.recent_promotion_hazard_multiplier
-        if mentor_mult is not None:
-            h *= mentor_mult
+    def quit_hazard(self, week: int) -> np.ndarray:
+        """Weekly quit hazard of every slot in use (meaningful for the employed)."""
+        n, wf = self.n, self.sc.workforce
+        tenure = week - self.hired_week[:n]
+        np.minimum(tenure, MAX_TENURE_WEEKS, out=tenure)
+        h = self._tenure_factor[tenure]
+        h *= self.hazard_mult[:n]
+        x = self.engagement[:n] - REFERENCE_ENGAGEMENT
+        x *= -wf.engagement_hazard_slope
+        np.exp(x, out=x)
+        h *= x
         return h
 
     def readiness(self, idx: np.ndarray) -> np.ndarray:
