@@ -15,6 +15,7 @@ from .experiment import compare, simulate
 from .results import METRICS, Comparison, Results
 from .scenario import Scenario, load_scenario, scenario_from_dict
 from .params import parameter_register
+from .calibrate import calibrate
 
 __all__ = ["METRICS", "Comparison", "MentorsimError", "Results", "Scenario", "ScenarioError", "__version__",
            "compare", "load_scenario", "scenario_from_dict", "simulate"]
