@@ -14,6 +14,8 @@ from .errors import MentorsimError, ScenarioError
 from .experiment import compare, simulate
 from .results import METRICS, Comparison, Results
 from .scenario import Scenario, load_scenario, scenario_from_dict
+from .report import report
+from .stories import stories
 from .params import parameter_register
 from .calibrate import calibrate
 
