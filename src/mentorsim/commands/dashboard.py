@@ -1,0 +1,125 @@
+"""`mentorsim dashboard`: serve the facilitator dashboard as a web page with Voila on localhost."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import MentorsimError
+
+EPILOG = """examples:
+  mentorsim dashboard                                   a default one-on-one program, 500 people
+  mentorsim dashboard scenarios/circle.yaml --port 8866
+  mentorsim dashboard scenarios/one_on_one.yaml --size 1000 --replications 10
+
+Open the printed address (http://127.0.0.1:PORT/) in a browser on this machine and
+press F11 for full screen. Nothing is fetched from the internet. Ctrl+C stops it.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ..cli import _positive
+
+    p = sub.add_parser(
+        "dashboard", help="serve the facilitator dashboard in a browser (Voila, localhost only)",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        description="Serve the presenter dashboard (dropdowns and sliders for format, cadence, recognition, "
+                    "sponsorship, participation, workforce size, horizon, replications) as a web page on "
+                    "127.0.0.1 with Voila, and print its address. Each change re-runs the program against no "
+                    "program, paired, and redraws.")
+    p.add_argument("scenario", nargs="?", help="scenario YAML to start from (default: a one-on-one program)")
+    p.add_argument("--port", "-p", type=_positive("port"), default=None,
+                   help="port to serve on (default: a free port)")
+    p.add_argument("--size", type=_positive("size"), default=500,
+                   help="people simulated at the start (default 500, so changes feel instant)")
+    p.add_argument("--replications", "-r", type=_positive("replications"), default=20,
+                   help="paired replications per run (default 20)")
+    p.add_argument("--seed", "-s", type=_positive("seed"), default=7, help="random seed (default 7)")
+    p.set_defaults(func=run)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def notebook(scenario: str | None, size: int, replications: int, seed: int) -> dict:
+    """The generated one-cell notebook Voila serves (its code is hidden by Voila)."""
+    src = ("import mentorsim as ms\n"
+           f"dash = ms.Dashboard({scenario!r}, workforce_size={size}, replications={replications}, seed={seed})\n"
+           "dash.wait(300)\n"
+           "dash")
+    return {"nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "mentorsim", "display_name": "mentorsim", "language": "python"},
+                         "language_info": {"name": "python"}},
+            "cells": [{"cell_type": "code", "id": "dashboard", "metadata": {}, "execution_count": None,
+                       "outputs": [], "source": src}]}
+
+
+def run(a: argparse.Namespace) -> int:
+    import mentorsim as ms
+
+    scenario = None
+    if a.scenario:
+        sc = ms.load_scenario(a.scenario)  # fails early, in one line, on a bad file
+        sc.with_overrides({"workforce.size": a.size})
+        scenario = str(Path(a.scenario).resolve())
+    else:
+        ms.scenario_from_dict({"program": {"format": "one_on_one"}}).with_overrides({"workforce.size": a.size})
+    try:
+        import voila  # noqa: F401
+    except ImportError:
+        raise MentorsimError("dashboard: Voila is not installed; install it with: pip install voila") from None
+    port = a.port or _free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise MentorsimError(f"--port: {port} is already in use on 127.0.0.1; pick another or leave it out") from None
+
+    tmp = Path(tempfile.mkdtemp(prefix="mentorsim-dashboard-"))
+    try:
+        # a kernelspec that runs this very interpreter, whatever else is installed on the machine
+        kdir = tmp / "share" / "jupyter" / "kernels" / "mentorsim"
+        kdir.mkdir(parents=True)
+        (kdir / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "mentorsim", "language": "python", "env": {"MPLBACKEND": "Agg"}}))
+        nb = tmp / "mentorsim-dashboard.ipynb"
+        nb.write_text(json.dumps(notebook(scenario, a.size, a.replications, a.seed), indent=1))
+        env = dict(os.environ)
+        env["JUPYTER_PATH"] = os.pathsep.join([str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+        env.setdefault("MPLBACKEND", "Agg")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        cmd = [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+               "--Voila.port_retries=0", "--theme=light", "--strip_sources=True", "--show_tracebacks=True",
+               "--Voila.open_browser=False"]
+        url = f"http://127.0.0.1:{port}/"
+        what = Path(a.scenario).name if a.scenario else "a default one-on-one program"
+        print(f"mentorsim dashboard: {what}, {a.size:,} people, {a.replications} replications", flush=True)
+        print(f"Serving on {url}  (open it in a browser on this machine; Ctrl+C stops)", flush=True)
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            print("mentorsim dashboard: stopped", file=sys.stderr)
+            return 0
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,478 @@
+"""The facilitator dashboard: ipywidgets controls that re-run and redraw; no model logic.
+
+    import mentorsim as ms
+    dash = ms.Dashboard(ms.load_scenario("scenarios/one_on_one.yaml"))
+    dash                      # in JupyterLab, or served with `mentorsim dashboard`
+
+The controls are declared as data in :data:`CONTROLS` (a list of specs), apart
+from the model: each names the scenario field it sets (a dotted path for
+``Scenario.with_overrides``) or the run option it changes. The program and its
+"no program" baseline run paired: the same seed, so the same starting people
+(identical to ``ms.compare([baseline, program], seed=...)``, because a
+replication is a pure function of scenario, seed and replication; the baseline
+is cached, since no lever but workforce size, horizon and replications changes it).
+
+Changing a control re-runs and redraws on a worker thread. Rapid changes are
+debounced (``debounce`` seconds of quiet before a run starts); a run that
+finishes after a newer change was made is discarded (superseded), and only the
+newest settings run next, so changes are never queued up.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from . import fmt
+from .experiment import simulate
+from .results import Comparison
+from .scenario import Scenario, scenario_from_dict
+
+# ---- controls as data ------------------------------------------------------------------------
+FORMAT_WORDS = {"one_on_one": "one-on-one mentoring", "peer": "peer mentoring", "circle": "mentoring circles",
+                "reverse": "reverse mentoring", "micro_board": "micro-board mentoring", "none": "no mentoring"}
+CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
+
+#: The dashboard's controls. kind: dropdown | toggle | slider | choice (a slider over listed values).
+#: path: the scenario field set through ``with_overrides``; ``run`` instead names a run option.
+CONTROLS: list[dict[str, Any]] = [
+    {"name": "format", "kind": "dropdown", "label": "Mentoring format", "path": "program.format",
+     "options": [("One-on-one", "one_on_one"), ("Peer", "peer"), ("Circle", "circle"),
+                 ("Reverse", "reverse"), ("Micro-board (3 mentors)", "micro_board"), ("No program", "none")]},
+    {"name": "cadence", "kind": "dropdown", "label": "Meetings", "path": "program.cadence",
+     "options": [("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly")]},
+    {"name": "recognition", "kind": "dropdown", "label": "Mentor recognition", "path": "program.recognition",
+     "options": [("None", "none"), ("Counts in reviews", "review_credit"), ("Learning credits", "learning_credits"),
+                 ("Celebrate impact", "celebrate_impact")]},
+    {"name": "sponsorship", "kind": "toggle", "label": "Sponsors", "path": "program.sponsorship",
+     "text": ("Sponsors advocate", "No sponsors")},
+    {"name": "participation", "kind": "slider", "label": "Participation target", "path": "program.participation_target",
+     "min": 0.05, "max": 0.6, "step": 0.05, "readout": "{:.0%}"},
+    {"name": "size", "kind": "choice", "label": "Workforce (people)", "path": "workforce.size",
+     "options": [("200", 200), ("500", 500), ("1,000", 1000), ("2,000", 2000), ("5,000", 5000)]},
+    {"name": "horizon", "kind": "choice", "label": "Horizon", "path": "horizon_weeks",
+     "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)]},
+    {"name": "replications", "kind": "choice", "label": "Replications", "run": "replications",
+     "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)]},
+]
+
+
+def _get(sc: Scenario, path: str) -> Any:
+    obj: Any = sc
+    for k in path.split("."):
+        obj = getattr(obj, k)
+    return obj
+
+
+def describe(program: Any) -> str:
+    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'."""
+    if program.format == "none":
+        return "Sponsorship alone" if program.sponsorship else "No program"
+    cad = program.cadence
+    s = FORMAT_WORDS[program.format]
+    s = f"{CADENCE_WORDS[cad]} {s}" if isinstance(cad, str) else f"{s} every {cad:g} weeks"
+    if program.sponsorship:
+        s += " with sponsors"
+    return s[:1].upper() + s[1:]
+
+
+def _per100(v: float) -> str:
+    return f"{abs(v) * 100:.1f}"
+
+
+def headline(cmp: Comparison) -> str:
+    """One plain-words sentence on retention, program against no program, with its 95% interval.
+
+    e.g. "Biweekly one-on-one mentoring keeps 4.1 more people per 100 after two years (2.8 to 5.3)".
+    """
+    prog = cmp.results[1]
+    H = prog.scenario.horizon_weeks
+    metric, when = ("retention_24m", "after two years") if H >= 104 else ("retention_12m", "after one year")
+    what = describe(prog.scenario.program)
+    if what == "No program":
+        kept = cmp.baseline.summary().loc[metric, "mean"] * 100
+        return f"Without a program, {kept:.0f} of every 100 people here today are still here {when}."
+    t = cmp.table()
+    row = t[(t.scenario == prog.name) & (t.metric == metric)]
+    if row.empty:
+        return f"{what} makes no difference to retention {when}."
+    r = row.iloc[0]
+    d, lo, hi = r.diff_mean, r.ci_low, r.ci_high
+    keeps = "keep" if prog.scenario.program.format == "circle" and not prog.scenario.program.sponsorship else "keeps"
+    if round(abs(d) * 100, 1) == 0:
+        verb = f"{keeps} about as many people"
+    else:
+        verb = f"{keeps} {_per100(d)} {'more' if d > 0 else 'fewer'} people per 100"
+    if math.isnan(lo):
+        return f"{what} {verb} {when}."
+    if lo > 0 or hi < 0:  # the interval excludes no difference: state it in the direction of the effect
+        a, b = sorted((abs(lo), abs(hi)))
+        return f"{what} {verb} {when} ({a * 100:.1f} to {b * 100:.1f})."
+    return f"{what} {verb} {when} (between {lo * 100:+.1f} and {hi * 100:+.1f}: could be no difference)."
+
+
+def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
+    """(title, value, detail) cards: promotions, program cost, turnover cost avoided, mentor load and burnout."""
+    b, p = cmp.baseline.summary(), cmp.results[1].summary()
+    d = cmp.diffs(cmp.results[1])
+    years = cmp.baseline.scenario.horizon_weeks / 52
+    prog = cmp.results[1].scenario.program
+    out = [("Promoted per year", fmt.value("annual_promotion_rate", p.loc["annual_promotion_rate", "mean"]),
+            f"{fmt.value('annual_promotion_rate', b.loc['annual_promotion_rate', 'mean'])} without a program")]
+    cost = p.loc["program_cost", "mean"]
+    out.append(("Program cost", fmt.value("program_cost", cost), f"over {years:g} years"))
+    avoided = -d["turnover_cost"].mean() if "turnover_cost" in d else 0.0
+    roi = cmp.roi(cmp.results[1]).mean() if cost > 0 else float("nan")
+    out.append(("Turnover cost avoided", fmt.value("turnover_cost", avoided),
+                "no program to pay for" if math.isnan(roi) else f"return on cost {roi * 100:+.0f}%"))
+    load = p.loc["mentor_load_hours", "mean"] if "mentor_load_hours" in p.index else float("nan")
+    if math.isnan(load):
+        out.append(("Mentor load", "-", "no mentors"))
+    else:
+        burn = p.loc["mentor_burnout_rate", "mean"]
+        cap = prog.mentor_hours_per_month * prog.mentor_capacity
+        out.append(("Mentor load", f"{load:.1f} h/month",
+                    f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out"))
+    return out
+
+
+# ---- the dashboard ---------------------------------------------------------------------------
+CSS = """
+<style>
+.ms-dash { --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 38px; --jp-widgets-inline-label-width: 0px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a1a1a; }
+.ms-dash .ms-title { font-size: 26px; font-weight: 700; margin: 0; }
+.ms-dash .ms-sub { font-size: 16px; color: #555; }
+.ms-dash .ms-label { font-size: 16px; font-weight: 600; color: #333; margin-top: 8px; }
+.ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 17px !important; }
+.ms-dash .ms-controls { background: #f4f6f8; border-radius: 10px; padding: 8px 14px 14px 14px; }
+.ms-dash .ms-headline { font-size: 30px; font-weight: 650; line-height: 1.25; color: #0b3d6e; margin: 4px 0 6px 0; }
+.ms-dash .ms-headline.ms-busy { color: #7a8a99; }
+.ms-dash .ms-status { font-size: 14px; color: #777; }
+.ms-dash .ms-cards { display: flex; gap: 12px; margin: 4px 0 8px 0; }
+.ms-dash .ms-card { flex: 1; background: #f4f6f8; border-radius: 10px; padding: 8px 12px; }
+.ms-dash .ms-card .t { font-size: 15px; color: #555; }
+.ms-dash .ms-card .v { font-size: 28px; font-weight: 700; color: #1a1a1a; }
+.ms-dash .ms-card .d { font-size: 14px; color: #666; }
+.ms-dash img { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+class Dashboard:
+    """A presenter dashboard: a program against no program, re-run whenever a control changes.
+
+    Parameters
+    ----------
+    scenario: the starting design (a Scenario or a path); None uses a default one-on-one program.
+    workforce_size: people simulated (default 500, so it feels instant); None keeps the scenario's.
+    replications, seed: paired replications of the program and the baseline.
+    debounce: seconds of quiet after a change before a run starts.
+    threaded: run on a worker thread (the default); False runs inline on every change (for scripts).
+    controls: the control specs (default :data:`CONTROLS`).
+    """
+
+    def __init__(self, scenario: Scenario | str | None = None, *, workforce_size: int | None = 500,
+                 replications: int = 20, seed: int = 7, debounce: float = 0.3, threaded: bool = True,
+                 controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64):
+        import ipywidgets as W
+
+        from .experiment import _as_scenario
+
+        if scenario is None:
+            scenario = scenario_from_dict({"name": "one_on_one", "description": "A default one-on-one program.",
+                                           "program": {"format": "one_on_one"}})
+        sc = _as_scenario(scenario)
+        if workforce_size is not None:
+            sc = sc.with_overrides({"workforce.size": workforce_size})
+        self.scenario = sc
+        self.seed = seed
+        self.debounce = debounce
+        self.threaded = threaded
+        self.dpi = dpi
+        self.specs = [dict(s) for s in (controls if controls is not None else CONTROLS)]
+        self._run_defaults = {"replications": replications}
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+
+        # state shared with the worker, guarded by _cond
+        self._cond = threading.Condition()
+        self._requested = 0     # generation of the newest request
+        self._started = 0       # generation of the newest run started
+        self._done = 0          # generation whose outcome is on screen
+        self._due = 0.0         # monotonic time before which no run starts (debounce)
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self.runs_started = 0
+        self.runs_superseded = 0
+        self.last_seconds: float | None = None
+        self.comparison: Comparison | None = None
+        self.error: str | None = None
+        self.headline = ""
+        self.facts: list[tuple[str, str, str]] = []
+        self.values_shown: dict[str, Any] | None = None
+        self.on_update: list[Callable[["Dashboard"], None]] = []
+
+        self.controls: dict[str, Any] = {}
+        rows = []
+        for spec in self.specs:
+            w = self._make_control(W, spec)
+            self.controls[spec["name"]] = w
+            rows.append(W.HTML(f"<div class='ms-label'>{html.escape(spec['label'])}</div>"))
+            rows.append(getattr(w, "_ms_box", w))
+            w.observe(self._on_change, names="value")
+        panel = W.VBox(rows, layout=W.Layout(width="300px", min_width="300px"))
+        panel.add_class("ms-controls")
+
+        self._headline = W.HTML("<div class='ms-headline ms-busy'>Running the simulation…</div>")
+        self._cards = W.HTML("")
+        self._status = W.HTML("<div class='ms-status'>&nbsp;</div>")
+        self._img_retention = W.Image(format="png", layout=W.Layout(width="100%"))
+        self._img_bars = W.Image(format="png", layout=W.Layout(width="100%"))
+        self._img_load = W.Image(format="png", layout=W.Layout(width="100%"))
+        title = W.HTML(f"<div class='ms-title'>What would a mentoring program change here?</div>"
+                       f"<div class='ms-sub'>Simulated workforce, program against no program, "
+                       f"same people in both (95% ranges over replications)</div>")
+        charts = W.VBox([
+            W.Box([self._img_retention], layout=W.Layout(width="100%")),
+            W.HBox([W.Box([self._img_bars], layout=W.Layout(width="44%")),
+                    W.Box([self._img_load], layout=W.Layout(width="56%"))], layout=W.Layout(width="100%")),
+        ], layout=W.Layout(width="100%"))
+        main = W.VBox([self._headline, self._cards, charts, self._status],
+                      layout=W.Layout(flex="1 1 auto", padding="0 0 0 18px", min_width="0"))
+        self.ui = W.VBox([W.HTML(CSS), title, W.HBox([panel, main], layout=W.Layout(width="100%",
+                                                                                       align_items="flex-start"))],
+                         layout=W.Layout(width="100%", max_width="1700px"))
+        self.ui.add_class("ms-dash")
+        self.refresh()
+
+    # ---- controls ----------------------------------------------------------------------------
+    def _initial(self, spec: dict[str, Any]) -> Any:
+        if "path" in spec:
+            return _get(self.scenario, spec["path"])
+        return self._run_defaults.get(spec["run"], spec.get("default"))
+
+    def _make_control(self, W: Any, spec: dict[str, Any]) -> Any:
+        value = self._initial(spec)
+        kind = spec["kind"]
+        layout = W.Layout(width="100%")
+        if kind in ("dropdown", "choice"):
+            options = list(spec["options"])
+            if value not in [v for _, v in options]:  # e.g. a custom cadence in the scenario
+                options.append((f"every {value:g} weeks" if isinstance(value, float) else str(value), value))
+                spec["options"] = options
+            if kind == "dropdown":
+                return W.Dropdown(options=options, value=value, layout=layout)
+            return W.SelectionSlider(options=options, value=value, layout=layout, continuous_update=False)
+        if kind == "toggle":
+            on, off = spec.get("text", ("On", "Off"))
+            w = W.ToggleButton(value=bool(value), description=on if value else off, layout=layout,
+                               button_style="info" if value else "")
+
+            def flip(ch: dict[str, Any]) -> None:
+                ch["owner"].description = on if ch["new"] else off
+                ch["owner"].button_style = "info" if ch["new"] else ""
+
+            w.observe(flip, names="value")
+            return w
+        if kind == "slider":
+            w = W.FloatSlider(value=value, min=spec["min"], max=spec["max"], step=spec["step"],
+                              layout=W.Layout(width="75%"), continuous_update=False, readout=False)
+            fmt_ = spec.get("readout", "{}")
+            box = W.HBox([w, W.Label(fmt_.format(value))], layout=layout)
+            w.observe(lambda ch: setattr(box.children[1], "value", fmt_.format(ch["new"])), names="value")
+            # the slider itself is the control; keep the box for layout
+            w._ms_box = box  # type: ignore[attr-defined]
+            return w
+        raise ValueError(f"control {spec['name']!r}: unknown kind {kind!r}")
+
+    def values(self) -> dict[str, Any]:
+        """The current control values by control name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def set(self, **values: Any) -> "Dashboard":
+        """Set controls by name, e.g. ``dash.set(format="peer", cadence="weekly")``; triggers a run."""
+        for k, v in values.items():
+            if k not in self.controls:
+                raise KeyError(f"no control {k!r}; have {list(self.controls)}")
+            self.controls[k].value = v
+        return self
+
+    # ---- running -----------------------------------------------------------------------------
+    def program_scenario(self, values: dict[str, Any] | None = None) -> Scenario:
+        """The scenario the controls describe."""
+        values = values or self.values()
+        over = {s["path"]: values[s["name"]] for s in self.specs if "path" in s}
+        sc = self.scenario.with_overrides(over)
+        return sc.model_copy(update={"name": describe(sc.program)[:80]})
+
+    def baseline_scenario(self, values: dict[str, Any] | None = None) -> Scenario:
+        """No program, on the same workforce and horizon as the controls describe."""
+        sc = self.program_scenario(values)
+        return sc.with_overrides({"program.format": "none", "program.sponsorship": False, "name": "No program"})
+
+    def _cached_simulate(self, sc: Scenario, reps: int) -> Any:
+        key = (sc.model_dump_json(), reps, self.seed)
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        res = simulate(sc, replications=reps, seed=self.seed)
+        with self._cache_lock:
+            self._cache[key] = res
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return res
+
+    def compute(self, values: dict[str, Any] | None = None) -> Comparison:
+        """Run the program and its baseline paired (same seed) for the given control values."""
+        values = values or self.values()
+        run = {s["run"]: values[s["name"]] for s in self.specs if "run" in s}
+        reps = int(run.get("replications", self._run_defaults["replications"]))
+        base = self._cached_simulate(self.baseline_scenario(values), reps)
+        prog = self._cached_simulate(self.program_scenario(values), reps)
+        return Comparison([base, prog])
+
+    def render(self, cmp: Comparison) -> dict[str, bytes]:
+        """The dashboard's charts as PNG bytes: retention, bars (promotion and cost), mentor load."""
+        import matplotlib
+
+        from . import plots
+
+        with matplotlib.rc_context(plots.PRESENTER_RC):
+            out = {}
+            fig = plots.retention(cmp, title="Starting staff still here: program vs no program")
+            fig.set_size_inches(13, 4.1)
+            out["retention"] = plots.to_png(fig, self.dpi)
+            fig = plots.outcome_bars(cmp)
+            fig.set_size_inches(7.6, 4.2)
+            out["bars"] = plots.to_png(fig, self.dpi)
+            fig = plots.mentor_load(cmp, burnout=False, title="Mentor hours a month")
+            fig.set_size_inches(9.2, 4.2)
+            out["load"] = plots.to_png(fig, self.dpi)
+        return out
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.request(self.debounce)
+
+    def request(self, delay: float = 0.0) -> int:
+        """Ask for a run with the current controls after ``delay`` seconds of quiet; returns its generation."""
+        if not self.threaded:
+            with self._cond:
+                self._requested += 1
+                gen = self._requested
+            self._run_once(gen)
+            return gen
+        with self._cond:
+            self._requested += 1
+            self._due = time.monotonic() + delay
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._worker, name="mentorsim-dashboard", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+            return self._requested
+
+    def refresh(self) -> int:
+        """Re-run now with the current controls."""
+        return self.request(0.0)
+
+    def _worker(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed:
+                    now = time.monotonic()
+                    if self._requested > self._started and now >= self._due:
+                        break
+                    self._cond.wait(None if self._requested <= self._started else self._due - now)
+                if self._closed:
+                    return
+                gen = self._started = self._requested
+            self._run_once(gen)
+
+    def _superseded(self, gen: int) -> bool:
+        with self._cond:
+            return gen != self._requested
+
+    def _run_once(self, gen: int) -> None:
+        t0 = time.perf_counter()
+        values = self.values()
+        with self._cond:
+            self.runs_started += 1
+        self._headline.value = self._headline.value.replace("class='ms-headline'", "class='ms-headline ms-busy'")
+        self._status.value = "<div class='ms-status'>Updating…</div>"
+        try:
+            cmp = self.compute(values)
+            if self._superseded(gen):
+                return self._discard()
+            images = self.render(cmp)
+            text, cards, err = headline(cmp), facts(cmp), None
+        except Exception as e:  # show the problem on screen; the dashboard stays usable
+            cmp, images, text, cards, err = None, {}, f"Could not run this design: {e}", [], str(e)
+        if self._superseded(gen):
+            return self._discard()
+        dt = time.perf_counter() - t0
+        self._publish(gen, values, cmp, images, text, cards, err, dt)
+
+    def _discard(self) -> None:
+        with self._cond:
+            self.runs_superseded += 1
+            self._cond.notify_all()
+
+    def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
+                 text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
+        self._headline.value = f"<div class='ms-headline'>{html.escape(text)}</div>"
+        self._cards.value = "<div class='ms-cards'>" + "".join(
+            f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
+            f"<div class='d'>{html.escape(d)}</div></div>" for t, v, d in cards) + "</div>"
+        if images:
+            self._img_retention.value = images["retention"]
+            self._img_bars.value = images["bars"]
+            self._img_load.value = images["load"]
+        reps = values.get("replications", self._run_defaults["replications"])
+        size = values.get("size", self.scenario.workforce.size)
+        self._status.value = (f"<div class='ms-status'>{size:,} people, {reps} paired replications, seed {self.seed}; "
+                              f"updated in {dt:.1f} s</div>")
+        with self._cond:
+            if gen == self._requested:
+                self.comparison, self.headline, self.facts, self.error = cmp, text, cards, err
+                self.values_shown, self.last_seconds = values, dt
+                self._done = gen
+            self._cond.notify_all()
+        for cb in list(self.on_update):
+            cb(self)
+
+    def wait(self, timeout: float = 60.0) -> "Dashboard":
+        """Block until the newest request is on screen (raises TimeoutError after ``timeout`` seconds)."""
+        end = time.monotonic() + timeout
+        with self._cond:
+            while self._done != self._requested:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"dashboard did not update within {timeout} s")
+                self._cond.wait(min(left, 0.5))
+        return self
+
+    @property
+    def busy(self) -> bool:
+        with self._cond:
+            return self._done != self._requested
+
+    def close(self) -> None:
+        """Stop the worker thread and close the widgets."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self.ui.close()
+
+    # ---- display -----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.ui._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Dashboard {self.scenario.name!r}: {self.headline or 'not run yet'}>"

@@ -1,0 +1,168 @@
+"""The dashboard without a browser: controls as data, re-runs on change, headline, debounce, supersede."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import ipywidgets as W
+import pytest
+
+import mentorsim as ms
+from mentorsim import widgets
+
+SIZE, REPS = 200, 3
+
+
+@pytest.fixture(scope="module")
+def start(one_on_one):
+    return one_on_one.with_overrides({"horizon_weeks": 104})
+
+
+@pytest.fixture()
+def dash(start):
+    d = ms.Dashboard(start, workforce_size=SIZE, replications=REPS, seed=3, threaded=False)
+    yield d
+    d.close()
+
+
+def test_controls_are_declared_as_data():
+    names = [c["name"] for c in widgets.CONTROLS]
+    for want in ("format", "cadence", "recognition", "sponsorship", "participation", "size", "horizon",
+                 "replications"):
+        assert want in names
+    kinds = {c["name"]: c["kind"] for c in widgets.CONTROLS}
+    assert kinds["format"] == kinds["cadence"] == kinds["recognition"] == "dropdown"
+    assert kinds["sponsorship"] == "toggle"
+    formats = [v for _, v in widgets.CONTROLS[0]["options"]]
+    assert set(formats) == {"none", "one_on_one", "peer", "circle", "reverse", "micro_board"}
+
+
+def test_controls_start_from_the_scenario(dash, start):
+    c = dash.controls
+    assert isinstance(c["format"], W.Dropdown) and isinstance(c["cadence"], W.Dropdown)
+    assert isinstance(c["recognition"], W.Dropdown)
+    assert c["format"].value == start.program.format
+    assert c["cadence"].value == start.program.cadence
+    assert c["size"].value == SIZE and c["replications"].value == REPS
+    assert c["horizon"].value == 104
+
+
+def test_first_run_shows_a_headline_cards_and_charts(dash):
+    assert dash.comparison is not None and dash.error is None
+    assert dash.comparison.baseline.scenario.program.format == "none"
+    assert dash.comparison.results[1].scenario.program.format == "one_on_one"
+    assert "per 100 after two years" in dash.headline or "about as many" in dash.headline
+    assert dash.headline.startswith("Biweekly one-on-one mentoring")
+    assert dash.headline in dash._headline.value
+    titles = [t for t, _, _ in dash.facts]
+    assert "Promoted per year" in titles and "Program cost" in titles and "Mentor load" in titles
+    for img in (dash._img_retention, dash._img_bars, dash._img_load):
+        assert bytes(img.value[:4]) == b"\x89PNG"
+
+
+def test_changing_controls_reruns_with_new_settings(dash):
+    before = dash.headline
+    images = bytes(dash._img_retention.value)
+    dash.set(format="peer", cadence="weekly")
+    prog = dash.comparison.results[1].scenario
+    assert (prog.program.format, prog.program.cadence) == ("peer", "weekly")
+    assert dash.headline.startswith("Weekly peer mentoring") and dash.headline != before
+    assert bytes(dash._img_retention.value) != images
+    dash.set(sponsorship=True, recognition="review_credit", participation=0.4)
+    p = dash.comparison.results[1].scenario.program
+    assert p.sponsorship and p.recognition == "review_credit" and p.participation_target == pytest.approx(0.4)
+    assert "with sponsors" in dash.headline
+    dash.set(size=500, horizon=52, replications=5)
+    res = dash.comparison.results[1]
+    assert res.scenario.workforce.size == 500 and res.scenario.horizon_weeks == 52 and len(res.reps) == 5
+    assert "after one year" in dash.headline
+
+
+def test_no_program_says_so(dash):
+    dash.set(format="none")
+    assert dash.headline.startswith("Without a program")
+    assert {t: v for t, v, _ in dash.facts}["Mentor load"] == "-"
+
+
+def test_runs_are_paired_like_compare(dash):
+    dash.set(format="circle")
+    sc = dash.program_scenario()
+    ref = ms.compare([dash.baseline_scenario(), sc], replications=REPS, seed=dash.seed)
+    got = dash.comparison.table().set_index("metric")["diff_mean"]
+    want = ref.table().set_index("metric")["diff_mean"]
+    assert got.to_dict() == pytest.approx(want.to_dict(), nan_ok=True)
+
+
+def test_headline_reads_as_a_sentence_with_an_interval(dash):
+    dash.set(format="one_on_one", cadence="biweekly")
+    h = widgets.headline(dash.comparison)
+    assert h.endswith(".") and ("people per 100" in h or "about as many" in h)
+    assert "(" in h and ")" in h
+
+
+def test_errors_show_on_screen_and_the_dashboard_recovers(dash, monkeypatch):
+    real = dash.compute
+
+    def broken(values=None):
+        raise ms.MentorsimError("workforce.size: too small")
+
+    monkeypatch.setattr(dash, "compute", broken)
+    dash.set(format="peer")
+    assert dash.error and "Could not run" in dash.headline
+    monkeypatch.setattr(dash, "compute", real)
+    dash.set(format="circle")
+    assert dash.error is None and "circles" in dash.headline
+
+
+def test_rapid_changes_are_debounced(start):
+    d = ms.Dashboard(start, workforce_size=SIZE, replications=2, seed=3, debounce=0.4)
+    try:
+        d.wait(120)
+        first = d.runs_started
+        for fmt in ("peer", "circle", "reverse", "micro_board", "peer"):
+            d.set(format=fmt)
+            time.sleep(0.02)
+        d.wait(120)
+        assert d.runs_started == first + 1, "five quick changes must make one run"
+        assert d.values_shown["format"] == "peer"
+        assert d.comparison.results[1].scenario.program.format == "peer"
+    finally:
+        d.close()
+
+
+def test_a_run_in_flight_is_superseded_not_queued(start):
+    d = ms.Dashboard(start, workforce_size=SIZE, replications=2, seed=3, debounce=0.0)
+    try:
+        d.wait(120)
+        gate, entered = threading.Event(), threading.Event()
+        seen = []
+        real = d.compute
+
+        def slow(values=None):
+            seen.append(values["format"])
+            if len(seen) == 1:
+                entered.set()
+                assert gate.wait(60)
+            return real(values)
+
+        d.compute = slow
+        d.set(format="peer")
+        assert entered.wait(60), "the first change started a run"
+        d.set(format="circle")  # while 'peer' runs
+        d.set(format="reverse")
+        time.sleep(0.2)
+        gate.set()
+        d.wait(120)
+        assert seen == ["peer", "reverse"], "only the newest settings run after the one in flight"
+        assert d.runs_superseded >= 1
+        assert d.values_shown["format"] == "reverse"
+        assert d.comparison.results[1].scenario.program.format == "reverse"
+        assert d.headline.startswith("Biweekly reverse mentoring")
+    finally:
+        d.close()
+
+
+def test_displays_as_a_widget(dash):
+    bundle = dash._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
