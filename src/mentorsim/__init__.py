@@ -21,3 +21,5 @@ from .calibrate import calibrate
 
 __all__ = ["METRICS", "Comparison", "MentorsimError", "Results", "Scenario", "ScenarioError", "__version__",
            "compare", "load_scenario", "scenario_from_dict", "simulate"]
+from . import plots
+from .widgets import Dashboard
