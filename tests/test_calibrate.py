@@ -131,7 +131,10 @@ def test_two_targets_and_dict_input():
            "targets": {**_quit(value=0.022, tol=0.004),
                        "annual_promotion_rate": {"value": 0.06, "tolerance": 0.015, "evidence": "C3"}}}
     cal = ms.calibrate(doc, base_dir=ROOT)
-    assert cal.within_tolerance, cal.to_text()
+    text = cal.to_text()
+    assert cal.within_tolerance, text
+    assert "C3" in text and "annual_promotion_rate" in text
+    assert "own data" in cal.to_yaml()
     assert cal.scenario.workforce.promotion_base_logit > -5.0
     assert set(cal.parameters.parameter) == {"workforce.base_weekly_quit_hazard", "workforce.promotion_base_logit"}
     assert cal.scenario.program == d.program  # only the free parameters change

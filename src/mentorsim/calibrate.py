@@ -279,6 +279,10 @@ def load_targets(targets: str | Path | dict | TargetsFile, base_dir: str | Path 
     return _Spec(source, tf, base, fits)
 
 
+def _src(v: Any, missing: str) -> str:
+    return missing if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
 def _g(v: float) -> str:
     return f"{v:g}"
 
@@ -375,7 +379,7 @@ class Calibration:
             tol = f"+-{r.tolerance * 100:.2f} pts" if pct else f"+-{r.tolerance:.3f}"
             ci = "-" if math.isnan(r.ci_low) else f"{f(r.ci_low)} to {f(r.ci_high)}"
             label = r.target if r.target != "participant_retention_gap" else f"{r.target} ({r.group}, {r.measure})"
-            rows.append((label, r.evidence or "-", f(r.observed), tol, f(r.simulated), ci,
+            rows.append((label, _src(r.evidence, "-"), f(r.observed), tol, f(r.simulated), ci,
                          "yes" if r.within else "NO"))
         prow = [("parameter", "fits", "before", "after", "search range")]
         for _, r in self.parameters.iterrows():
@@ -393,7 +397,7 @@ class Calibration:
                 f"# ({self.replications} replications, seed {self.seed}, {self.evaluations} evaluations).",
                 "# target: observed -> simulated mean [95% interval]"]
         for _, r in self.table.iterrows():
-            head.append(f"#   {r.target}: {r.observed:.4g} +- {r.tolerance:.3g} ({r.evidence or 'own data'}) -> "
+            head.append(f"#   {r.target}: {r.observed:.4g} +- {r.tolerance:.3g} ({_src(r.evidence, 'own data')}) -> "
                         f"{r.simulated:.4g} [{r.ci_low:.4g}, {r.ci_high:.4g}]{'' if r.within else '  NOT WITHIN'}")
         head.append("# fitted: " + ", ".join(f"{r.parameter} {r.before:.6g} -> {r.after:.6g}"
                                              for _, r in self.parameters.iterrows()))
