@@ -266,7 +266,7 @@ def fig_roi(data: dict) -> str:
     lo, hi = min(allv.min(), 0.0), max(allv.max(), 0.0)
     pad = 0.05 * (hi - lo or 1.0)
     bins = np.linspace(lo - pad, hi + pad, 21)
-    fig, axes = _new_fig(min(3.4 * len(scs), 10.0), 2.5, len(scs), sharey=True)
+    fig, axes = _new_fig(min(3.6 * len(scs), 10.0), 2.8, len(scs), sharey=True)
     for k, (ax, s) in enumerate(zip(axes, scs)):
         v = np.asarray(s["roi"]["values"])
         c = COLORS[k % len(COLORS)]
@@ -274,10 +274,9 @@ def fig_roi(data: dict) -> str:
         ax.hist(v, bins=bins, color=c, alpha=0.85, edgecolor="white")
         ax.axvline(0, color="#333", lw=1.2)
         ax.axvline(s["roi"]["median"], color=c, lw=2.5, ls="--")
-        ax.set_title(s["name"], fontsize=11, loc="left", fontweight="bold", color=c)
-        ax.text(0.98, 0.97, f"median {fmt.value('roi', s['roi']['median'])}\n"
-                f"positive in {s['roi']['p_positive']:.0%} of runs", transform=ax.transAxes, ha="right", va="top",
-                fontsize=9.5, bbox={"boxstyle": "round", "fc": "white", "ec": "#ddd"})
+        ax.set_title(f"{s['name']}: median {fmt.value('roi', s['roi']['median'])}\n"
+                     f"positive in {s['roi']['p_positive']:.0%} of runs", fontsize=10.5, loc="left", color=c,
+                     fontweight="bold")
         _pct(ax, "x")
         ax.set_xlabel("ROI of one simulated run", fontsize=9.5)
     axes[0].set_ylabel("simulated runs", fontsize=10)
@@ -346,7 +345,7 @@ def fig_gap(data: dict) -> str:
             if not e:
                 continue
             for off, key, c, lab in ((0.18, "naive", "#c9c9c9", "naive gap: mentees vs non-participants"),
-                                     (-0.18, "causal", COLORS[k % len(COLORS)], "causal: the program's own effect")):
+                                     (-0.18, "causal", "#1d3557", "causal: the program's own effect")):
                 m, lo, hi = e[f"{key}_gap" if key == "naive" else "causal_effect"], e[f"{key}_ci_low"], e[f"{key}_ci_high"]
                 if m is None:
                     continue
