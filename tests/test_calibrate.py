@@ -79,6 +79,13 @@ def test_bad_targets_raise_scenario_error_from_api(tmp_path):
         ms.calibrate({"scenario": BASELINE, "overrides": SMALL, "targets": _quit()}, replications=0)
 
 
+def test_out_directory_must_exist(tmp_path, capsys):
+    p = _write(tmp_path, {"scenario": BASELINE, "overrides": SMALL, "targets": _quit()})
+    assert main(["calibrate", str(p), "--out", str(tmp_path / "no" / "such" / "x.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--out" in err
+
+
 def test_missing_targets_file(capsys):
     assert main(["calibrate", "no/such/targets.yaml"]) == 2
     assert "no such file" in capsys.readouterr().err

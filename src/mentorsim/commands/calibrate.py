@@ -35,8 +35,13 @@ See docs/calibration.md.
 
 
 def _cmd(a) -> int:
-    from ..calibrate import calibrate
+    from pathlib import Path
 
+    from ..calibrate import calibrate
+    from ..errors import MentorsimError
+
+    if a.out and not Path(a.out).resolve().parent.is_dir():
+        raise MentorsimError(f"--out: {a.out}: its directory does not exist")
     cal = calibrate(a.targets, replications=a.replications, seed=a.seed, max_evaluations=a.max_evaluations,
                     workers=a.workers)
     print(cal.to_text())
