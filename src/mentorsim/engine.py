@@ -78,7 +78,7 @@ class Relationships:
     FIELDS = {"mentee": np.int64, "mentor": np.int64, "group": np.int64, "seat": np.int64, "dim": np.int64,
               "start": np.int64, "end": np.int64, "reason": np.int64, "held": np.int64, "scheduled": np.int64,
               "cadence": np.float64, "next_due": np.float64, "last_held": np.float64, "quality": np.float64,
-              "fit": np.float64, "term_end": np.int64, "active": np.bool_}
+              "fit": np.float64, "ceiling": np.float64, "term_end": np.int64, "active": np.bool_}
 
     def __init__(self, cap: int = 256):
         self.n = 0
@@ -95,7 +95,7 @@ class Relationships:
         self.cap = cap
 
     def add(self, rows: Rows, week: int, cadence: float, term_end: np.ndarray | int,
-            phase: np.ndarray, quality: np.ndarray) -> np.ndarray:
+            phase: np.ndarray, quality: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
         k = len(rows)
         if self.n + k > self.cap:
             self._grow(int((self.n + k) * 1.5) + 64)
@@ -108,6 +108,7 @@ class Relationships:
         self.next_due[i] = week + phase
         self.last_held[i] = np.nan
         self.quality[i] = quality
+        self.ceiling[i] = ceiling
         self.term_end[i] = term_end
         self.active[i] = True
         self.n += k
@@ -366,9 +367,13 @@ class Simulation:
         # first slot from the week of the match, so relationships on one cadence meet in the same weeks
         first = 1.0 + np.ceil((week - 1) / cad - 1e-9) * cad
         phase = np.full(len(rows), max(first - week, 0.0))
-        u = self.streams["quality"].uniform(week, int(rows.mentee.max()) + 1)[rows.mentee]
-        quality = np.clip(0.2 + 0.3 * rows.fit + 0.2 * u, 0.0, 1.0)
-        idx = self.rel.add(rows, week, cad, term_end, phase, quality)
+        # a relationship starts tentative and grows toward a ceiling set by fit and chemistry (assumption)
+        top = int(rows.mentee.max()) + 1
+        u = self.streams["quality"].uniform(week, top)[rows.mentee]
+        chem = self.streams["quality"].uniform(week, top, sub=1)[rows.mentee]
+        quality = 0.15 + 0.2 * u
+        ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.4 * (chem - 0.5), 0.05, 1.0)
+        idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling)
         self._next_term_end = min(self._next_term_end, int(np.min(term_end)))
         self._rel_dirty = True
         p.was_waiting[rows.mentee] = False
@@ -394,7 +399,9 @@ class Simulation:
         cand = mentees[~p.sponsored[mentees]]
         if len(slots) == 0 or len(cand) == 0:
             return
-        potential = p.readiness(cand) / 0.1 + p.ambition[cand]
+        # sponsors back the potential they see: ambition, blurred by how visible someone is to them
+        u = self.streams["sponsor_pick"].uniform(self.week, int(cand.max()) + 1)[cand]
+        potential = 0.5 * p.ambition[cand] + np.log(u / (1.0 - u) + 1e-300)
         k = min(len(slots), len(cand))
         chosen = np.sort(cand[np.argsort(-potential, kind="stable")[:k]])
         self.sponsor_of[chosen] = slots[:k]
@@ -421,7 +428,7 @@ class Simulation:
         over = self.load[self._mentors] / self._capacity_hours()
         self._over = np.zeros(p.cap)
         self._over[self._mentors] = over
-        self._stress = (0.04 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
+        self._stress = (0.025 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
                         * (1.0 - 0.5 * self.program.boundaries))
         if self._mentors.size:
             self._burn_idx = np.union1d(self._burn_idx, self._mentors[self._stress > 0])
@@ -447,7 +454,7 @@ class Simulation:
         self._next_due = float(rel.next_due[ai].min())
         n_c = prog.commitments_per_session
         # draws keyed by relationship row: columns mentor side, mentee side, one per commitment
-        u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (2 + n_c)).reshape(-1, 2 + n_c)[due]
+        u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (3 + n_c)).reshape(-1, 3 + n_c)[due]
         e, m = rel.mentee[due], rel.mentor[due]
         fric = prog.scheduling_friction * fmt.friction
         p_cancel = fric + 0.5 * np.maximum(self._over[m] - 1.0, 0.0)
@@ -456,9 +463,16 @@ class Simulation:
         self.ts[week - 1, _TS["meetings_scheduled"]] += len(due)
         if not ok.all():
             missed = due[~ok]
-            rel.quality[missed] = np.maximum(rel.quality[missed] - 0.01, 0.0)
+            rel.quality[missed] = np.maximum(rel.quality[missed] - 0.02, 0.0)
             if self.tracer is not None:
                 self.log(rel.mentee[missed], "meeting_missed", "a session fell through")
+            # early dissolution: a missed session early on can end a young relationship; clear
+            # boundaries (agreed availability and scope) make that rarer (assumption)
+            young = (week - rel.start[missed] < EARLY_END_WEEKS)
+            quit_pair = missed[young & (u[~ok, 2] < 0.15 * (1.0 - prog.boundaries) * (1.0 - rel.quality[missed]))]
+            if len(quit_pair):
+                self.log(rel.mentee[quit_pair], "dissolved", "the relationship fizzled out early")
+                self._close(quit_pair, week, "dissolved")
         h = due[ok]
         if len(h) == 0:
             return
@@ -493,14 +507,14 @@ class Simulation:
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
             p_done = min(max(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0), 1.0)
-            done = (u[:, 2:] < p_done).sum(axis=1)
+            done = (u[:, 3:] < p_done).sum(axis=1)
             step = done * (prog.goal_progress_per_commitment * (0.5 + fit)) * focus
             if unique_mentee:
                 p.goal_progress[e] += step
             else:
                 np.add.at(p.goal_progress, e, step)
         q = rel.quality[h]
-        rel.quality[h] = q + 0.08 * (0.3 + fit) * mom * (1.0 - q)
+        rel.quality[h] = q + 0.12 * mom * (rel.ceiling[h] - q)
         # time cost of the sessions held
         mh = (self.session_h + self.sc.costs.prep_hours_per_session) * self._hourly[p.level[m]]
         if fmt.vicarious > 0:
@@ -620,7 +634,11 @@ class Simulation:
     # +0.50 --------------------------------------------------------------------------------
     def promotions(self, week: int) -> None:
         p, wf, n = self.p, self.wf, self.p.n
-        elig = np.flatnonzero(p.employed[:n] & (p.level[:n] < N_LEVELS) & (week - p.level_since[:n] >= wf.min_weeks_in_level))
+        in_level = week - p.level_since[:n]
+        ok = in_level >= wf.min_weeks_in_level
+        if self.program.sponsorship:  # a sponsor puts a protege up for review after half the usual time (assumption)
+            ok |= p.sponsored[:n] & (in_level >= wf.min_weeks_in_level // 2)
+        elig = np.flatnonzero(p.employed[:n] & (p.level[:n] < N_LEVELS) & ok)
         if len(elig) == 0:
             return
         logit = (wf.promotion_base_logit + wf.promotion_readiness_slope * p.readiness(elig) / 0.1

@@ -51,7 +51,7 @@ class Workforce(_Frozen):
         desc="Share of early_career, first_time_manager, career_pivoter, established; must sum to 1. "
              "Early-career people sit at levels 1-2 and first-time managers at 2-3.")
     base_weekly_quit_hazard: float = param(
-        0.00425, unit="per week", source="C1", ge=0, le=0.2, sensitivity=(0.0029, 0.0058),
+        0.0040, unit="per week", source="C1", ge=0, le=0.2, sensitivity=(0.0027, 0.0055),
         desc="Quit hazard of a settled (tenure > 1 year), averagely engaged employee; set so the "
              "no-program workforce quits 2.2% a month (C1).")
     first_year_hazard_multiplier: float = param(
@@ -62,7 +62,7 @@ class Workforce(_Frozen):
         14.0, unit="weeks", source="C2", ge=1, le=104,
         desc="Time constant of the first-year quit hazard decay (C2: half of first-year quits in 13 weeks).")
     engagement_hazard_slope: float = param(
-        4.0, unit="per unit engagement", source="assumption", ge=0, le=20, sensitivity=(2.0, 6.0),
+        2.6, unit="per unit engagement", source="assumption", ge=0, le=20, sensitivity=(1.5, 4.0),
         desc="Quit hazard x exp(-slope x (engagement - 0.6)): engaged people stay.")
     level_hazard_multipliers: tuple[float, float, float, float, float] = param(
         (1.1, 1.0, 0.95, 0.9, 0.85), unit="x", source="assumption",
@@ -78,13 +78,13 @@ class Workforce(_Frozen):
     promotion_cycle_weeks: int = param(26, unit="weeks", source="assumption", ge=4, le=104,
                                        desc="Weeks between promotion review cycles.")
     promotion_base_logit: float = param(
-        -3.75, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.25, -3.25),
+        -3.8, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.3, -3.3),
         desc="Log-odds of promotion at a review for an average, just-ready employee; set for ~6% a year (C3).")
     promotion_readiness_slope: float = param(
         1.2, unit="log-odds per 0.1 skill", source="assumption", ge=0, le=10,
         desc="How much skill above the level's requirement raises the odds of promotion.")
     promotion_ambition_slope: float = param(
-        0.9, unit="log-odds per sd of ambition", source="C5", ge=0, le=5,
+        1.3, unit="log-odds per sd of ambition", source="C5", ge=0, le=5,
         desc="Ambitious people get promoted anyway: the selection half of the C5 promotion gap.")
     min_weeks_in_level: int = param(26, unit="weeks", source="assumption", ge=0, le=260,
                                     desc="Time in level before a promotion can be considered.")
@@ -159,13 +159,16 @@ class Program(_Frozen):
                                   desc="Share of level 4-5 employees who act as sponsors (sponsors are scarce).")
     sponsor_capacity: int = param(2, unit="proteges", source="assumption", ge=1, le=10,
                                   desc="Proteges per sponsor.")
-    sponsor_odds_ratio: float = param(1.3, unit="odds ratio", source="C7", ge=1, le=5, sensitivity=(1.0, 1.5),
-                                      desc="Promotion odds of a sponsored, ready employee against an unsponsored one (up to ~30% better, C7).")
-    skill_gain_per_meeting: float = param(0.03, unit="skill per meeting", source="assumption", ge=0, le=0.5,
-                                          sensitivity=(0.01, 0.06),
+    sponsor_odds_ratio: float = param(
+        2.0, unit="odds ratio per review", source="C7", ge=1, le=5, sensitivity=(1.3, 3.0),
+        desc="Multiplier on a protege's promotion odds at each review while their sponsor is employed; set so "
+             "sponsored employees are promoted ~1.1-1.3x as often over three years as the same people unsponsored "
+             "(C7: up to ~30% better odds than comparable unsponsored employees).")
+    skill_gain_per_meeting: float = param(0.01, unit="skill per meeting", source="assumption", ge=0, le=0.5,
+                                          sensitivity=(0.0, 0.03),
                                           desc="Goal-skill gain from one held, fully-momentum session with an expert mentor, times (1 - skill).")
-    engagement_gain_per_meeting: float = param(0.02, unit="engagement per meeting", source="C4", ge=0, le=0.5,
-                                               sensitivity=(0.005, 0.04),
+    engagement_gain_per_meeting: float = param(0.012, unit="engagement per meeting", source="C4", ge=0, le=0.5,
+                                               sensitivity=(0.004, 0.025),
                                                desc="Engagement gain from a held session; the causal half of the C4 retention gap.")
     momentum_weeks: float = param(4.0, unit="weeks", source="C6", ge=0.5, le=52, sensitivity=(2.0, 8.0),
                                   desc="A session's benefit fades with exp(-gap / this) since the last held session.")

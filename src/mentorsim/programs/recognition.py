@@ -23,7 +23,7 @@ class Recognition:
 
 RECOGNITION = {
     "none": Recognition("none", 1.0, 0.0, 1.0, 0.0, 0.0),
-    "review_credit": Recognition("review_credit", 1.5, 0.2, 0.9, 0.5, 0.02),
+    "review_credit": Recognition("review_credit", 1.5, 0.2, 0.95, 1.7, 0.02),
     "learning_credits": Recognition("learning_credits", 1.3, 0.1, 0.9, 0.15, 0.03, credits=True),
     "celebrate_impact": Recognition("celebrate_impact", 1.25, 0.35, 0.85, 0.1, 0.06, celebration=True),
 }
