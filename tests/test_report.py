@@ -341,3 +341,12 @@ def test_cli_help_has_an_example(capsys):
     assert main(["report", "--help"]) == 0
     out = capsys.readouterr().out
     assert "example:" in out and "mentorsim report scenarios/baseline.yaml" in out and "-o" in out
+
+
+def test_a_scenario_without_program_has_no_roi(tmp_path):
+    b = _load("baseline").with_overrides({"workforce.size": 150, "horizon_weeks": 60})
+    out = ms.report(b, b.with_overrides({"name": "also_none"}), replications=2, seed=1, path=tmp_path / "r.html")
+    text = out.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="mentorsim-data">(.*?)</script>', text, re.S).group(1).replace("<\\/", "</"))
+    assert data["scenarios"][0]["roi"]["values"] == []
+    assert "no ROI" in data["headline"]["lead"]

@@ -311,6 +311,7 @@ def fig_money(data: dict) -> str:
     scs = data["scenarios"]
     fig, (ax,) = _new_fig(7.0, 1.2 + 0.75 * len(scs))
     y = np.arange(len(scs))[::-1]
+    labelled: set[str] = set()
     for k, s in enumerate(scs):
         pc, av = s["money"]["program_cost"], s["money"]["turnover_cost_avoided"]
         for off, d, c, lab in ((0.18, pc, "#b0413e", "program cost"), (-0.18, av, "#2e8b57", "turnover cost avoided")):
@@ -320,7 +321,8 @@ def fig_money(data: dict) -> str:
             if d["ci_low"] is not None:
                 err = [[d["mean"] - d["ci_low"]], [d["ci_high"] - d["mean"]]]
             ax.barh(y[k] + off, d["mean"], height=0.34, color=c, xerr=err, capsize=3,
-                    label=lab if k == 0 else None, error_kw={"lw": 1})
+                    label=None if lab in labelled else lab, error_kw={"lw": 1})
+            labelled.add(lab)
     ax.set_yticks(y, [s["name"] for s in scs])
     ax.axvline(0, color="#333", lw=0.8)
     from matplotlib.ticker import FuncFormatter
@@ -339,6 +341,7 @@ def fig_gap(data: dict) -> str:
         return ""
     fig, axes = _new_fig(6.4, 0.9 + 0.8 * len(scs), 2, sharey=True)
     y = np.arange(len(scs))[::-1]
+    labelled: set[str] = set()
     for ax, outcome, title in zip(axes, ("retention", "promotion"), ("Stayed to the end", "Promoted at least once")):
         for k, s in enumerate(scs):
             e = s["effects"].get(outcome)
@@ -351,7 +354,8 @@ def fig_gap(data: dict) -> str:
                     continue
                 err = [[m - lo], [hi - m]] if lo is not None else None
                 ax.barh(y[k] + off, m, height=0.34, color=c, xerr=err, capsize=3, error_kw={"lw": 1},
-                        label=lab if (k == 0 and outcome == "retention") else None)
+                        label=None if lab in labelled else lab)
+                labelled.add(lab)
         ax.axvline(0, color="#333", lw=0.8)
         ax.set_title(title, fontsize=10.5, loc="left")
         _pct(ax, "x", pts=True)
