@@ -66,6 +66,7 @@ VALIDATOR_RANGES: dict[str, str] = {
     "workforce.level_shares": "5 shares, each >= 0, summing to 1",
     "workforce.persona_shares": "4 shares, each >= 0, summing to 1",
     "program.cadence": "weekly, biweekly, monthly, or 1 to 26 (weeks)",
+    "workforce.level_hazard_multipliers": "5 values, each 0 to 10",
     "costs.hourly_cost_by_level": "5 values, each >= 0",
     "costs.annual_salary_by_level": "5 values, each >= 0",
     "costs.replacement_cost_share_by_level": "5 values, each >= 0",

@@ -98,6 +98,13 @@ class Workforce(_Frozen):
         0.03, unit="per week", source="assumption", ge=0, le=1,
         desc="Weekly pull of engagement back toward each person's own baseline.")
 
+    @field_validator("level_hazard_multipliers")
+    @classmethod
+    def _multipliers(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0 <= x <= 10 for x in v):
+            raise ValueError("each multiplier must be between 0 and 10")
+        return v
+
 
 class Program(_Frozen):
     """The program design: the levers an organisation controls."""
