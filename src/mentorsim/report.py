@@ -330,6 +330,8 @@ def fig_money(data: dict) -> str:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.value("program_cost", v)))
     ax.set_title(f"Over {data['meta']['horizon_weeks'] / 52:g} years (bars: mean; lines: 95% interval)",
                  fontsize=10.5, loc="left")
+    if not labelled:  # nothing to draw
+        return ""
     fig.legend(frameon=False, fontsize=9, loc="outside lower center", ncols=2)
     return _png(fig)
 
@@ -360,6 +362,8 @@ def fig_gap(data: dict) -> str:
         ax.set_title(title, fontsize=10.5, loc="left")
         _pct(ax, "x", pts=True)
     axes[0].set_yticks(y, [s["name"] for s in scs])
+    if not labelled:  # nothing to draw
+        return ""
     fig.legend(frameon=False, fontsize=9, loc="outside lower center", ncols=2)
     return _png(fig)
 
