@@ -1,0 +1,89 @@
+"""``mentorsim sweep SPEC --out DIR``: run a parameter sweep into a resumable Parquet store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+DESCRIPTION = """\
+Run a parameter sweep: every point of the sweep file (a base scenario with the varied
+parameters set) for the file's replications, on one process, a local pool of processes
+or a Dask cluster. Results stream to DIR as Parquet chunks (DIR/chunks/*.parquet) with a
+manifest (DIR/manifest.json); a summary with 95% intervals goes to DIR/summary.csv.
+
+Replication r of every point uses the sweep's seed and r, so results do not depend on
+the executor, the number of workers or a resumption. A sweep that was stopped (even
+killed) finishes with --resume: only the missing points run. A point whose scenario is
+invalid, or whose run fails, is recorded with its error (status, error columns) and the
+sweep goes on."""
+
+EPILOG = """\
+examples:
+  mentorsim sweep scenarios/sweeps/example.yaml --out out/example
+  mentorsim sweep scenarios/sweeps/example.yaml --out out/example --executor processes --workers 2
+  mentorsim sweep scenarios/sweeps/example.yaml --out out/example --executor processes --resume
+  mentorsim sweep scenarios/sweeps/sobol.yaml --out out/sobol --executor dask --workers 4
+  mentorsim sweep scenarios/sweeps/sobol.yaml --out out/sobol --scheduler tcp://10.0.0.5:8786
+
+Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('out/example').summary())"
+"""
+
+
+def _workers(s: str) -> int:
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {s!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"workers must be >= 1, got {v}")
+    return v
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
+                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="store directory (created; must be new unless --resume)")
+    p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
+                   help="where points run (default serial; dask when --scheduler is given)")
+    p.add_argument("--workers", "-w", type=_workers, default=None,
+                   help="processes or Dask LocalCluster workers (default: the number of CPUs)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
+    p.add_argument("--resume", action="store_true", help="finish the points missing from DIR (same spec only)")
+    p.add_argument("--chunk-size", type=_workers, default=None, metavar="N",
+                   help="points per task and per Parquet chunk (default: chosen from points and workers)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(a) -> int:
+    from ..errors import MentorsimError
+    from ..sweep import load_sweep_spec, sweep
+
+    executor = a.executor or ("dask" if a.scheduler else "serial")
+    if a.scheduler and executor != "dask":
+        raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
+    sw = load_sweep_spec(a.spec)
+    res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume, scheduler=a.scheduler,
+                progress=not a.no_progress, chunk_size=a.chunk_size)
+    info = res.run_info
+    n, reps = sw.n_points, sw.spec.replications
+    failed = res.failed
+    summary = res.summary()
+    summary.to_csv(res.store.path / "summary.csv", index=False)
+    rate = info.get("points_per_second")
+    where = info["executor"] + (f" on {info['workers']} workers" if info.get("workers") and info["executor"] != "serial" else "")
+    if info.get("scheduler"):
+        where = f"dask at {info['scheduler']}"
+    print(f"{sw.name}: {n:,} points x {reps} replications ({sw.spec.sampler} sampler, seed {sw.spec.seed}); "
+          f"ran {info['points_run']:,} points in {info['seconds']:.1f}s on {where}"
+          + (f" ({rate:.2f} points/s)" if rate else "")
+          + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
+    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {res.store.path}/ "
+          "(manifest.json, chunks/*.parquet, summary.csv)")
+    if len(failed):
+        first = failed.iloc[0]
+        print(f"mentorsim: warning: {len(failed)} point(s) failed; first, point {first.point}: {first.error}",
+              file=sys.stderr)
+    return 0
