@@ -23,3 +23,6 @@ __all__ = ["METRICS", "Comparison", "MentorsimError", "Results", "Scenario", "Sc
            "compare", "load_scenario", "scenario_from_dict", "simulate"]
 from . import plots
 from .widgets import Dashboard
+from .sweep import Sweep, SweepResult, load_sweep, load_sweep_spec, sweep
+from .sensitivity import sensitivity
+from . import sweep_plots
