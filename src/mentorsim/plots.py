@@ -132,6 +132,7 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: "A
         series.append((base, "No program" if base.scenario.program.format == "none" else label(base.name),
                        BASELINE_COLOR))
     horizon = max(r.scenario.horizon_weeks for r, _, _ in series)
+    ends: list[tuple[float, int, str]] = []
     for r, name, color in series:
         c = r.retention_curve()
         weeks = np.concatenate([[0], c.index.to_numpy()])
@@ -141,10 +142,19 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: "A
         ax.fill_between(weeks, lo, hi, color=color, alpha=0.18, linewidth=0)
         ax.plot(weeks, mean, color=color, linewidth=2.5 if r is not base else 2.2, label=name,
                 linestyle="--" if r is base else "-", zorder=3 if r is base else 2)
-        ax.annotate(f"{mean[-1] * 100:.0f}%", (weeks[-1], mean[-1]), xytext=(4, 0), textcoords="offset points",
-                    va="center", color=color, fontweight="bold", annotation_clip=False)
+        ends.append((mean[-1], weeks[-1], color))
     _years_axis(ax, horizon)
     _pct_axis(ax)
+    # end-of-horizon labels, nudged apart so close curves stay readable
+    lo_y, hi_y = ax.get_ylim()
+    gap = 0.1 * (hi_y - lo_y)
+    placed: list[float] = []
+    for y, x, color in sorted(ends):
+        pos = max(y, placed[-1] + gap) if placed else y
+        placed.append(pos)
+        ax.annotate(f"{y * 100:.0f}%", (x, y), xytext=(x + 0.006 * horizon, pos), textcoords="data", xycoords="data",
+                    va="center", ha="left", color=color, fontweight="bold", annotation_clip=False,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     ax.set_ylabel("Starting staff still employed")
     ax.set_title(title or "How many of today's people are still here, with and without the program")
     ax.legend(loc="lower left", frameon=False)

@@ -265,7 +265,10 @@ class Dashboard:
         if kind in ("dropdown", "choice"):
             options = list(spec["options"])
             if value not in [v for _, v in options]:  # e.g. a custom cadence in the scenario
-                options.append((f"every {value:g} weeks" if isinstance(value, float) else str(value), value))
+                options.append((f"every {value:g} weeks" if isinstance(value, float) else f"{value:,}"
+                                if isinstance(value, int) else str(value), value))
+                if kind == "choice" and all(isinstance(v, (int, float)) for _, v in options):
+                    options.sort(key=lambda o: o[1])
                 spec["options"] = options
             if kind == "dropdown":
                 return W.Dropdown(options=options, value=value, layout=layout)
@@ -348,13 +351,13 @@ class Dashboard:
         with matplotlib.rc_context(plots.PRESENTER_RC):
             out = {}
             fig = plots.retention(cmp, title="Starting staff still here: program vs no program")
-            fig.set_size_inches(13, 4.1)
+            fig.set_size_inches(12, 3.9)
             out["retention"] = plots.to_png(fig, self.dpi)
             fig = plots.outcome_bars(cmp)
-            fig.set_size_inches(7.6, 4.2)
+            fig.set_size_inches(6.2, 3.7)
             out["bars"] = plots.to_png(fig, self.dpi)
             fig = plots.mentor_load(cmp, burnout=False, title="Mentor hours a month")
-            fig.set_size_inches(9.2, 4.2)
+            fig.set_size_inches(7.6, 3.7)
             out["load"] = plots.to_png(fig, self.dpi)
         return out
 
@@ -472,7 +475,10 @@ class Dashboard:
 
     # ---- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.ui._repr_mimebundle_(**kwargs)
+        data = self.ui._repr_mimebundle_(**kwargs)
+        if isinstance(data, dict):
+            data["text/plain"] = repr(self)
+        return data
 
     def __repr__(self) -> str:
         return f"<Dashboard {self.scenario.name!r}: {self.headline or 'not run yet'}>"

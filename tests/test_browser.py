@@ -1,0 +1,138 @@
+"""The served dashboard in a real browser: `mentorsim dashboard` under Voila, headless Chromium via Playwright.
+
+Runs wherever Chromium and Playwright are installed (`make browser`); in CI (CI=true)
+a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _need_browser():
+    missing = []
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f"{CHROMIUM} (run `make browser`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if missing:
+        msg = "browser test needs " + " and ".join(missing)
+        if IN_CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+def _isolated_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
+                   ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[k] = str(tmp / sub)
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _body(page) -> str:
+    return page.inner_text("body")
+
+
+def _retention_png(page) -> str:
+    imgs = page.query_selector_all("img")
+    srcs = [i.get_attribute("src") or "" for i in imgs]
+    return max(srcs, key=len) if srcs else ""
+
+
+def test_dashboard_in_headless_chromium(tmp_path):
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    env = _isolated_env(tmp_path)
+    log = tmp_path / "dashboard.log"
+    exe = str(Path(sys.executable).with_name("mentorsim"))
+    with open(log, "w") as out:
+        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6"], stdout=out,
+                                stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True)
+    try:
+        url = None
+        for _ in range(120):
+            m = re.search(r"http://127\.0\.0\.1:\d+/\S*", log.read_text())
+            if m:
+                url = m.group(0)
+                break
+            assert proc.poll() is None, f"mentorsim dashboard exited: {log.read_text()[-500:]}"
+            time.sleep(0.5)
+        assert url, f"no address printed: {log.read_text()[-500:]}"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.5)
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                blocked = []
+
+                def block(route):
+                    blocked.append(route.request.url)
+                    route.abort()
+
+                page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), block)
+                page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+                page.wait_for_selector("text=/people per 100|Without a program|as many people/", timeout=180_000)
+                page.wait_for_selector("select", timeout=60_000)
+                selects = page.query_selector_all("select")
+                assert len(selects) >= 3, "format, cadence and recognition dropdowns"
+                fmt = selects[0]
+                assert fmt.input_value() == "One-on-one"
+                headline_before = page.inner_text(".ms-headline")
+                chart_before = _retention_png(page)
+                assert chart_before.startswith("blob:") or chart_before.startswith("data:image/png")
+                page.screenshot(path=str(tmp_path / "dashboard_before.png"), full_page=True)
+
+                fmt.select_option("Circle")
+                page.wait_for_function(
+                    "() => { const h = document.querySelector('.ms-headline');"
+                    " return h && !h.classList.contains('ms-busy') && h.innerText.includes('circles'); }",
+                    timeout=120_000)
+                headline_after = page.inner_text(".ms-headline")
+                assert headline_after != headline_before
+                assert "circles" in headline_after.lower()
+                for _ in range(50):
+                    if _retention_png(page) != chart_before:
+                        break
+                    time.sleep(0.2)
+                assert _retention_png(page) != chart_before, "the retention chart was redrawn"
+                shot = tmp_path / "dashboard.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 10_000
+                assert all(not u.startswith(("http://127.0.0.1", "http://localhost")) for u in blocked)
+            finally:
+                browser.close()
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
