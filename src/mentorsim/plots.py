@@ -279,7 +279,7 @@ def mentor_load(obj: Comparison | Results, ax: "Axes | None" = None, scenarios: 
     ax_load.set_ylabel("Hours per month per mentor")
     ax_load.set_title(title or "Mentor load: hours a month of an active mentor")
     if len(programs) > 1:
-        ax_load.legend(loc="lower right", frameon=False, ncols=len(programs))
+        ax_load.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False, ncols=min(len(programs), 4))
     if not programs:
         ax_load.text(0.5, 0.5, "No program: no mentors", transform=ax_load.transAxes, ha="center", va="center")
     _tidy(ax_load)
@@ -303,6 +303,7 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
 
     fig, ax = _figure(ax, (7.5, 5.5))
     top = 0.0
+    handles: list[Any] = []
     for i, r in enumerate(cmp.results[1:]):
         d = cmp.diffs(r)
         prog = interval(r.metrics["program_cost"].to_numpy())
@@ -311,8 +312,10 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
         ax.errorbar([prog[0]], [avoided[0]], xerr=[[prog[0] - prog[1]], [prog[2] - prog[0]]] if not np.isnan(prog[1]) else None,
                     yerr=[[avoided[0] - avoided[1]], [avoided[2] - avoided[0]]] if not np.isnan(avoided[1]) else None,
                     fmt="o", color=color, markersize=9, capsize=4, linewidth=2)
-        ax.annotate(label(r.name), (prog[0], avoided[0]), xytext=(8, 6), textcoords="offset points", color=color,
-                    fontweight="bold")
+        if len(cmp.results) <= 4:  # few programs: name them beside their dots; more: a legend
+            ax.annotate(label(r.name), (prog[0], avoided[0]), xytext=(8, 6), textcoords="offset points",
+                        color=color, fontweight="bold")
+        handles.append(ax.plot([], [], "o", color=color, markersize=9, label=label(r.name))[0])
         top = max(top, *(abs(v) for v in (*prog, *avoided) if not np.isnan(v)))
     top = top * 1.15 or 1.0
     ax.plot([0, top], [0, top], color=BASELINE_COLOR, linestyle="--", linewidth=1.2)
@@ -324,6 +327,9 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
     _usd_axis(ax, "y")
     ax.set_xlabel("Program cost over the horizon (USD)")
     ax.set_ylabel("Turnover cost avoided (USD)")
+    ax.set_ylim(min(ax.get_ylim()[0], 0), max(ax.get_ylim()[1], top))
+    if len(cmp.results) > 4:
+        ax.legend(handles=handles, loc="upper left", frameon=False)
     ax.set_title(title or "Does avoided turnover pay for the program? (above the line: yes)")
     _tidy(ax)
     return fig

@@ -31,10 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "dashboard", help="serve the facilitator dashboard in a browser (Voila, localhost only)",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
-        description="Serve the presenter dashboard (dropdowns and sliders for format, cadence, recognition, "
-                    "sponsorship, participation, workforce size, horizon, replications) as a web page on "
-                    "127.0.0.1 with Voila, and print its address. Each change re-runs the program against no "
-                    "program, paired, and redraws.")
+        description="Serve the presenter dashboard as a web page on 127.0.0.1 with Voila and print its address.\n"
+                    "Dropdowns and sliders set format, cadence, recognition, sponsorship, participation,\n"
+                    "workforce size, horizon and replications; each change re-runs the program against no\n"
+                    "program (paired: the same people) and redraws. See docs/dashboard.md.")
     p.add_argument("scenario", nargs="?", help="scenario YAML to start from (default: a one-on-one program)")
     p.add_argument("--port", "-p", type=_positive("port"), default=None,
                    help="port to serve on (default: a free port)")
