@@ -504,6 +504,8 @@ class Simulation:
             np.add.at(p.engagement, e, eg * fmt.engagement)
             np.add.at(p.meetings_held, e, 1)
         np.add.at(p.engagement, m, meg)
+        p.engagement[e] = np.minimum(p.engagement[e], 1.0)
+        p.engagement[m] = np.minimum(p.engagement[m], 1.0)
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
             p_done = min(max(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0), 1.0)
@@ -587,6 +589,9 @@ class Simulation:
         rows = rows[rel.active[rows]]
         if len(rows) == 0:
             return
+        if self.fmt.name == "peer":  # a peer pair is two mirrored rows: they end together
+            act = np.flatnonzero(rel.active[: rel.n])
+            rows = np.union1d(rows, act[np.isin(rel.group[act], rel.group[rows])])
         rel.close(rows, week, reason)
         self._rel_dirty = self._match_dirty = True
         e = np.unique(rel.mentee[rows])
@@ -624,7 +629,7 @@ class Simulation:
         m = np.flatnonzero(p.mentoring[: p.n] & p.employed[: p.n])
         if len(m) == 0:
             return
-        p.engagement[m] += self.rec.engagement_boost
+        p.engagement[m] = np.minimum(p.engagement[m] + self.rec.engagement_boost, 1.0)
         if self.rec.celebration:
             p.burnout[m] = np.maximum(p.burnout[m] - 0.1, 0.0)
         if self.rec.credits:

@@ -31,5 +31,6 @@ class Peer(Format):
         mentee = np.concatenate([a, b])
         mentor = np.concatenate([b, a])
         fit = ctx.fit(mentee, mentor, ctx.goal_dim[mentee])
-        group = -np.ones(len(mentee), dtype=np.int64)
+        pair = ctx.new_groups(len(a))  # both rows of a pair share a group: they end together
+        group = np.concatenate([pair, pair])
         return Rows(mentee, mentor, group, np.zeros_like(group), ctx.goal_dim[mentee], fit)
