@@ -21,8 +21,12 @@ browser:
 
 setup: $(STAMP) browser
 
+PROGRAMS := $(filter-out scenarios/baseline.yaml scenarios/sun_like.yaml,$(wildcard scenarios/*.yaml))
+
 demo: setup
-	$(BIN)/mentorsim compare scenarios/baseline.yaml $(filter-out scenarios/baseline.yaml scenarios/sun_like.yaml,$(wildcard scenarios/*.yaml)) --replications 20 --seed 7 --workers 2
+	$(BIN)/mentorsim compare scenarios/baseline.yaml $(PROGRAMS) --replications 20 --seed 7 --workers 2
+	@mkdir -p $(OUT)
+	$(BIN)/mentorsim report scenarios/baseline.yaml $(PROGRAMS) -o $(OUT)/report.html --replications 20 --seed 7 --workers 2
 
 test: setup
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests $(wildcard notebooks/*.ipynb) \
@@ -30,6 +34,8 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_report.py
+	@[ ! -f benchmarks/bench_sweep.py ] || $(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -21,6 +21,8 @@ def value(metric: str, v: float, diff: bool = False) -> str:
         a = abs(v)
         s = f"${a / 1e6:.2f}M" if a >= 1e6 else f"${a / 1e3:.0f}k" if a >= 1e3 else f"${a:.0f}"
         return ("-" if v < 0 else sign) + s
+    if unit == "0..1":
+        return f"{sign}{v:.3f}"
     if metric == "roi":
         return f"{sign}{v * 100:.0f}%"
     return f"{sign}{v:,.1f}" if abs(v) < 100 else f"{sign}{v:,.0f}"
