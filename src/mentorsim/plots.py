@@ -383,7 +383,8 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
     ax2.set_xticklabels(["Program cost", "Turnover cost\navoided"])
     _usd_axis(ax2)
     ax2.set_ylim(bottom=min([0.0, *lows]) * 1.2, top=max([*tops, 1.0]) * 1.25)
-    ax2.set_title(f"Cost and savings, {base.scenario.horizon_weeks / 52:g} yrs")
+    ax2.set_title("Cost and savings")
+    ax2.set_ylabel(f"USD over {base.scenario.horizon_weeks / 52:g} years")
     for ax in (ax1, ax2):
         _tidy(ax)
     if title and axes is None:

@@ -413,8 +413,8 @@ class Dashboard:
             cmp = self.compute(values)
             if self._superseded(gen):
                 return self._discard()
-            images = self.render(cmp)
             text, cards, err = headline(cmp), facts(cmp), None
+            images = self.render(cmp)  # words and charts change together, so the screen never contradicts itself
         except Exception as e:  # show the problem on screen; the dashboard stays usable
             cmp, images, text, cards, err = None, {}, f"Could not run this design: {e}", [], str(e)
         if self._superseded(gen):
@@ -427,12 +427,15 @@ class Dashboard:
             self.runs_superseded += 1
             self._cond.notify_all()
 
-    def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
-                 text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
+    def _show_text(self, text: str, cards: list[tuple[str, str, str]]) -> None:
         self._headline.value = f"<div class='ms-headline'>{html.escape(text)}</div>"
         self._cards.value = "<div class='ms-cards'>" + "".join(
             f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
             f"<div class='d'>{html.escape(d)}</div></div>" for t, v, d in cards) + "</div>"
+
+    def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
+                 text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
+        self._show_text(text, cards)
         if images:
             self._img_retention.value = images["retention"]
             self._img_bars.value = images["bars"]
