@@ -122,10 +122,9 @@ def test_assumptions_listed_with_ranges():
             assert r.sensitivity_low <= r.sensitivity_high
         else:
             assert r.range_basis in ("your input", "each option", "scale each value +-20%")
-    code = params.code_assumptions()
     # the format effects with no workplace evidence (circles, peer, boards) are listed
     for fmt in ("peer", "circle", "micro_board"):
-        assert code.name.str.startswith(f"formats.{fmt}.").any()
+        assert a.name.str.startswith(f"effects.{fmt}.").any()
 
 
 def test_cli_params(capsys):
@@ -134,7 +133,7 @@ def test_cli_params(capsys):
     assert "workforce.base_weekly_quit_hazard" in out and "C1" in out
     assert main(["params", "--assumptions"]) == 0
     out = capsys.readouterr().out
-    assert "program.boundaries" in out and "formats.circle.engagement" in out
+    assert "program.boundaries" in out and "effects.circle.engagement" in out
     assert "workforce.base_weekly_quit_hazard" not in out
     assert main(["params", "--markdown"]) == 0
     assert capsys.readouterr().out.startswith("# Parameter register")

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from .programs import FORMATS, RECOGNITION, Rows
+from .programs import FORMATS, Rows, recognition_of
 from .programs.matching import fit_score
 from .rng import Streams
 from .scenario import Scenario
@@ -154,14 +154,17 @@ class Simulation:
         self.streams = Streams(seed, replication)
         self.p = People(sc, self.streams)
         self.fmt = FORMATS[sc.program.format]
-        self.rec = RECOGNITION[sc.program.recognition]
+        self.rec = recognition_of(sc)
+        # effect sizes of the format (scenario.effects.<format>); "none" holds no sessions
+        self.fx = getattr(sc.effects, sc.program.format, sc.effects.one_on_one)
+        self.circle = self.fmt.name == "circle"
         self.rel = Relationships(max(64, sc.workforce.size // 2) if self.fmt.code else 8)
         self.H = sc.horizon_weeks
         self.ts = np.zeros((self.H, len(TS_METRICS)))
         self.week = 0
         self.n_groups = 0
         self.cadence_weeks = sc.program.cadence_weeks
-        self.session_h = sc.program.session_minutes / 60.0 * self.fmt.session_factor
+        self.session_h = sc.program.session_minutes / 60.0 * self.fx.session_factor
         self.vacancies = np.zeros((self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
         self.tracer = self._make_tracer(trace)
         self.week_costs = 0.0
@@ -416,11 +419,11 @@ class Simulation:
         self._rel_dirty = False
         ai = np.flatnonzero(rel.active[: rel.n])
         self._ai = ai
-        if fmt.vicarious > 0 and len(ai):
+        if self.circle and len(ai):
             self._gsize = np.bincount(rel.group[ai], minlength=self.n_groups)
         # mentor load (hours per month) from cadence x session (+ prep) x mentees; circles share a session
         per_row = (self.session_h + self.sc.costs.prep_hours_per_session) * WEEKS_PER_MONTH / rel.cadence[ai]
-        if fmt.vicarious > 0 and len(ai):
+        if self.circle and len(ai):
             per_row = per_row / self._gsize[rel.group[ai]]
         self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
         self._mentors = np.unique(rel.mentor[ai])
@@ -439,7 +442,7 @@ class Simulation:
         self._mean_load = float(self.load[self._mentors].mean()) if self._mentors.size else 0.0
 
     def meetings(self, week: int) -> None:
-        rel, p, prog, fmt = self.rel, self.p, self.program, self.fmt
+        rel, p, prog, fmt, fx = self.rel, self.p, self.program, self.fmt, self.fx
         self._end_terms(week)
         if self._rel_dirty:
             self._refresh()
@@ -456,7 +459,7 @@ class Simulation:
         # draws keyed by relationship row: columns mentor side, mentee side, one per commitment
         u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (3 + n_c)).reshape(-1, 3 + n_c)[due]
         e, m = rel.mentee[due], rel.mentor[due]
-        fric = prog.scheduling_friction * fmt.friction
+        fric = prog.scheduling_friction * fx.friction
         p_cancel = fric + 0.5 * np.maximum(self._over[m] - 1.0, 0.0)
         p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
@@ -485,30 +488,30 @@ class Simulation:
         rel.last_held[h] = week
         d, fit = rel.dim[h], rel.fit[h]
         focus = 1.0
-        if fmt.vicarious > 0:  # circles: the hot seat rotates; others learn vicariously
+        if self.circle:  # circles: the hot seat rotates; others learn vicariously
             gs = self._gsize[rel.group[h]]
             hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.seat[h]
-            focus = np.where(hot, 1.0, fmt.vicarious)
-        gain = (prog.skill_gain_per_meeting * fmt.expertise) * (0.5 + fit) * mom * focus
+            focus = np.where(hot, 1.0, fx.vicarious)
+        gain = (prog.skill_gain_per_meeting * fx.expertise) * (0.5 + fit) * mom * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)
         eg = prog.engagement_gain_per_meeting * mom
-        meg = eg * (fmt.mentor_engagement * (1.0 + 0.5 * (self.rec.name != "none")))
-        if fmt.vicarious > 0:  # the facilitator gains once per circle session
+        meg = eg * (fx.mentor_engagement * (1.0 + 0.5 * (self.rec.name != "none")))
+        if self.circle:  # the facilitator gains once per circle session
             meg = meg / gs
         unique_mentee = fmt.rows_per_mentee == 1  # a mentee has one row at most
         if unique_mentee:
-            p.engagement[e] += eg * fmt.engagement
+            p.engagement[e] += eg * fx.engagement
             p.meetings_held[e] += 1
         else:
-            np.add.at(p.engagement, e, eg * fmt.engagement)
+            np.add.at(p.engagement, e, eg * fx.engagement)
             np.add.at(p.meetings_held, e, 1)
         np.add.at(p.engagement, m, meg)
         p.engagement[e] = np.minimum(p.engagement[e], 1.0)
         p.engagement[m] = np.minimum(p.engagement[m], 1.0)
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
-            p_done = min(max(0.35 + 0.4 * prog.preparation + fmt.commitment_bonus, 0.0), 1.0)
+            p_done = min(max(0.35 + 0.4 * prog.preparation + fx.commitment_bonus, 0.0), 1.0)
             done = (u[:, 3:] < p_done).sum(axis=1)
             step = done * (prog.goal_progress_per_commitment * (0.5 + fit)) * focus
             if unique_mentee:
@@ -519,7 +522,7 @@ class Simulation:
         rel.quality[h] = q + 0.12 * mom * (rel.ceiling[h] - q)
         # time cost of the sessions held
         mh = (self.session_h + self.sc.costs.prep_hours_per_session) * self._hourly[p.level[m]]
-        if fmt.vicarious > 0:
+        if self.circle:
             mh = mh / gs
         self.ts[week - 1, _TS["program_cost"]] += float(mh.sum() + self.session_h * self._hourly[p.level[e]].sum())
         if self.tracer is not None:
@@ -654,7 +657,7 @@ class Simulation:
             logit = logit + np.where(sp, np.log(self.program.sponsor_odds_ratio), 0.0)
         if self.fmt.code:
             mentoring = p.mentoring[elig]
-            logit = logit + mentoring * (self.rec.promotion_logit + self.fmt.mentor_visibility)
+            logit = logit + mentoring * (self.rec.promotion_logit + self.fx.mentor_visibility)
         prob = 1.0 / (1.0 + np.exp(-logit))
         u = self.streams["promotion"].uniform(week, int(elig.max()) + 1)[elig]
         up = elig[u < prob]

@@ -209,8 +209,8 @@ def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
     (``range_basis`` "declared"); otherwise, for a numeric parameter, the default
     +-50% clipped to its allowed range ("default +-50%"); for a list of values, each
     value scaled +-20%. Parameters in :data:`INPUTS` describe your organisation or the
-    design being tried: set them to your case ("your input", no range). Format and recognition effect sizes that live in code,
-    not in the schema, are listed by :func:`code_assumptions`.
+    design being tried: set them to your case ("your input", no range). Format and recognition
+    effect sizes are scenario fields under ``effects.`` and appear here like any other parameter.
     """
     reg = parameter_register() if register is None else register
     a = reg[reg.source_kind == "assumption"].copy()
@@ -247,44 +247,6 @@ def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
               "description"]].reset_index(drop=True)
 
 
-def code_assumptions() -> pd.DataFrame:
-    """Effect sizes of formats and recognition policies that are constants in code, not scenario fields.
-
-    All are assumptions (EVIDENCE.md: no workplace evidence on circles, peer or board
-    effects). They cannot yet be overridden from a scenario; ``sensitivity_low/high``
-    is the constant +-50% (a suggestion until they move into the schema).
-    """
-    from .programs.base import Format
-    from .programs.recognition import RECOGNITION
-
-    rows = []
-    try:
-        from . import programs
-
-        formats = [getattr(programs, n) for n in dir(programs)]
-        formats = [f for f in formats if isinstance(f, type) and issubclass(f, Format) and f is not Format]
-    except Exception:  # pragma: no cover - registry layout changed
-        formats = []
-    attrs = ("expertise", "friction", "commitment_bonus", "engagement", "session_factor", "mentor_engagement",
-             "mentor_visibility", "vicarious")
-    for f in sorted(formats, key=lambda c: getattr(c, "code", 0)):
-        for a in attrs:
-            v = getattr(f, a)
-            base = getattr(Format, a)
-            if f.name == "none" or v == base:
-                continue
-            rows.append({"name": f"formats.{f.name}.{a}", "default": v, "source": ASSUMPTION,
-                         "sensitivity_low": v * 0.5, "sensitivity_high": v * 1.5})
-    for name, rec in RECOGNITION.items():
-        if name == "none":
-            continue
-        for a in ("supply", "burnout_buffer", "hazard", "promotion_logit", "engagement_boost"):
-            v = getattr(rec, a)
-            rows.append({"name": f"recognition.{name}.{a}", "default": v, "source": ASSUMPTION,
-                         "sensitivity_low": v * 0.5, "sensitivity_high": v * 1.5})
-    return pd.DataFrame(rows, columns=["name", "default", "source", "sensitivity_low", "sensitivity_high"])
-
-
 # ---- text and Markdown -----------------------------------------------------------------------
 
 def _display_rows(reg: pd.DataFrame) -> list[tuple[str, ...]]:
@@ -315,14 +277,7 @@ def assumptions_text() -> str:
         low = "-" if math.isnan(r["sensitivity_low"]) else _fmt_num(r["sensitivity_low"])
         high = "-" if math.isnan(r["sensitivity_high"]) else _fmt_num(r["sensitivity_high"])
         rows.append((r["name"], _fmt_value(r["default"]), r["unit"], low, high, r["range_basis"]))
-    c = code_assumptions()
     out = [_align(rows)]
-    if len(c):
-        crow = [("effect size in code (no scenario field yet)", "default", "vary from", "to")]
-        for _, r in c.iterrows():
-            crow.append((r["name"], _fmt_num(r["default"]), _fmt_num(r["sensitivity_low"]),
-                         _fmt_num(r["sensitivity_high"])))
-        out.append(_align(crow))
     return "\n\n".join(out)
 
 
@@ -405,20 +360,6 @@ def register_markdown() -> str:
         high = "-" if math.isnan(r["sensitivity_high"]) else _fmt_num(r["sensitivity_high"])
         arow.append((f"`{r['name']}`", _fmt_value(r["default"]), r["unit"], low, high, r["range_basis"]))
     parts += [_md_table(("parameter", "default", "unit", "vary from", "to", "basis"), arow), ""]
-    c = code_assumptions()
-    if len(c):
-        parts += [
-            "### Effect sizes in code",
-            "",
-            "The formats' and recognition policies' effect sizes are constants in",
-            "`mentorsim/programs/` rather than scenario fields, so they cannot yet be set from a",
-            "scenario. All are assumptions; the suggested range is the constant +-50%.",
-            "",
-            _md_table(("constant", "default", "vary from", "to"),
-                      [(f"`{r['name']}`", _fmt_num(r["default"]), _fmt_num(r["sensitivity_low"]),
-                        _fmt_num(r["sensitivity_high"])) for _, r in c.iterrows()]),
-            "",
-        ]
     sens = reg[~reg.sensitivity_low.isna() & (reg.source_kind != "assumption")]
     if len(sens):
         parts += [

@@ -1,9 +1,10 @@
 """The protocol every mentoring format follows.
 
 A format says who may be a mentee and who may mentor, how waiting mentees are
-formed into relationships (rows of mentee, mentor, group, focus skill), and how
-strongly a held session works. Everything else (meetings, momentum, load,
-seasons, recognition) is shared and lives in the engine.
+formed into relationships (rows of mentee, mentor, group, focus skill). How
+strongly a held session works is data in the scenario (``effects.<format>``,
+see scenario.FormatEffects), so it can be overridden and swept. Everything else
+(meetings, momentum, load, seasons, recognition) is shared and lives in the engine.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class Rows:
 
     mentee: np.ndarray
     mentor: np.ndarray
-    group: np.ndarray  # rows with the same group meet together (circles); -1 = the row alone
+    group: np.ndarray  # rows of one circle or one peer pair share a group; -1 = the row alone
     seat: np.ndarray  # position in the group's hot-seat rotation
     dim: np.ndarray  # skill dimension the row works on
     fit: np.ndarray  # 0..1
@@ -34,18 +35,10 @@ class Rows:
 
 
 class Format:
-    """Base class of a mentoring format. Subclasses set the effect sizes and override hooks."""
+    """Base class of a mentoring format. Subclasses override the eligibility and formation hooks."""
 
     name = "none"
     code = 0
-    expertise = 1.0  # skill gain per session relative to a senior expert (assumption)
-    friction = 1.0  # multiplier on scheduling friction (assumption)
-    commitment_bonus = 0.0  # added chance that a commitment is done (assumption)
-    engagement = 1.0  # multiplier on a session's engagement gain (assumption)
-    session_factor = 1.0  # session length relative to program.session_minutes
-    mentor_engagement = 0.3  # a session's engagement gain for the mentor, relative to the mentee's (Ghosh & Reio 2013)
-    mentor_visibility = 0.0  # promotion log-odds for active mentors (reverse: juniors gain visibility)
-    vicarious = 0.0  # share of the hot-seat benefit others in the group get (circles)
     senior_capacity = True  # uses senior mentors' capacity
     rows_per_mentee = 1
     evidence = "assumption"

@@ -11,10 +11,6 @@ from .base import Format
 class Circle(Format):
     name = "circle"
     code = 3
-    expertise = 0.9
-    engagement = 1.6  # belonging
-    vicarious = 0.35
-    commitment_bonus = 0.05
 
     def form(self, ctx, waiting, mentors, free):
         from .matching import form_circles

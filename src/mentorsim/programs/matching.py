@@ -12,7 +12,6 @@ Unmatched mentees wait for the next matching window.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .base import Rows
 
@@ -36,6 +35,8 @@ def _rows(mentee, mentor, dims, fit) -> Rows:
 def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, dims: np.ndarray,
                      rule, exclude: list[Rows] | None = None) -> Rows:
     """Assign each waiting mentee at most one mentor slot, respecting ``rule`` and capacity."""
+    from scipy.optimize import linear_sum_assignment  # imported on first use: keeps `import mentorsim` fast
+
     slots = np.repeat(mentors, np.maximum(free, 0))
     if len(slots) == 0 or len(waiting) == 0:
         return Rows.empty()
@@ -128,6 +129,7 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, size: int) -> Rows:
     """Group waiting mentees into circles of ``size`` (at least 4) and give each a facilitator."""
+    from scipy.optimize import linear_sum_assignment
     slots = np.repeat(mentors, np.maximum(free, 0))
     if len(slots) == 0 or len(waiting) < 4:
         return Rows.empty()

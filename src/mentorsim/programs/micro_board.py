@@ -12,9 +12,6 @@ from .base import Format, Rows
 class MicroBoard(Format):
     name = "micro_board"
     code = 5
-    expertise = 0.8
-    friction = 0.6
-    session_factor = 0.5
     rows_per_mentee = 3
 
     def form(self, ctx, waiting, mentors, free):

@@ -13,10 +13,6 @@ from .base import Format, Rows
 class Peer(Format):
     name = "peer"
     code = 2
-    expertise = 0.5
-    friction = 0.7
-    commitment_bonus = 0.1
-    mentor_engagement = 1.0  # both sides are mentees of each other
     senior_capacity = False
 
     def mentor_eligible(self, level, program):

@@ -1,29 +1,35 @@
-"""Mentor recognition policies and what each changes.
+"""Mentor recognition policies: which effect sizes apply, and what each policy costs.
 
-ATD (~2023, "recognition in practice"): 46% of organisations reward or
-recognise mentoring, 25% count it in promotions, 47% struggle to find mentors.
-The sizes of the effects below are assumptions (no published effect sizes);
-they are exposed to sensitivity analysis through the program parameters.
+The effect sizes live in the scenario (``effects.recognition.<policy>``) so they can be
+overridden, swept and analysed for sensitivity; see scenario.RecognitionEffects.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+
+from ..scenario import RecognitionEffects, Scenario
 
 
 @dataclass(frozen=True)
 class Recognition:
     name: str
-    supply: float  # multiplier on the share of eligible mentors who volunteer
-    burnout_buffer: float  # share of overload stress absorbed
-    hazard: float  # quit hazard multiplier of active mentors
-    promotion_logit: float  # promotion log-odds for active mentors at reviews
-    engagement_boost: float  # engagement lift for active mentors at each recognition cycle
-    credits: bool = False
-    celebration: bool = False
+    effects: RecognitionEffects
+
+    @property
+    def credits(self) -> bool:
+        return self.name == "learning_credits"
+
+    @property
+    def celebration(self) -> bool:
+        return self.name == "celebrate_impact"
+
+    def __getattr__(self, key: str):  # supply, burnout_buffer, hazard, promotion_logit, engagement_boost
+        return getattr(self.effects, key)
 
 
-RECOGNITION = {
-    "none": Recognition("none", 1.0, 0.0, 1.0, 0.0, 0.0),
-    "review_credit": Recognition("review_credit", 1.5, 0.2, 0.95, 1.7, 0.02),
-    "learning_credits": Recognition("learning_credits", 1.3, 0.1, 0.9, 0.15, 0.03, credits=True),
-    "celebrate_impact": Recognition("celebrate_impact", 1.25, 0.35, 0.85, 0.1, 0.06, celebration=True),
-}
+def recognition_of(sc: Scenario) -> Recognition:
+    """The scenario's recognition policy with its effect sizes ('none' changes nothing)."""
+    name = sc.program.recognition
+    fx = RecognitionEffects() if name == "none" else getattr(sc.effects.recognition, name)
+    return Recognition(name, fx)

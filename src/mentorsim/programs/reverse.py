@@ -12,9 +12,6 @@ from .base import Format
 class Reverse(Format):
     name = "reverse"
     code = 4
-    expertise = 0.7
-    mentor_engagement = 1.0
-    mentor_visibility = 0.4
     senior_capacity = False
 
     def mentee_eligible(self, level, program):
