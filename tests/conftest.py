@@ -51,15 +51,6 @@ PER_TIME_RATES = ("monthly_quit_rate", "annual_promotion_rate", "internal_mobili
 CLOSED_BEFORE_MATCHING = ("term",)
 MICRO_BOARD_SEATS = 3
 
-# Known engine bug (see tests/test_engine.py::test_peer_pairs_end_together_and_peers_mentor_one_at_a_time):
-# a peer pair is two mirrored rows, but dissolution, sunset and burnout close only one of them, so the
-# partner rematches while still mentoring. Tests that need every *other* invariant on peer runs pass
-# ``known_bugs=PEER_BUG`` to check_invariants; the capacity check itself stays xfailed, not skipped.
-PEER_PAIR_BUG = ("BUG: peer pairs are two mirrored relationship rows, but early dissolution, seasons' sunset and "
-                 "mentor burnout close only one of them (engine.py _close callers); the partner is left alone, "
-                 "rematches and then mentors two peers at once")
-PEER_BUG = frozenset({"peer_capacity"})
-
 
 def mentorsim_bin() -> str:
     """The venv's console script, next to the running interpreter."""
@@ -267,17 +258,13 @@ def check_rates(res: ms.Results) -> None:
             assert 0 <= s.loc[m, "mean"] <= 1, f"summary {m} outside [0, 1]"
 
 
-def check_invariants(res: ms.Results, known_bugs: frozenset[str] = frozenset()) -> None:
-    """Every invariant a real run must satisfy; used by the engine, property and face-validity tests.
-
-    known_bugs: names of checks to leave to their own xfail test (only "peer_capacity", see PEER_PAIR_BUG).
-    """
+def check_invariants(res: ms.Results) -> None:
+    """Every invariant a real run must satisfy; used by the engine, property and face-validity tests."""
     check_people(res)
     check_headcount(res)
     check_rates(res)
     check_relationships(res)
-    if not (res.scenario.program.format == "peer" and "peer_capacity" in known_bugs):
-        check_capacity(res.scenario, res.relationships)
+    check_capacity(res.scenario, res.relationships)
 
 
 @pytest.fixture(scope="session")

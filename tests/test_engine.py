@@ -9,14 +9,8 @@ import pytest
 import mentorsim as ms
 from mentorsim import engine
 
-from conftest import (FORMATS, PEER_BUG, PEER_PAIR_BUG, PROGRAM_FORMATS, RECOGNITIONS, SCENARIOS, SEED,
-                      check_capacity, check_invariants, small)
-
-PEER_XFAIL = pytest.mark.xfail(strict=True, reason=PEER_PAIR_BUG)
-
-
-def formats_with_peer_xfailed(formats):
-    return [pytest.param(f, marks=PEER_XFAIL) if f == "peer" else f for f in formats]
+from conftest import (FORMATS, PROGRAM_FORMATS, RECOGNITIONS, SCENARIOS, SEED, check_capacity, check_invariants,
+                      small)
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -25,7 +19,7 @@ def run(sc: ms.Scenario, reps: int = 2, seed: int = SEED) -> ms.Results:
     return ms.simulate(sc, replications=reps, seed=seed)
 
 
-@pytest.mark.parametrize("fmt", formats_with_peer_xfailed(FORMATS))
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_keeps_invariants(one_on_one, fmt):
     res = run(small(one_on_one, program__format=fmt))
     check_invariants(res)
@@ -34,7 +28,7 @@ def test_every_format_keeps_invariants(one_on_one, fmt):
 @pytest.mark.parametrize("fmt", PROGRAM_FORMATS)
 def test_sponsorship_overlay_keeps_invariants(one_on_one, fmt):
     res = run(small(one_on_one, program__format=fmt, program__sponsorship=True))
-    check_invariants(res, known_bugs=PEER_BUG)  # peer capacity: see the xfailed tests
+    check_invariants(res)
 
 
 def test_sponsorship_sponsors_some_mentees(one_on_one):
@@ -58,7 +52,7 @@ def test_intake_and_matching_keep_invariants(one_on_one, fmt, intake, matching):
     sc = small(one_on_one, horizon=70, program__format=fmt, program__intake=intake, program__matching=matching,
                program__term_weeks=26)
     res = run(sc, reps=1)
-    check_invariants(res, known_bugs=PEER_BUG)  # peer capacity: see the xfailed tests
+    check_invariants(res)
     assert len(res.relationships) > 0, "a program with default supply formed no relationships"
 
 
@@ -131,12 +125,6 @@ def test_one_on_one_mentors_are_senior_and_eligible(one_on_one):
     assert (p.loc[rel.mentee, "start_level"].to_numpy() <= sc.program.mentee_max_level).all()
 
 
-def test_peer_runs_keep_every_invariant_but_capacity(one_on_one):
-    """Until the peer-pair bug is fixed, every other invariant is still checked on peer runs."""
-    res = run(small(one_on_one, program__format="peer"))
-    check_invariants(res, known_bugs=PEER_BUG)
-
-
 def test_peer_pairs_are_mutual_at_formation(one_on_one):
     rel = run(small(one_on_one, program__format="peer"), reps=1).relationships
     assert len(rel) > 0
@@ -144,8 +132,8 @@ def test_peer_pairs_are_mutual_at_formation(one_on_one):
     assert all((m, e, s) in pairs for e, m, s in pairs), "a peer row without its mirror row"
 
 
-@PEER_XFAIL
 def test_peer_pairs_end_together_and_peers_mentor_one_at_a_time(one_on_one):
+    """A peer pair is two mirrored rows; dissolution, sunset or burnout must end both (was a bug)."""
     sc = small(one_on_one, size=400, horizon=104, program__format="peer", program__scheduling_friction=0.8)
     res = run(sc, reps=3)
     rel = res.relationships
@@ -210,12 +198,8 @@ def test_one_week_horizon_runs(one_on_one):
     assert res.timeseries.week.max() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (working-tree engine.py, not in HEAD): engagement is no longer clipped to [0, 1]; held sessions add "
-    "to it (meetings(): p.engagement[e] += ...; np.add.at(p.engagement, m, meg)) and workforce_step() only "
-    "reverts it toward baseline, so weekly strong sessions push mean engagement far above 1"))
 def test_mean_engagement_stays_in_unit_interval_with_intense_meetings():
-    """Engagement is a 0..1 quantity: weekly, strong, frictionless sessions must not push it past 1."""
+    """Engagement is a 0..1 quantity: weekly, strong, frictionless sessions must not push it past 1 (was a bug)."""
     sc = ms.load_scenario(SCENARIOS / "peer.yaml").with_overrides({
         "workforce.size": 40, "horizon_weeks": 30, "program.cadence": "weekly",
         "program.participation_target": 1.0, "program.min_tenure_weeks": 0,

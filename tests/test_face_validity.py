@@ -10,7 +10,7 @@ import pytest
 
 import mentorsim as ms
 
-from conftest import PEER_BUG, PROGRAM_FORMATS, SEED, check_invariants, small
+from conftest import PROGRAM_FORMATS, SEED, check_invariants, small
 
 
 def paired(sc_a: ms.Scenario, sc_b: ms.Scenario, reps: int = 3, seed: int = SEED) -> ms.Comparison:
@@ -44,7 +44,7 @@ def test_meetings_raise_goal_attainment_of_mentees_over_the_same_people_in_the_b
     with_program = mentees.goal_attained.mean()
     same_people_without = b.loc[list(zip(mentees.replication, mentees.person_id)), "goal_attained"].mean()
     assert with_program > same_people_without
-    check_invariants(cmp.results[1], known_bugs=PEER_BUG)  # peer capacity: xfailed in test_engine
+    check_invariants(cmp.results[1])
 
 
 def test_weekly_cadence_loads_mentors_more_than_monthly(one_on_one):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import mentorsim as ms
 
-from conftest import FORMATS, PEER_BUG, RECOGNITIONS, check_invariants
+from conftest import FORMATS, RECOGNITIONS, check_invariants
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -50,7 +50,7 @@ def scenarios(draw) -> ms.Scenario:
 @given(sc=scenarios(), seed=st.integers(0, 2**31 - 1))
 def test_any_valid_scenario_runs_and_keeps_invariants(sc, seed):
     res = ms.simulate(sc, replications=1, seed=seed)
-    check_invariants(res, known_bugs=PEER_BUG)  # peer capacity: xfailed in test_engine
+    check_invariants(res)
     assert res.people.initial.sum() == sc.workforce.size
     assert res.timeseries.week.max() == sc.horizon_weeks
 
@@ -94,4 +94,4 @@ def test_tiny_workforce_does_not_crash(fmt):
     sc = ms.Scenario(name="tiny").with_overrides({"workforce.size": 10, "horizon_weeks": 30, "program.format": fmt,
                                                   "program.participation_target": 1.0,
                                                   "program.min_tenure_weeks": 0})
-    check_invariants(ms.simulate(sc, replications=2, seed=1), known_bugs=PEER_BUG)
+    check_invariants(ms.simulate(sc, replications=2, seed=1))

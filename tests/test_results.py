@@ -175,3 +175,14 @@ def test_baseline_has_no_program_outcomes(small_baseline):
     s = ms.simulate(small_baseline, replications=2, seed=SEED).summary()["mean"]
     assert s.participation_rate == 0 and s.program_cost == 0 and s.meetings_held == 0
     assert math.isnan(s.meetings_held_share)
+
+
+def test_turnover_cost_is_the_replacement_cost_of_the_leavers(small_results):
+    c = small_results.scenario.costs
+    per_level = {lvl: sal * share for lvl, (sal, share) in
+                 enumerate(zip(c.annual_salary_by_level, c.replacement_cost_share_by_level), start=1)}
+    p = small_results.people
+    leavers = p[p.left_week.notna()]
+    expected = leavers.groupby("replication").end_level.apply(lambda s: s.map(per_level).sum())
+    got = small_results.metrics.turnover_cost
+    np.testing.assert_allclose(got.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-9)
