@@ -178,7 +178,7 @@ class Dashboard:
     """
 
     def __init__(self, scenario: Scenario | str | None = None, *, workforce_size: int | None = 500,
-                 replications: int = 20, seed: int = 7, debounce: float = 0.3, threaded: bool = True,
+                 replications: int = 20, seed: int = 7, debounce: float = 0.2, threaded: bool = True,
                  controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64):
         import ipywidgets as W
 
@@ -197,7 +197,8 @@ class Dashboard:
         self.dpi = dpi
         self.specs = [dict(s) for s in (controls if controls is not None else CONTROLS)]
         self._run_defaults = {"replications": replications}
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()          # simulation results by scenario
+        self._drawn_cache: OrderedDict[tuple, dict] = OrderedDict()   # rendered charts by control values
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
 
@@ -414,7 +415,15 @@ class Dashboard:
             if self._superseded(gen):
                 return self._discard()
             text, cards, err = headline(cmp), facts(cmp), None
-            images = self.render(cmp)  # words and charts change together, so the screen never contradicts itself
+            key = tuple(sorted(values.items(), key=lambda kv: kv[0]))
+            with self._cache_lock:
+                images = self._drawn_cache.get(key)
+            if images is None:  # words and charts change together, so the screen never contradicts itself
+                images = self.render(cmp)
+                with self._cache_lock:
+                    self._drawn_cache[key] = images
+                    while len(self._drawn_cache) > self._cache_size:
+                        self._drawn_cache.popitem(last=False)
         except Exception as e:  # show the problem on screen; the dashboard stays usable
             cmp, images, text, cards, err = None, {}, f"Could not run this design: {e}", [], str(e)
         if self._superseded(gen):
