@@ -564,8 +564,8 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
     """Run a sweep and return its results.
 
     spec: a sweep YAML path, a mapping or a ``Sweep``. executor: ``serial``,
-    ``processes`` (a spawn-context pool of ``workers`` processes made inside this
-    call) or ``dask`` (a ``dask.distributed`` client to ``scheduler``, e.g.
+    ``processes`` (``workers`` processes: this one and a spawn-context pool of
+    ``workers - 1`` made inside this call, so it is safe in Jupyter) or ``dask`` (a ``dask.distributed`` client to ``scheduler``, e.g.
     ``"tcp://10.0.0.5:8786"``, or a LocalCluster of ``workers`` single-threaded
     worker processes started and stopped here). store: a directory for resumable
     Parquet chunks (without one, results are kept in memory). resume: finish the
@@ -590,7 +590,7 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
     st = Store(store) if store is not None else None
     done = st.open(sw.manifest(), resume) if st is not None else set()
     todo = [i for i in range(sw.n_points) if i not in done]
-    size = chunk_size or max(1, min(64, math.ceil(len(todo) / (n_workers * 8)))) if todo else 1
+    size = chunk_size or (max(1, min(64, math.ceil(len(todo) / (n_workers * 16)))) if todo else 1)
     sink = _Sink(sw, st, {})
     bar = _Progress(sw.n_points, len(done), sw.name, progress and bool(todo))
     args = (sw.spec.seed, sw.spec.replications, sw.metrics)
@@ -604,9 +604,10 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
         elif executor == "processes":
             from .experiment import spawn_pool
 
-            with spawn_pool(n_workers) as pool:
+            # the calling process works too: workers=n is n-1 pool processes plus this one
+            with spawn_pool(n_workers - 1) as pool:
                 _drive(lambda items: pool.submit(run_chunk, items, *args), _wait_cf, sw, todo, size, sink, bar,
-                       n_workers)
+                       n_workers - 1, local=lambda items: run_chunk(items, *args))
         else:
             _run_dask(sw, todo, size, sink, bar, n_workers, scheduler, args)
     finally:
@@ -628,12 +629,22 @@ def _wait_cf(pending):
     return done
 
 
-def _drive(submit, wait, sw: Sweep, todo: list[int], size: int, sink: _Sink, bar: _Progress, n_workers: int) -> None:
-    """Keep a bounded window of chunks in flight; write each chunk as soon as it finishes."""
-    window = max(2, n_workers * 3)
+def _drive(submit, wait, sw: Sweep, todo: list[int], size: int, sink: _Sink, bar: _Progress, n_remote: int,
+           local=None) -> None:
+    """Keep a bounded window of chunks in flight; write each chunk as soon as it finishes.
+
+    With ``local``, the calling process runs chunks too, between collecting the others'.
+    """
+    window = max(2, n_remote * 3) if local is None else n_remote + 1
     chunks = _chunks(sw, todo, size, sink)
     pending: set = set()
     exhausted = False
+
+    def collect(done) -> None:
+        for f in done:
+            pending.discard(f)
+            bar.update(sink.add(f.result()))
+
     while True:
         while not exhausted and len(pending) < window:
             items = next(chunks, None)
@@ -643,11 +654,19 @@ def _drive(submit, wait, sw: Sweep, todo: list[int], size: int, sink: _Sink, bar
                 bar.update(1)  # an invalid point, already recorded
             else:
                 pending.add(submit(items))
+        if local is not None and not exhausted:
+            items = next(chunks, None)
+            if items is None:
+                exhausted = True
+            elif not items:
+                bar.update(1)
+            else:
+                bar.update(sink.add(local(items)))
+            collect([f for f in pending if f.done()])
+            continue
         if not pending:
             break
-        for f in wait(pending):
-            pending.discard(f)
-            bar.update(sink.add(f.result()))
+        collect(wait(pending))
 
 
 @contextlib.contextmanager
@@ -772,16 +791,31 @@ class SweepResult:
         return f[f.status == STATUS_OK]
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
-        """Long: point, parameters, metric, mean, ci_low, ci_high, n (a t-interval over replications)."""
+        """Long: point, parameters, metric, mean, ci_low, ci_high, n (a t-interval over replications).
+
+        The same interval as ``results.interval``: NaN bounds with fewer than two values.
+        """
+        from scipy.special import stdtrit
+
         f = self.ok_frame()
-        rows = []
-        for point, g in f.groupby("point", sort=True):
-            head = g.iloc[0]
-            for m in self.metrics:
-                v = g[m].to_numpy(dtype=float)
-                mean, lo, hi = interval(v, level)
-                rows.append((point, *(head[p] for p in self.parameters), m, mean, lo, hi, int((~np.isnan(v)).sum())))
-        return pd.DataFrame(rows, columns=["point", *self.parameters, "metric", "mean", "ci_low", "ci_high", "n"])
+        cols = ["point", *self.parameters, "metric", "mean", "ci_low", "ci_high", "n"]
+        if f.empty:
+            return pd.DataFrame(columns=cols)
+        long = f.melt(id_vars=["point", "replication"], value_vars=self.metrics, var_name="metric")
+        g = long.groupby(["point", "metric"], sort=False)["value"]
+        st = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()}).reset_index()
+        n = st["n"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            q = np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2), np.nan)
+            half = q * st["sd"].to_numpy(dtype=float) / np.sqrt(n)
+        st["ci_low"], st["ci_high"] = st["mean"] - half, st["mean"] + half
+        st.loc[st["n"] == 0, "mean"] = np.nan
+        st["n"] = st["n"].astype("int64")
+        params = f.drop_duplicates("point").set_index("point")[self.parameters]
+        st = st.join(params, on="point")
+        order = {m: i for i, m in enumerate(self.metrics)}
+        st = st.sort_values(["point", "metric"], key=lambda c: c.map(order) if c.name == "metric" else c)
+        return st[cols].reset_index(drop=True)
 
     def means(self) -> pd.DataFrame:
         """Wide: one row per point (ok points only), the parameters and each metric's mean over replications."""

@@ -1,0 +1,113 @@
+"""Sensitivity analysis: a parameter the metric provably cannot depend on gets an index of (nearly) zero.
+
+``costs.celebration_per_mentor_per_year`` only prices celebrations under the
+``celebrate_impact`` recognition; with recognition ``none`` it cannot move
+retention. Every point shares random numbers, so its effect is exactly nil.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import mentorsim as ms
+from mentorsim.errors import MentorsimError
+from mentorsim.sensitivity import describe
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = str(Path(sys.executable).with_name("mentorsim"))
+INERT = "costs.celebration_per_mentor_per_year"
+ACTIVE = ("program.participation_target", "program.engagement_gain_per_meeting")
+
+
+def spec(tmp: Path, sampler: str, samples: int) -> Path:
+    doc = {
+        "name": f"inert_{sampler}",
+        "base": str(ROOT / "scenarios" / "one_on_one.yaml"),
+        "overrides": {"workforce.size": 200, "horizon_weeks": 52, "program.recognition": "none"},
+        "sampler": sampler,
+        "samples": samples,
+        "parameters": {"program.participation_target": {"low": 0.05, "high": 0.6},
+                       "program.engagement_gain_per_meeting": {"low": 0.0, "high": 0.08},
+                       INERT: {"low": 0.0, "high": 5000.0}},
+        "replications": 1,
+        "seed": 2,
+        "metrics": ["retention_12m", "mean_engagement", "program_cost"],
+    }
+    p = tmp / f"{sampler}.yaml"
+    p.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return p
+
+
+@pytest.fixture(scope="module")
+def sobol(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sobol")
+    return ms.sweep(spec(tmp, "sobol", 16), store=tmp / "store", progress=False)
+
+
+@pytest.fixture(scope="module")
+def morris(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("morris")
+    return ms.sweep(spec(tmp, "morris", 6), progress=False)
+
+
+@pytest.mark.parametrize("metric", ["retention_12m", "mean_engagement"])
+def test_sobol_inert_parameter_has_index_near_zero(sobol, metric):
+    idx = ms.sensitivity(sobol, metric, method="sobol")
+    assert list(idx.columns) == ["metric", "method", "parameter", "index", "value", "ci_low", "ci_high"]
+    assert set(idx.parameter) == {INERT, *ACTIVE} and set(idx["index"]) == {"S1", "ST"}
+    v = idx.set_index(["parameter", "index"])["value"]
+    assert abs(v[(INERT, "S1")]) < 0.02 and abs(v[(INERT, "ST")]) < 0.02
+    assert max(v[(p, "ST")] for p in ACTIVE) > 0.1  # the metric does move with the active levers
+    assert (idx.ci_low <= idx.value + 1e-12).all() and (idx.value <= idx.ci_high + 1e-12).all()
+
+
+def test_sobol_on_cost_sees_the_active_levers(sobol):
+    """Program cost does not depend on the celebration budget either, under recognition none."""
+    v = ms.sensitivity(sobol, "program_cost").set_index(["parameter", "index"])["value"]
+    assert abs(v[(INERT, "ST")]) < 0.02 and v[("program.participation_target", "ST")] > 0.1
+
+
+def test_morris_inert_parameter_has_zero_effect(morris):
+    idx = ms.sensitivity(morris, "mean_engagement", method="morris")
+    mu = idx[idx["index"] == "mu_star"].set_index("parameter")["value"]
+    assert mu[INERT] == pytest.approx(0.0, abs=1e-12)
+    assert max(mu[p] for p in ACTIVE) > 0
+    assert describe(idx).index(ACTIVE[1]) < describe(idx).index(INERT)
+
+
+def test_sensitivity_needs_the_matching_sampler_and_a_kept_metric(sobol, morris):
+    with pytest.raises(MentorsimError, match="sampler: morris"):
+        ms.sensitivity(sobol, "retention_12m", method="morris")
+    with pytest.raises(MentorsimError, match="did you mean 'retention_12m'"):
+        ms.sensitivity(sobol, "retention_12", method="sobol")
+    with pytest.raises(MentorsimError, match="not a sensitivity method"):
+        ms.sensitivity(sobol, "retention_12m", method="fast")
+
+
+def test_indices_plot(sobol):
+    from matplotlib.figure import Figure
+
+    fig = ms.sweep_plots.indices(ms.sensitivity(sobol, "retention_12m"))
+    assert isinstance(fig, Figure)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert set(labels) == {INERT, *ACTIVE}
+
+
+def test_sensitivity_command(sobol, tmp_path):
+    out = tmp_path / "idx.csv"
+    png = tmp_path / "idx.png"
+    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--csv", str(out),
+                        "--plot", str(png)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert INERT in r.stdout and png.stat().st_size > 0
+    df = pd.read_csv(out)
+    assert len(df) == 6 and set(df["index"]) == {"S1", "ST"}
+    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "nope"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
