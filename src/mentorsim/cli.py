@@ -97,8 +97,15 @@ def _cmd_order(a) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (no usage block), exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="mentorsim", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Simulate mentorship programs on a workforce and compare them against no program.",
         epilog=EPILOG)

@@ -19,7 +19,9 @@ Order of operations in week w (each a SimPy process waking at (w - 1) + offset):
                         and burnout are updated
     +0.30  seasons      every 13 weeks: deepen, narrow (halve cadence) or sunset
                         each relationship; a sunset frees the mentor and the mentee
-                        rematches once; terms that ran out end
+                        rematches once
+    (terms that ran out end at the start of intake and of meetings, so capacity is
+    free before matching)
     +0.40  recognition  every 26 weeks: the recognition policy acts on active mentors
     +0.50  promotions   every promotion cycle: promotion odds from readiness,
                         ambition, sponsorship and mentor credit

@@ -37,6 +37,19 @@ def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None =
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, validate_default=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_silent_coercion(cls, v: Any, info) -> Any:
+        """Refuse what YAML users mean as something else: 'yes' for a switch, true or "12" for a number."""
+        ann = cls.model_fields[info.field_name].annotation
+        if ann is bool and not isinstance(v, bool):
+            raise ValueError("must be true or false")
+        if ann in (int, float) and isinstance(v, (bool, str)):
+            raise ValueError("must be a number")
+        if ann is int and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
+            raise ValueError("must be a whole number")
+        return v
+
 
 class Workforce(_Frozen):
     """Who works here at the start, and how they leave, grow and get promoted."""
@@ -412,7 +425,9 @@ def _set_dotted(doc: dict, key: str, value: Any, source: str) -> None:
 
 def _describe(err: dict) -> str:
     keys = [str(k) for k in err["loc"] if not isinstance(k, int)]
-    where = ".".join(str(k) for k in err["loc"]) or "(top level)"
+    where = ".".join(str(k) for k in err["loc"])
+    if not where:  # a model-level check: its message names the field itself
+        return err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         return f"{where}: unknown field{_suggest(keys)}"
     msg = err["msg"].removeprefix("Value error, ")

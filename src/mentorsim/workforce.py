@@ -126,7 +126,7 @@ class People:
         surv = np.exp(-np.concatenate([[0.0], np.cumsum(h)[:-1]]))
         cdf = np.cumsum(surv)
         cdf /= cdf[-1]
-        return np.searchsorted(cdf, u).astype(np.int64)
+        return np.searchsorted(cdf, u).astype(np.int64) + 1  # at least one week in post
 
     def _add(self, k: int, week: int, levels: np.ndarray | None) -> np.ndarray:
         """Create k people at this week (levels None: the starting workforce); returns their slots."""
