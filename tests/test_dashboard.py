@@ -166,3 +166,32 @@ def test_a_run_in_flight_is_superseded_not_queued(start):
 def test_displays_as_a_widget(dash):
     bundle = dash._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("mentorsim"))
+    return subprocess.run([exe, "dashboard", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_cli_help_explains_with_an_example():
+    r = _cli("--help")
+    assert r.returncode == 0
+    assert "--port" in r.stdout and "example" in r.stdout and "mentorsim dashboard scenarios/" in r.stdout
+    assert "127.0.0.1" in r.stdout
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
+    import socket
+
+    r = _cli(str(tmp_path / "missing.yaml"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no such file" in r.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        r = _cli("--port", str(port))
+    assert r.returncode == 2 and "already in use" in r.stderr and "Traceback" not in r.stderr

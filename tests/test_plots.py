@@ -82,7 +82,7 @@ def test_cost_benefit_and_outcome_bars(small_comparison):
     assert "Program cost" in text and "avoided" in text and "$" in text
     bars = plots.outcome_bars(small_comparison, scenario="peer")
     t = _texts(bars)
-    assert "Promot" in t and "Program cost" in t
+    assert "Promot" in t and "Program\ncost" in t and "avoided" in t
     png = plots.to_png(bars, dpi=40)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -380,7 +380,7 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
     lows = [v for v in (prog[1], avoided[1], avoided[0]) if not np.isnan(v)]
     ax2.axhline(0, color=BASELINE_COLOR, linewidth=0.8)
     ax2.set_xticks([0, 1])
-    ax2.set_xticklabels(["Program cost", "Turnover cost\navoided"])
+    ax2.set_xticklabels(["Program\ncost", "Turnover cost\navoided"])
     _usd_axis(ax2)
     ax2.set_ylim(bottom=min([0.0, *lows]) * 1.2, top=max([*tops, 1.0]) * 1.25)
     ax2.set_title("Cost and savings")

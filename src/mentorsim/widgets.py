@@ -159,7 +159,20 @@ CSS = """
 .ms-dash .ms-card .t { font-size: 15px; color: #555; }
 .ms-dash .ms-card .v { font-size: 28px; font-weight: 700; color: #1a1a1a; }
 .ms-dash .ms-card .d { font-size: 14px; color: #666; }
-.ms-dash img { max-width: 100%; height: auto; }
+.ms-dash img.ms-chart { width: auto !important; max-width: 100%; height: auto; object-fit: contain; }
+.ms-dash img.ms-ret { max-height: max(200px, calc((100vh - 320px) * 0.56)); }
+.ms-dash img.ms-small { max-height: max(170px, calc((100vh - 320px) * 0.44)); }
+@media (max-height: 820px) {
+  .ms-dash { --jp-widgets-font-size: 15px; --jp-widgets-inline-height: 30px; }
+  .ms-dash .ms-title { font-size: 21px; } .ms-dash .ms-sub { font-size: 14px; }
+  .ms-dash .ms-label { font-size: 14px; margin-top: 3px; }
+  .ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 15px !important; }
+  .ms-dash .ms-headline { font-size: 25px; }
+  .ms-dash .ms-card { padding: 4px 10px; } .ms-dash .ms-card .v { font-size: 23px; }
+  .ms-dash .ms-card .t, .ms-dash .ms-card .d { font-size: 13px; }
+  .ms-dash img.ms-ret { max-height: max(180px, calc((100vh - 305px) * 0.56)); }
+  .ms-dash img.ms-small { max-height: max(150px, calc((100vh - 305px) * 0.44)); }
+}
 </style>
 """
 
@@ -237,6 +250,9 @@ class Dashboard:
         self._img_retention = W.Image(format="png", layout=W.Layout(width="100%"))
         self._img_bars = W.Image(format="png", layout=W.Layout(width="100%"))
         self._img_load = W.Image(format="png", layout=W.Layout(width="100%"))
+        for img, size in ((self._img_retention, "ms-ret"), (self._img_bars, "ms-small"), (self._img_load, "ms-small")):
+            img.add_class("ms-chart")
+            img.add_class(size)
         title = W.HTML(f"<div class='ms-title'>What would a mentoring program change here?</div>"
                        f"<div class='ms-sub'>Simulated workforce, program against no program, "
                        f"same people in both (95% ranges over replications)</div>")
