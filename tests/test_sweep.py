@@ -374,3 +374,14 @@ def test_sweep_plots(serial):
     assert isinstance(fig, Figure)
     fig = ms.sweep_plots.tradeoff(serial, gain="retention_12m")
     assert isinstance(fig, Figure)
+
+
+def test_store_killed_before_its_manifest_starts_fresh(spec_path, serial, tmp_path):
+    out = tmp_path / "s"
+    (out / "chunks").mkdir(parents=True)  # killed after making the directory, before the manifest
+    ms.sweep(spec_path, store=out, resume=True, progress=False)
+    pd.testing.assert_frame_equal(store_frame(out), stable(serial.frame))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(MentorsimError, match="not a sweep store"):
+        ms.sweep(spec_path, store=tmp_path / "other", progress=False)

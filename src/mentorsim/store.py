@@ -110,7 +110,8 @@ class Store:
             manifest = {**old, "runs": old.get("runs", [])}
             self.write_manifest({k: v for k, v in manifest.items() if k != "format"})
             return done
-        if self.path.exists() and any(p for p in self.path.iterdir() if not p.name.startswith(".")):
+        if self.path.exists() and any(p for p in self.path.iterdir() if not p.name.startswith(".")
+                                      and not (p == self.chunk_dir and not self.chunk_files())):
             raise StoreError(f"{self.path}: exists, is not empty and is not a sweep store; choose another output directory")
         self.chunk_dir.mkdir(parents=True, exist_ok=True)
         self.write_manifest({**manifest, "runs": []})

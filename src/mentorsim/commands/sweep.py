@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
     p.add_argument("--workers", "-w", type=_workers, default=None,
-                   help="processes or Dask LocalCluster workers (default: the number of CPUs)")
+                   help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
     p.add_argument("--resume", action="store_true", help="finish the points missing from DIR (same spec only)")
