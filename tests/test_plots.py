@@ -23,7 +23,8 @@ def test_plots_is_public_and_import_is_lazy():
     import subprocess
     import sys
 
-    code = "import sys, mentorsim as ms; ms.plots; ms.Dashboard; print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)"
+    code = ("import sys, mentorsim as ms; ms.plots; ms.Dashboard; "
+            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"], "import mentorsim must not import matplotlib or ipywidgets"
 

@@ -309,8 +309,9 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
         prog = interval(r.metrics["program_cost"].to_numpy())
         avoided = interval(-d["turnover_cost"].to_numpy()) if "turnover_cost" in d else (0.0, np.nan, np.nan)
         color = COLORS[i % len(COLORS)]
-        ax.errorbar([prog[0]], [avoided[0]], xerr=[[prog[0] - prog[1]], [prog[2] - prog[0]]] if not np.isnan(prog[1]) else None,
-                    yerr=[[avoided[0] - avoided[1]], [avoided[2] - avoided[0]]] if not np.isnan(avoided[1]) else None,
+        xerr = None if np.isnan(prog[1]) else [[prog[0] - prog[1]], [prog[2] - prog[0]]]
+        yerr = None if np.isnan(avoided[1]) else [[avoided[0] - avoided[1]], [avoided[2] - avoided[0]]]
+        ax.errorbar([prog[0]], [avoided[0]], xerr=xerr, yerr=yerr,
                     fmt="o", color=color, markersize=9, capsize=4, linewidth=2)
         if len(cmp.results) <= 4:  # few programs: name them beside their dots; more: a legend
             ax.annotate(label(r.name), (prog[0], avoided[0]), xytext=(8, 6), textcoords="offset points",

@@ -84,7 +84,8 @@ def run(a: argparse.Namespace) -> int:
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
-            raise MentorsimError(f"--port: {port} is already in use on 127.0.0.1; pick another or leave it out") from None
+            raise MentorsimError(f"--port: {port} is already in use on 127.0.0.1; "
+                                 "pick another or leave it out") from None
 
     tmp = Path(tempfile.mkdtemp(prefix="mentorsim-dashboard-"))
     try:
@@ -97,7 +98,7 @@ def run(a: argparse.Namespace) -> int:
         nb = tmp / "mentorsim-dashboard.ipynb"
         nb.write_text(json.dumps(notebook(scenario, a.size, a.replications, a.seed), indent=1))
         env = dict(os.environ)
-        env["JUPYTER_PATH"] = os.pathsep.join([str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
+        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         cmd = [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
