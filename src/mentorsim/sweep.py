@@ -638,13 +638,29 @@ def _drive(submit, wait, sw: Sweep, todo: list[int], size: int, sink: _Sink, bar
     window = max(2, n_remote * 3) if local is None else n_remote + 1
     chunks = _chunks(sw, todo, size, sink)
     pending: set = set()
-    exhausted = False
 
     def collect(done) -> None:
         for f in done:
             pending.discard(f)
-            bar.update(sink.add(f.result()))
+            try:
+                rows = f.result()
+            except Exception as e:  # the task itself failed (a worker died, or cannot import mentorsim)
+                msg = f"{type(e).__name__}: {e}".splitlines()[0]
+                raise MentorsimError(f"a worker could not run its chunk of points ({msg}); the finished chunks "
+                                     "are kept: fix the workers and run again with --resume") from None
+            bar.update(sink.add(rows))
 
+    try:
+        _drive_loop(chunks, pending, submit, wait, collect, sink, bar, window, local)
+    except BaseException:
+        for f in pending:
+            f.cancel()
+        raise
+
+
+def _drive_loop(chunks, pending: set, submit, wait, collect, sink: _Sink, bar: _Progress, window: int,
+                local) -> None:
+    exhausted = False
     while True:
         while not exhausted and len(pending) < window:
             items = next(chunks, None)
@@ -782,7 +798,12 @@ class SweepResult:
     @property
     def failed(self) -> pd.DataFrame:
         """One row per failed or invalid point: point, parameters, status, error."""
-        f = self.frame
+        cols = ["point", *self.parameters, "status", "error"]
+        if self._frame is None and "frame" not in self.__dict__ and self.store is not None:
+            f = self.store.read(columns=cols)  # only the columns needed
+            f = _typed(f, self.sweep) if len(f) else pd.DataFrame(columns=cols)
+        else:
+            f = self.frame
         bad = f[f.status != STATUS_OK].drop_duplicates("point")
         return bad[["point", *self.parameters, "status", "error"]].reset_index(drop=True)
 
@@ -794,28 +815,17 @@ class SweepResult:
         """Long: point, parameters, metric, mean, ci_low, ci_high, n (a t-interval over replications).
 
         The same interval as ``results.interval``: NaN bounds with fewer than two values.
+        A store is summarised chunk by chunk (each holds whole points), so memory stays small.
         """
-        from scipy.special import stdtrit
-
-        f = self.ok_frame()
-        cols = ["point", *self.parameters, "metric", "mean", "ci_low", "ci_high", "n"]
-        if f.empty:
-            return pd.DataFrame(columns=cols)
-        long = f.melt(id_vars=["point", "replication"], value_vars=self.metrics, var_name="metric")
-        g = long.groupby(["point", "metric"], sort=False)["value"]
-        st = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()}).reset_index()
-        n = st["n"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            q = np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2), np.nan)
-            half = q * st["sd"].to_numpy(dtype=float) / np.sqrt(n)
-        st["ci_low"], st["ci_high"] = st["mean"] - half, st["mean"] + half
-        st.loc[st["n"] == 0, "mean"] = np.nan
-        st["n"] = st["n"].astype("int64")
-        params = f.drop_duplicates("point").set_index("point")[self.parameters]
-        st = st.join(params, on="point")
-        order = {m: i for i, m in enumerate(self.metrics)}
-        st = st.sort_values(["point", "metric"], key=lambda c: c.map(order) if c.name == "metric" else c)
-        return st[cols].reset_index(drop=True)
+        if self._frame is None and "frame" not in self.__dict__ and self.store is not None:
+            parts = [_summarize(_typed(c, self.sweep), self.parameters, self.metrics, level)
+                     for c in self.store.iter_chunks()]
+            parts = [p for p in parts if len(p)]
+            if not parts:
+                return _summarize(self.frame, self.parameters, self.metrics, level)
+            return pd.concat(parts, ignore_index=True).sort_values(["point", "_order"], kind="stable") \
+                .drop(columns="_order").reset_index(drop=True)
+        return _summarize(self.frame, self.parameters, self.metrics, level).drop(columns="_order")
 
     def means(self) -> pd.DataFrame:
         """Wide: one row per point (ok points only), the parameters and each metric's mean over replications."""
@@ -862,6 +872,28 @@ class SweepResult:
                                       minimize_x=not METRICS[cost].higher_is_better,
                                       maximize_y=METRICS[gain].higher_is_better)
         return out
+
+
+def _summarize(f: pd.DataFrame, params: list[str], metrics: list[str], level: float) -> pd.DataFrame:
+    from scipy.special import stdtrit
+
+    cols = ["point", *params, "metric", "mean", "ci_low", "ci_high", "n", "_order"]
+    f = f[f.status == STATUS_OK]
+    if f.empty:
+        return pd.DataFrame(columns=cols)
+    long = f.melt(id_vars=["point", "replication"], value_vars=metrics, var_name="metric")
+    g = long.groupby(["point", "metric"], sort=False)["value"]
+    st = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()}).reset_index()
+    n = st["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q = np.where(n >= 2, stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2), np.nan)
+        half = q * st["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    st["ci_low"], st["ci_high"] = st["mean"] - half, st["mean"] + half
+    st["n"] = st["n"].astype("int64")
+    st = st.join(f.drop_duplicates("point").set_index("point")[params], on="point")
+    st["_order"] = st["metric"].map({m: i for i, m in enumerate(metrics)})
+    st = st.sort_values(["point", "_order"], kind="stable")
+    return st[cols].reset_index(drop=True)
 
 
 def load_sweep(path: str | Path) -> SweepResult:
