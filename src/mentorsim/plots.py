@@ -330,7 +330,7 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
     ax.set_ylabel("Turnover cost avoided (USD)")
     ax.set_ylim(min(ax.get_ylim()[0], 0), max(ax.get_ylim()[1], top))
     if len(cmp.results) > 4:
-        ax.legend(handles=handles, loc="upper left", frameon=False)
+        ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(title or "Does avoided turnover pay for the program? (above the line: yes)")
     _tidy(ax)
     return fig
