@@ -176,6 +176,8 @@ class Simulation:
         self.sponsor_of = -np.ones(self.p.cap, dtype=np.int64)
         self.sponsor_load = np.zeros(self.p.cap, dtype=np.int64)
         self.rematched = np.zeros(self.p.cap, dtype=bool)
+        self.rows_as_mentee = np.zeros(self.p.cap, dtype=np.int64)  # active relationship rows per person
+        self.rows_as_mentor = np.zeros(self.p.cap, dtype=np.int64)
         self.load = np.zeros(self.p.cap)
         self.env = simpy.Environment()
         self.headcount = self.wf.size
@@ -239,7 +241,8 @@ class Simulation:
         if len(self.mentor_pool) >= cap:
             return
         for name, fill in (("mentor_pool", False), ("sponsor_pool", False), ("sponsor_of", -1),
-                           ("sponsor_load", 0), ("rematched", False), ("load", 0.0)):
+                           ("sponsor_load", 0), ("rematched", False), ("load", 0.0), ("rows_as_mentee", 0),
+                           ("rows_as_mentor", 0)):
             old = getattr(self, name)
             new = np.full(cap, fill, dtype=old.dtype)
             new[: len(old)] = old
@@ -379,6 +382,8 @@ class Simulation:
         quality = 0.15 + 0.2 * u
         ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.4 * (chem - 0.5), 0.05, 1.0)
         idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling)
+        np.add.at(self.rows_as_mentee, rows.mentee, 1)
+        np.add.at(self.rows_as_mentor, rows.mentor, 1)
         self._next_term_end = min(self._next_term_end, int(np.min(term_end)))
         self._rel_dirty = True
         p.was_waiting[rows.mentee] = False
@@ -435,8 +440,9 @@ class Simulation:
         self._over[self._mentors] = over
         self._stress = (0.025 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
                         * (1.0 - 0.5 * self.program.boundaries))
-        if self._mentors.size:
-            self._burn_idx = np.union1d(self._burn_idx, self._mentors[self._stress > 0])
+        stressed = self._mentors[self._stress > 0]
+        if stressed.size:
+            self._burn_idx = np.union1d(self._burn_idx, stressed)
         n = p.n
         enrolled_emp = p.enrolled[:n] & p.employed[:n]
         self._n_waiting = int(np.count_nonzero(enrolled_emp & p.was_waiting[:n]))
@@ -599,9 +605,10 @@ class Simulation:
             rows = np.union1d(rows, act[np.isin(rel.group[act], rel.group[rows])])
         rel.close(rows, week, reason)
         self._rel_dirty = self._match_dirty = True
+        np.subtract.at(self.rows_as_mentee, rel.mentee[rows], 1)
+        np.subtract.at(self.rows_as_mentor, rel.mentor[rows], 1)
         e = np.unique(rel.mentee[rows])
-        still = np.bincount(rel.mentee[: rel.n][rel.active[: rel.n]], minlength=p.n)
-        alone = e[still[e] == 0]
+        alone = e[self.rows_as_mentee[e] == 0]
         early_rows = rows[week - rel.start[rows] < EARLY_END_WEEKS]
         early = np.intersect1d(alone, rel.mentee[early_rows]) if reason != "term" else alone[:0]
         if reason == "term":
@@ -613,18 +620,20 @@ class Simulation:
             self.rematched[again] = True
             p.enrolled[np.setdiff1d(alone, again)] = False
             p.engagement[early] -= 0.03  # Grossman & Rhodes 2002: early endings hurt
-        m = np.unique(rel.mentor[rows])
-        still_m = np.bincount(rel.mentor[: rel.n][rel.active[: rel.n]], minlength=p.n)
-        p.mentoring[m[still_m[m] == 0]] = False
+        m = rel.mentor[rows]
+        p.mentoring[m[self.rows_as_mentor[m] == 0]] = False
 
     def _end_rows_of(self, who: np.ndarray, week: int, reason: str, side: str) -> None:
         rel = self.rel
         if rel.n == 0 or len(who) == 0:
             return
+        count = self.rows_as_mentor if side == "mentor" else self.rows_as_mentee
+        who = who[count[who] > 0]
+        if len(who) == 0:
+            return
         col = rel.mentor if side == "mentor" else rel.mentee
-        mask = np.zeros(self.p.cap, dtype=bool)
-        mask[who] = True
-        rows = np.flatnonzero(rel.active[: rel.n] & mask[col[: rel.n]])
+        act = np.flatnonzero(rel.active[: rel.n])
+        rows = act[np.isin(col[act], who)]
         if len(rows):
             self._close(rows, week, reason)
 
@@ -731,10 +740,8 @@ class Simulation:
         if self.fmt.code and p.enrolled[gone].any():
             self._rel_dirty = True  # waiting and matched counts change
         if self.fmt.code and self.rel.n:
-            if p.enrolled[gone].any():
-                self._end_rows_of(gone, week, "mentee_left", side="mentee")
-            if p.mentoring[gone].any():
-                self._end_rows_of(gone, week, "mentor_left", side="mentor")
+            self._end_rows_of(gone, week, "mentee_left", side="mentee")
+            self._end_rows_of(gone, week, "mentor_left", side="mentor")
             if self.mentor_pool[gone].any():
                 self.mentor_pool[gone] = False
                 self._match_dirty = True
