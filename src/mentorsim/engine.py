@@ -185,6 +185,7 @@ class Simulation:
         self._promoted: list[tuple[int, np.ndarray]] = []
         self._rel_dirty = True
         self._match_dirty = True
+        self._counts_dirty = True
         self._next_term_end = 1 << 30
         self._next_due = np.inf
         self._last_strain = 0
@@ -301,7 +302,7 @@ class Simulation:
             pick = self._volunteers("volunteer", np.flatnonzero(elig), deficit)
             p.enrolled[pick] = True
             p.was_waiting[pick] = True
-            self._rel_dirty = True
+            self._counts_dirty = True
             self.log(pick, "enrolled", f"joined the {self.fmt.name.replace('_', '-')} program")
         if self.fmt.senior_capacity or self.fmt.name == "reverse":
             melig = emp & self.fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~p.enrolled[:n]
@@ -433,21 +434,26 @@ class Simulation:
         if self.circle and len(ai):
             per_row = per_row / self._gsize[rel.group[ai]]
         self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
-        self._mentors = np.unique(rel.mentor[ai])
+        self._mentors = np.flatnonzero(self.rows_as_mentor[: p.n] > 0)
         self._next_due = float(rel.next_due[ai].min()) if len(ai) else np.inf
         over = self.load[self._mentors] / self._capacity_hours()
-        self._over = np.zeros(p.cap)
-        self._over[self._mentors] = over
         self._stress = (0.025 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
                         * (1.0 - 0.5 * self.program.boundaries))
         stressed = self._mentors[self._stress > 0]
         if stressed.size:
             self._burn_idx = np.union1d(self._burn_idx, stressed)
-        n = p.n
-        enrolled_emp = p.enrolled[:n] & p.employed[:n]
-        self._n_waiting = int(np.count_nonzero(enrolled_emp & p.was_waiting[:n]))
-        self._n_matched = int(np.count_nonzero(enrolled_emp)) - self._n_waiting
+        self._counts_dirty = True
         self._mean_load = float(self.load[self._mentors].mean()) if self._mentors.size else 0.0
+
+    def _program_counts(self) -> tuple[int, int]:
+        """Mentees waiting for a match and matched mentees, among the employed."""
+        if self._counts_dirty:
+            p, n = self.p, self.p.n
+            enrolled_emp = p.enrolled[:n] & p.employed[:n]
+            self._n_waiting = int(np.count_nonzero(enrolled_emp & p.was_waiting[:n]))
+            self._n_matched = int(np.count_nonzero(enrolled_emp)) - self._n_waiting
+            self._counts_dirty = False
+        return self._n_waiting, self._n_matched
 
     def meetings(self, week: int) -> None:
         rel, p, prog, fmt, fx = self.rel, self.p, self.program, self.fmt, self.fx
@@ -468,7 +474,7 @@ class Simulation:
         u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (3 + n_c)).reshape(-1, 3 + n_c)[due]
         e, m = rel.mentee[due], rel.mentor[due]
         fric = prog.scheduling_friction * fx.friction
-        p_cancel = fric + 0.5 * np.maximum(self._over[m] - 1.0, 0.0)
+        p_cancel = fric + 0.5 * np.maximum(self.load[m] / self._capacity_hours() - 1.0, 0.0)
         p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
         self.ts[week - 1, _TS["meetings_scheduled"]] += len(due)
@@ -738,7 +744,7 @@ class Simulation:
         self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
         self.ts[week - 1, _TS["turnover_cost"]] += float(self._replacement[p.level[gone]].sum())
         if self.fmt.code and p.enrolled[gone].any():
-            self._rel_dirty = True  # waiting and matched counts change
+            self._counts_dirty = True  # waiting and matched counts change
         if self.fmt.code and self.rel.n:
             self._end_rows_of(gone, week, "mentee_left", side="mentee")
             self._end_rows_of(gone, week, "mentor_left", side="mentor")
@@ -789,13 +795,13 @@ class Simulation:
             row[_TS["active_relationships"]] = len(self._ai)
             row[_TS["active_mentors"]] = self._mentors.size
             row[_TS["mentor_load_hours"]] = self._mean_load
-            row[_TS["waiting_mentees"]] = self._n_waiting
+            row[_TS["waiting_mentees"]] = self._program_counts()[0]
             row[_TS["program_cost"]] += self._week_fixed_cost(n, self._mentors.size)
 
     def _week_fixed_cost(self, n: int, n_mentors: int) -> float:
         """Administration per matched mentee, learning credits, celebrations and sponsors' time, for one week."""
         c, p = self.sc.costs, self.p
-        cost = self._n_matched * c.admin_per_participant_per_year / 52.0
+        cost = self._program_counts()[1] * c.admin_per_participant_per_year / 52.0
         if self.rec.credits:
             cost += n_mentors * c.learning_credit_per_mentor_per_year / 52.0
         if self.rec.celebration:
