@@ -31,6 +31,11 @@ def _stable(df):
     return df.sort_values(["point", "replication"]).reset_index(drop=True)
 
 
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--spec", default=str(ROOT / "scenarios" / "sweeps" / "example.yaml"))
@@ -38,8 +43,6 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1, help="take the best of this many runs of each")
     ap.add_argument("--no-cli", action="store_true", help="skip the command-line timings")
     a = ap.parse_args()
-
-    import pandas as pd
 
     import mentorsim as ms
 
@@ -50,21 +53,26 @@ def main() -> int:
           f"load average {os.getloadavg()[0]:.2f}")
     runs = {"serial": ("serial", None), f"processes x{a.workers}": ("processes", a.workers),
             f"dask LocalCluster x{a.workers}": ("dask", a.workers)}
-    secs, frames = {}, {}
+    secs, cpus, frames = {}, {}, {}
     for label, (ex, w) in runs.items():
         best = float("inf")
         for _ in range(a.repeat):
-            t0 = time.perf_counter()
+            c0, t0 = _cpu(), time.perf_counter()
             res = ms.sweep(sw, executor=ex, workers=w, progress=False)
-            best = min(best, time.perf_counter() - t0)
+            t = time.perf_counter() - t0
+            if t < best:
+                best, cpus[label] = t, _cpu() - c0
         secs[label], frames[label] = best, _stable(res.frame)
+        if ex == "serial":
+            per_run = float(res.frame.elapsed_seconds.mean())
     ref = frames["serial"]
-    print(f"\n{'executor':<26}{'seconds':>9}{'speedup':>9}{'points/s':>10}  same data")
+    print(f"\n{'executor':<26}{'seconds':>9}{'speedup':>9}{'points/s':>10}{'CPU s':>8}  same data")
     for label, s in secs.items():
         same = "yes" if frames[label].equals(ref) else "NO"
-        print(f"{label:<26}{s:>9.2f}{secs['serial'] / s:>8.2f}x{n / s:>10.2f}  {same}")
-    per_run = ref.shape[0] and pd.concat([res.frame.elapsed_seconds]).mean()
-    print(f"\nmean seconds per replication (last run): {per_run:.3f}")
+        print(f"{label:<26}{s:>9.2f}{secs['serial'] / s:>8.2f}x{n / s:>10.2f}{cpus[label]:>8.2f}  {same}")
+    print("(CPU s: user + system seconds of this process and its reaped children: the work done, "
+          "whatever the machine's load)")
+    print(f"\nmean seconds per replication (serial): {per_run:.3f}; load average now {os.getloadavg()[0]:.2f}")
 
     if not a.no_cli:
         exe = str(Path(sys.executable).with_name("mentorsim"))
