@@ -15,6 +15,9 @@ from mentorsim.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
 ONE_ON_ONE = str(ROOT / "scenarios" / "one_on_one.yaml")
+SUN = str(ROOT / "scenarios" / "sun_like.yaml")
+SPONSORSHIP = str(ROOT / "scenarios" / "sponsorship.yaml")
+EVIDENCE = ROOT / "calibration" / "evidence.yaml"
 SMALL = {"workforce.size": 300, "horizon_weeks": 104}
 
 
@@ -56,6 +59,40 @@ BAD = [
     ({"scenario": BASELINE, "targets": {**_quit(), "first_year_quit_share": {
         "value": 0.3, "tolerance": 0.05, "parameter": "workforce.base_weekly_quit_hazard"}}},
      "targets.first_year_quit_share.parameter", "already fits"),
+    # new kinds and fields
+    ({"scenario": SUN, "targets": {"participant_promotion_rato": {"value": 5, "tolerance": 1}}},
+     "targets.participant_promotion_rato", "did you mean 'targets.participant_promotion_ratio'"),
+    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "group": "mentes"}}},
+     "targets.participant_promotion_ratio.group", "did you mean 'mentees'"),
+    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "measure": "odds"}}},
+     "targets.participant_promotion_ratio.measure", "ratio, difference (got 'odds')"),
+    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 0, "tolerance": 1}}},
+     "targets.participant_promotion_ratio", "must be > 0"),
+    ({"scenario": SUN, "targets": {"participant_retention_gap": [
+        {"value": 0.46, "tolerance": 0.1}, {"value": 0.52, "tolerance": 0.1, "gruop": "mentors"}]}},
+     "targets.participant_retention_gap[1].gruop", "did you mean 'targets.participant_retention_gap[1].group'"),
+    ({"scenario": SUN, "targets": {"participant_retention_gap": [
+        {"value": 0.46, "tolerance": 0.1}, {"value": 0.52, "tolerance": 0.1, "group": "mentors"}]}},
+     "targets.participant_retention_gap[1].parameter", "already fits"),
+    ({"scenario": SUN, "targets": {"participant_retention_gap": []}}, "targets.participant_retention_gap",
+     "a list of them"),
+    ({"scenario": BASELINE, "targets": _quit(fit="no")}, "targets.monthly_quit_rate.fit", "true or false"),
+    ({"scenario": BASELINE, "targets": _quit(value="0.022")}, "targets.monthly_quit_rate.value", "number"),
+    ({"scenario": BASELINE, "targets": _quit(fit=False, parameter="workforce.base_weekly_quit_hazard")},
+     "targets.monthly_quit_rate.parameter", "fit: false"),
+    ({"scenario": BASELINE, "targets": _quit(replications=0)}, "targets.monthly_quit_rate.replications", "0"),
+    ({"scenario": BASELINE, "targets": _quit(scenario="no_such.yaml")}, "targets.monthly_quit_rate.scenario",
+     "no_such.yaml"),
+    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {"value": 0.25, "tolerance": 0.1}}},
+     "targets.cadence_quality_correlation", "program.format is none"),
+    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {
+        "value": 1.25, "tolerance": 0.1, "scenario": ONE_ON_ONE}}},
+     "targets.cadence_quality_correlation.value", "between -1 and 1"),
+    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {
+        "value": 0.25, "tolerance": 0.1, "scenario": ONE_ON_ONE, "min_weeks": 2.5}}},
+     "targets.cadence_quality_correlation.min_weeks", "whole number"),
+    ({"scenario": ONE_ON_ONE, "targets": {"sponsorship_promotion_ratio": {"value": 1.3, "tolerance": 0.2}}},
+     "targets.sponsorship_promotion_ratio", "program.sponsorship"),
     ("scenario: [oops\n", "line", "invalid YAML"),
     ("- just a list\n", "mapping", "list"),
 ]
@@ -159,15 +196,105 @@ def test_participant_gap_is_measured_on_the_program():
     assert cal.scenario.program.format == "one_on_one"
 
 
-def test_evidence_targets_reproduce_defaults():
-    """calibration/evidence.yaml (C1-C3 on the default workforce) is reached within tolerance, and the
+def test_evidence_targets_cover_c1_to_c7():
+    spec = load_targets(EVIDENCE)
+    ids = [i.target.evidence for i in spec.items]
+    assert set(ids) == {f"C{k}" for k in range(1, 8)}
+    kinds = {(i.kind, getattr(i.target, "group", None)) for i in spec.items}
+    for need in [("participant_retention_gap", "mentees"), ("participant_retention_gap", "mentors"),
+                 ("participant_promotion_ratio", "mentees"), ("participant_promotion_ratio", "mentors"),
+                 ("cadence_quality_correlation", None), ("sponsorship_promotion_ratio", None)]:
+        assert need in kinds, need
+    fitted = {i.target.evidence for i in spec.items if i.parameter is not None}
+    assert {"C1", "C2", "C3"} <= fitted
+    assert all(i.target.note for i in spec.items)  # every figure says where it comes from
+
+
+def test_evidence_targets_reproduce_defaults(tmp_path):
+    """calibration/evidence.yaml (C1-C7) is reached within tolerance, the report lists every target, and the
     fitted values stay inside the evidence's sensitivity ranges around the shipped defaults."""
-    spec = load_targets(ROOT / "calibration" / "evidence.yaml")
-    assert {t.evidence for _, t, _, _ in spec.fits} == {"C1", "C2", "C3"}
-    cal = ms.calibrate(ROOT / "calibration" / "evidence.yaml", replications=6)
-    assert cal.within_tolerance, cal.to_text()
+    spec = load_targets(EVIDENCE)
+    cal = ms.calibrate(EVIDENCE, replications=6)
+    text = cal.to_text()
+    assert cal.within_tolerance, text
+    assert len(cal.table) == len(spec.items)
+    for _, r in cal.table.iterrows():
+        assert r.label in text and r.within and not math.isnan(r.ci_low), r.label
+    for k in range(1, 8):
+        assert f"C{k}" in text
+    assert "checked" in text and "fitted" in text
+    assert set(cal.table.scenario) >= {"sun_like", "one_on_one", "sponsorship"}
     reg = ms.parameter_register().set_index("name")
     for _, r in cal.parameters.iterrows():
         lo, hi = reg.loc[r.parameter, "sensitivity_low"], reg.loc[r.parameter, "sensitivity_high"]
         if not math.isnan(lo):
             assert lo <= r.after <= hi, f"{r.parameter}: {r.after} outside {lo}..{hi}"
+    sc = ms.load_scenario(cal.dump(tmp_path / "calibrated.yaml"))  # the written YAML still loads
+    assert sc == cal.scenario and sc.program.format == "none"
+    # program parameters are set only in the scenario of the target they fit
+    for _, r in cal.parameters.iterrows():
+        if r.parameter.startswith("program."):
+            assert r.scenario != "all" and r.scenario in cal.scenarios
+
+
+def test_checked_targets_on_their_own_scenarios_share_simulations(monkeypatch):
+    """fit: false only: no search; one_on_one and sponsorship-without-overlay are the same simulation."""
+    import mentorsim.experiment as ex
+
+    jobs = []
+    real = ex.run_many
+
+    def spy(js, workers=1, trace=None):
+        jobs.extend(js)
+        return real(js, workers, trace)
+
+    monkeypatch.setattr(ex, "run_many", spy)
+    doc = {"scenario": BASELINE, "overrides": {"workforce.size": 300, "horizon_weeks": 78}, "replications": 2,
+           "seed": 3, "targets": {
+               "monthly_quit_rate": {"value": 0.022, "tolerance": 0.02, "fit": False},
+               "cadence_quality_correlation": {"value": 0.25, "tolerance": 1.0, "scenario": ONE_ON_ONE,
+                                               "fit": False, "evidence": "C6"},
+               "sponsorship_promotion_ratio": {"value": 1.3, "tolerance": 5.0, "scenario": SPONSORSHIP,
+                                               "fit": False, "evidence": "C7"}}}
+    cal = ms.calibrate(doc)
+    assert cal.parameters.empty and cal.evaluations == 1
+    assert "no parameter fitted" in cal.to_text()
+    # baseline, one_on_one (= sponsorship without the overlay), sponsorship: 3 simulations x 2 replications
+    assert len(jobs) == 6
+    assert all(sc.workforce.size == 300 for sc, _, _ in jobs)  # the file's overrides reach every scenario
+    t = cal.table.set_index("target")
+    assert not t.fitted.any()
+    assert -1 <= t.loc["cadence_quality_correlation", "simulated"] <= 1
+    assert t.loc["sponsorship_promotion_ratio", "simulated"] > 0
+    assert t.loc["sponsorship_promotion_ratio", "scenario"] == "sponsorship"
+    assert cal.within_tolerance
+
+
+def test_mentees_and_mentors_on_a_program_scenario():
+    doc = {"scenario": BASELINE, "overrides": {"workforce.size": 600, "horizon_weeks": 104}, "replications": 3,
+           "seed": 1, "max_evaluations": 3, "targets": {
+               "annual_promotion_rate": {"value": 0.06, "tolerance": 0.03, "evidence": "C3"},
+               "participant_retention_gap": [
+                   {"value": 0.46, "tolerance": 0.5, "group": "mentees", "scenario": SUN, "evidence": "C4"},
+                   {"value": 0.52, "tolerance": 0.5, "group": "mentors", "scenario": SUN, "fit": False}],
+               "participant_promotion_ratio": [
+                   {"value": 5.0, "tolerance": 10, "group": "mentees", "scenario": SUN, "fit": False},
+                   {"value": 0.2, "tolerance": 1, "group": "mentors", "measure": "difference", "scenario": SUN,
+                    "fit": False}]}}
+    cal = ms.calibrate(doc)
+    tab = cal.table
+    assert list(tab.group.dropna()) == ["mentees", "mentors", "mentees", "mentors"]
+    assert tab.label.is_unique
+    gap = tab[tab.target == "participant_retention_gap"]
+    assert gap.fitted.tolist() == [True, False] and (gap.scenario == "sun_like").all()
+    assert ((gap.simulated > 0) & (gap.simulated < 1.5)).all()
+    pro = tab[tab.target == "participant_promotion_ratio"].set_index("group")
+    assert pro.loc["mentees", "simulated"] > 1  # participants are promoted more often
+    assert -1 <= pro.loc["mentors", "simulated"] <= 1 and "%" in cal.to_text()
+    par = cal.parameters.set_index("parameter")
+    assert par.loc["program.selection_strength", "scenario"] == "sun_like"
+    assert par.loc["workforce.promotion_base_logit", "scenario"] == "all"
+    assert cal.scenarios["sun_like"].program.selection_strength == pytest.approx(
+        par.loc["program.selection_strength", "after"])
+    assert cal.scenarios["sun_like"].workforce.promotion_base_logit == pytest.approx(
+        cal.scenario.workforce.promotion_base_logit)

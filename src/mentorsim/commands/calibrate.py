@@ -15,16 +15,25 @@ tolerance (same unit) and optionally its source:
     annual_promotion_rate: {value: 0.08,  tolerance: 0.01}
 
 Targets and the parameter each one fits by default:
-  monthly_quit_rate          workforce.base_weekly_quit_hazard
-  first_year_quit_share      workforce.first_year_hazard_multiplier
-  early_quit_share           workforce.first_year_hazard_decay_weeks
-  annual_promotion_rate      workforce.promotion_base_logit
-  internal_mobility_rate     workforce.self_goal_progress_per_week
-  participant_retention_gap  program.selection_strength  (needs a scenario with a program)
+  monthly_quit_rate            workforce.base_weekly_quit_hazard
+  first_year_quit_share        workforce.first_year_hazard_multiplier
+  early_quit_share             workforce.first_year_hazard_decay_weeks
+  annual_promotion_rate        workforce.promotion_base_logit
+  internal_mobility_rate       workforce.self_goal_progress_per_week
+  participant_retention_gap    program.selection_strength      (on a program)
+  participant_promotion_ratio  workforce.promotion_ambition_slope  (on a program)
+  cadence_quality_correlation  program.momentum_weeks          (on a program)
+  sponsorship_promotion_ratio  program.sponsor_odds_ratio      (with sponsorship)
 
-The search starts from the scenario's values and stops when every target is
-within a quarter of its tolerance. It prints each target beside the simulated
-mean and its 95% interval, and exits 1 if a target stays outside its tolerance.
+A target may name its own scenario ('scenario:', relative to the targets file),
+be checked only ('fit: false': simulated and reported, not fitted), and take
+its own 'replications'. Several figures of one kind go in a list (e.g. mentees
+and mentors). calibration/evidence.yaml writes down C1-C7 this way.
+
+The search starts from the scenario's values and stops when every fitted target
+is within a quarter of its tolerance. It prints each target beside the simulated
+mean and its 95% interval, and exits 1 if a target (fitted or checked) stays
+outside its tolerance.
 
 examples:
   mentorsim calibrate calibration/evidence.yaml
@@ -54,7 +63,8 @@ def _cmd(a) -> int:
 def register(sub) -> None:
     from ..cli import _positive
 
-    p = sub.add_parser("calibrate", help="fit a scenario to observed figures (quit, promotion, mobility rates)",
+    p = sub.add_parser("calibrate",
+                       help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Fit a scenario's free parameters to the figures in a targets file and write "
                                    "the calibrated scenario.",
@@ -62,7 +72,7 @@ def register(sub) -> None:
     p.add_argument("targets", help="targets YAML file")
     p.add_argument("--out", "-o", help="write the calibrated scenario YAML here")
     p.add_argument("--replications", "-r", type=_positive("replications"), default=None,
-                   help="replications per evaluation (default: the file's, else 8)")
+                   help="replications per evaluation of targets without their own (default: the file's, else 8)")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=None,
                    help="random seed, the same for every evaluation (default: the file's, else 0)")
     p.add_argument("--max-evaluations", type=_positive("max-evaluations"), default=None,
