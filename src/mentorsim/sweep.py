@@ -93,7 +93,7 @@ class SweepSpec(_Frozen):
     morris_levels: int = Field(4, ge=2, le=100, description="Levels of the Morris grid (even numbers work best).")
     parameters: dict[str, Any] = Field(min_length=1, description="Dotted key -> list of values or {low, high, ...}.")
     replications: int = Field(2, ge=1, le=100_000, description="Replications of every point.")
-    seed: int = Field(0, ge=0, description="Seed; replication r of every point uses (seed, r).")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed; replication r of every point uses (seed, r).")
     metrics: list[str] | None = Field(None, description="Summary metrics to keep (default: all).")
 
 
