@@ -1,4 +1,5 @@
-"""Benchmark: the reference sweep (scenarios/sweeps/example.yaml) serial, on 2 processes, on a 2-worker Dask LocalCluster.
+"""Benchmark: the reference sweep (scenarios/sweeps/example.yaml) serial, on 2 processes and on a
+2-worker Dask LocalCluster.
 
     .venv/bin/python benchmarks/bench_sweep.py [--spec scenarios/sweeps/example.yaml] [--workers 2] [--repeat 1]
 

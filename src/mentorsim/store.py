@@ -112,7 +112,8 @@ class Store:
             return done
         if self.path.exists() and any(p for p in self.path.iterdir() if not p.name.startswith(".")
                                       and not (p == self.chunk_dir and not self.chunk_files())):
-            raise StoreError(f"{self.path}: exists, is not empty and is not a sweep store; choose another output directory")
+            raise StoreError(f"{self.path}: exists, is not empty and is not a sweep store; "
+                             "choose another output directory")
         self.chunk_dir.mkdir(parents=True, exist_ok=True)
         self.write_manifest({**manifest, "runs": []})
         return set()

@@ -81,7 +81,8 @@ class SweepSpec(_Frozen):
 
     name: str = Field("sweep", min_length=1, max_length=80, description="Short name of the sweep.")
     description: str = Field("", max_length=2000, description="What the sweep explores, in plain words.")
-    base: str | dict[str, Any] = Field(description="Base scenario: a YAML path relative to the sweep file, or a mapping.")
+    base: str | dict[str, Any] = Field(
+        description="Base scenario: a YAML path relative to the sweep file, or a mapping.")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Dotted overrides applied to every point.")
     sampler: Literal["grid", "random", "latin_hypercube", "sobol", "morris"] = Field(
         "grid", description="grid (every combination), random, latin_hypercube, sobol (Saltelli design for "
@@ -207,7 +208,8 @@ class Sweep:
         return cls.from_dict(doc, source=str(p), root=p.resolve().parent, text=p.read_text(encoding="utf-8"))
 
     @classmethod
-    def from_dict(cls, doc: Any, source: str = "sweep", root: str | Path | None = None, text: str | None = None) -> "Sweep":
+    def from_dict(cls, doc: Any, source: str = "sweep", root: str | Path | None = None,
+                  text: str | None = None) -> "Sweep":
         if not isinstance(doc, dict):
             raise ScenarioError(f"{source}: a sweep must be a mapping of fields, got {type(doc).__name__}")
         try:
@@ -247,7 +249,8 @@ class Sweep:
                 except ValidationError as e:
                     raise _validation(source, e, Range, prefix=f"{where}.") from None
                 if not r.low < r.high:
-                    raise ScenarioError(f"{source}: {where}: low must be below high (got low {r.low:g}, high {r.high:g})")
+                    raise ScenarioError(f"{source}: {where}: low must be below high "
+                                        f"(got low {r.low:g}, high {r.high:g})")
                 if r.log and r.low <= 0:
                     raise ScenarioError(f"{source}: {where}: a log range needs low > 0 (got {r.low:g})")
                 if isinstance(current, bool) or current is None:
@@ -277,7 +280,8 @@ class Sweep:
             raise ScenarioError(f"{source}: samples: the sobol sampler needs a power of 2 (got {spec.samples}; "
                                 f"nearest {2 ** round(math.log2(spec.samples))})")
         if spec.sampler in ("sobol", "morris") and n < 2:
-            raise ScenarioError(f"{source}: parameters: {spec.sampler} sensitivity needs at least 2 parameters (got {n})")
+            raise ScenarioError(f"{source}: parameters: {spec.sampler} sensitivity needs at least 2 parameters "
+                                f"(got {n})")
         metrics = tuple(METRICS) if spec.metrics is None else tuple(spec.metrics)
         for i, m in enumerate(metrics):
             if m not in METRICS:
@@ -565,7 +569,8 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
 
     spec: a sweep YAML path, a mapping or a ``Sweep``. executor: ``serial``,
     ``processes`` (``workers`` processes: this one and a spawn-context pool of
-    ``workers - 1`` made inside this call, so it is safe in Jupyter) or ``dask`` (a ``dask.distributed`` client to ``scheduler``, e.g.
+    ``workers - 1`` made inside this call, so it is safe in Jupyter) or ``dask``
+    (a ``dask.distributed`` client to ``scheduler``, e.g.
     ``"tcp://10.0.0.5:8786"``, or a LocalCluster of ``workers`` single-threaded
     worker processes started and stopped here). store: a directory for resumable
     Parquet chunks (without one, results are kept in memory). resume: finish the
@@ -785,7 +790,8 @@ class SweepResult:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        """Tidy: point, replication, seed, the varied parameters, the metrics, status, error, elapsed_seconds, worker."""
+        """Tidy: point, replication, seed, the varied parameters, the metrics, status, error,
+        elapsed_seconds, worker."""
         if self._frame is not None:
             return self._frame
         df = self.store.read()
@@ -846,7 +852,10 @@ class SweepResult:
         return simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed, workers=workers)
 
     def gains(self, baseline, metric: str = "retention_36m", level: float = 0.95) -> pd.DataFrame:
-        """Paired gain of each point over a baseline ``Results`` (or a number): point, parameters, mean, ci_low, ci_high."""
+        """Paired gain of each point over a baseline ``Results`` (or a number).
+
+        Columns: point, parameters, mean, ci_low, ci_high.
+        """
         if metric not in self.metrics:
             raise MentorsimError(f"metric: {metric!r} was not kept by this sweep{_nearest(metric, self.metrics)}")
         f = self.ok_frame()

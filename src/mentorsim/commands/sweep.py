@@ -43,7 +43,8 @@ def register(sub) -> None:
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
-    p.add_argument("--out", "-o", required=True, metavar="DIR", help="store directory (created; must be new unless --resume)")
+    p.add_argument("--out", "-o", required=True, metavar="DIR",
+                   help="store directory (created; must be new unless --resume)")
     p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
     p.add_argument("--workers", "-w", type=_workers, default=None,
@@ -73,7 +74,9 @@ def run(a) -> int:
     summary = res.summary()
     summary.to_csv(res.store.path / "summary.csv", index=False)
     rate = info.get("points_per_second")
-    where = info["executor"] + (f" on {info['workers']} workers" if info.get("workers") and info["executor"] != "serial" else "")
+    where = info["executor"]
+    if info.get("workers") and info["executor"] != "serial":
+        where += f" on {info['workers']} workers"
     if info.get("scheduler"):
         where = f"dask at {info['scheduler']}"
     print(f"{sw.name}: {n:,} points x {reps} replications ({sw.spec.sampler} sampler, seed {sw.spec.seed}); "
