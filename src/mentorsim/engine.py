@@ -186,6 +186,7 @@ class Simulation:
         self._rel_dirty = True
         self._match_dirty = True
         self._counts_dirty = True
+        self._fixed_cost = None
         self._next_term_end = 1 << 30
         self._next_due = np.inf
         self._last_strain = 0
@@ -343,10 +344,12 @@ class Simulation:
             return
         if self.fmt.senior_capacity or self.fmt.name == "reverse":
             mentors = np.flatnonzero(self.mentor_pool[:n] & p.employed[:n] & ~p.burned_out[:n])
-            used = self._mentor_slots_used(n)
-            free = self.program.mentor_capacity - used[mentors]
+            used = self._mentor_slots_used(n)[mentors] if self.circle else self.rows_as_mentor[mentors]
+            free = self.program.mentor_capacity - used
             keep = free > 0
             mentors, free = mentors[keep], free[keep]
+            if len(mentors) == 0:
+                return  # nobody can take a mentee until capacity frees up (which marks matching due again)
         else:
             mentors, free = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         rows = self.fmt.form(self, waiting, mentors, free)
@@ -708,9 +711,12 @@ class Simulation:
         if self._burn_idx.size:
             bi = self._burn_idx
             p.engagement[bi] = np.maximum(p.engagement[bi] - 0.02 * p.burnout[bi], 0.0)
-        reached = np.flatnonzero((gp >= 1.0) & emp & ~p.goal_attained[:n])
+        reached = np.flatnonzero(gp >= 1.0)  # a goal reached or a leaver's is parked far below 0
         if len(reached):
-            self._goal_reached(reached, week)
+            gp[reached[~emp[reached]]] = -1e12
+            reached = reached[emp[reached]]
+            if len(reached):
+                self._goal_reached(reached, week)
         # quits
         h = p.quit_hazard(week)
         recent = self._recent_promoted(week)
@@ -740,14 +746,17 @@ class Simulation:
         p, wf = self.p, self.wf
         p.employed[gone] = False
         p.left_week[gone] = week
+        self._fixed_cost = None
         self.headcount -= len(gone)
         self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
         self.ts[week - 1, _TS["turnover_cost"]] += float(self._replacement[p.level[gone]].sum())
         if self.fmt.code and p.enrolled[gone].any():
             self._counts_dirty = True  # waiting and matched counts change
         if self.fmt.code and self.rel.n:
-            self._end_rows_of(gone, week, "mentee_left", side="mentee")
-            self._end_rows_of(gone, week, "mentor_left", side="mentor")
+            if self.rows_as_mentee[gone].any():
+                self._end_rows_of(gone, week, "mentee_left", side="mentee")
+            if self.rows_as_mentor[gone].any():
+                self._end_rows_of(gone, week, "mentor_left", side="mentor")
             if self.mentor_pool[gone].any():
                 self.mentor_pool[gone] = False
                 self._match_dirty = True
@@ -759,6 +768,7 @@ class Simulation:
         p = self.p
         p.goal_attained[who] = True
         p.goal_week[who] = week
+        p.goal_progress[who] = -1e12  # reached: no longer tracked
         p.skills[who, p.goal_dim[who]] = np.minimum(p.skills[who, p.goal_dim[who]] + 0.05, 1.0)
         p.engagement[who] = np.minimum(p.engagement[who] + 0.05, 1.0)
         self.log(who, "goal_reached", "reached their career goal")
@@ -796,7 +806,9 @@ class Simulation:
             row[_TS["active_mentors"]] = self._mentors.size
             row[_TS["mentor_load_hours"]] = self._mean_load
             row[_TS["waiting_mentees"]] = self._program_counts()[0]
-            row[_TS["program_cost"]] += self._week_fixed_cost(n, self._mentors.size)
+            if self._fixed_cost is None or self._counts_dirty:
+                self._fixed_cost = self._week_fixed_cost(n, self._mentors.size)
+            row[_TS["program_cost"]] += self._fixed_cost
 
     def _week_fixed_cost(self, n: int, n_mentors: int) -> float:
         """Administration per matched mentee, learning credits, celebrations and sponsors' time, for one week."""

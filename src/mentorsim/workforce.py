@@ -62,6 +62,7 @@ class Traits:
         self.data, self.capacity = new, capacity
         self.persona_by_level = np.stack([draw_persona(np.full(capacity, lvl), new["persona_u"], self.persona_shares)
                                           for lvl in range(N_LEVELS + 1)])
+        self.skill_mean_by_level = np.repeat(skill_mean(np.arange(N_LEVELS + 1))[:, None], 3, axis=1)
         self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * 0.08
         self.eng_base = np.clip(REFERENCE_ENGAGEMENT + 0.07 * new["ambition"] + 0.06 * new["eng_noise"], 0.05, 0.95)
         self.goal_rate = np.maximum(1.0 + 0.3 * new["ambition"], 0.0) * self.goal_rate_base
@@ -177,7 +178,32 @@ class People:
         self.hazard_mult[idx] = np.where(piv, m * self.sc.workforce.pivoter_hazard_multiplier, m)
 
     def hire(self, week: int, levels: np.ndarray) -> np.ndarray:
-        return self._add(len(levels), week, np.sort(levels))
+        """New hires at these levels take the next slots; their traits were drawn for those slots."""
+        k = len(levels)
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        if self.n + k > self.cap:
+            self._alloc(int((self.n + k) * 1.5) + 64)
+        lo, hi = self.n, self.n + k
+        idx = np.arange(lo, hi)
+        levels = np.sort(levels)
+        t = self.traits
+        persona = t.persona_by_level[levels, idx]
+        skills = t.skill_noise[lo:hi] + t.skill_mean_by_level[levels]
+        np.clip(skills, 0.0, 1.0, out=skills)
+        self.level[lo:hi] = levels
+        self.start_level[lo:hi] = levels
+        self.persona[lo:hi] = persona
+        self.goal_dim[lo:hi] = np.where(persona == ESTABLISHED, skills.argmin(axis=1), PERSONA_GOAL_DIM[persona])
+        self.skills[lo:hi] = skills
+        self.engagement[lo:hi] = self.eng_base[lo:hi]
+        self.level_since[lo:hi] = week
+        self.hired_week[lo:hi] = week
+        self.employed[lo:hi] = True
+        self.n = hi
+        m = self._level_mult[levels]
+        self.hazard_mult[lo:hi] = np.where(persona == PIVOTER, m * self.sc.workforce.pivoter_hazard_multiplier, m)
+        return idx
 
     # ---- weekly quantities --------------------------------------------------------------
     def quit_hazard(self, week: int) -> np.ndarray:

@@ -1,9 +1,9 @@
 """Matching mentees to mentors within capacity: random, or goal fit.
 
 Goal fit is an optimal assignment (scipy's linear_sum_assignment) on a fit
-score, solved in blocks of at most ``BLOCK`` mentees of the same level and goal
-against the ``2 x BLOCK`` best-placed free mentor slots, so it scales to large
-workforces. Fit combines the mentor's lead in the mentee's goal skill (a mentor
+score: in one piece when at most ``BLOCK`` mentees wait, otherwise in blocks of at
+most ``BLOCK`` mentees of the same level and goal against the ``2 x BLOCK``
+best-placed free mentor slots, so it scales to large workforces. Fit combines the mentor's lead in the mentee's goal skill (a mentor
 "who has navigated the goal") and working-style compatibility (Allen, Eby & Lentz
 2006: perceived input into matching goes with better relationships).
 Unmatched mentees wait for the next matching window.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..workforce import N_LEVELS
 from .base import Rows
 
 BLOCK = 128
@@ -41,6 +42,19 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if len(slots) == 0 or len(waiting) == 0:
         return Rows.empty()
     level, skills, style = ctx.level, ctx.skills, ctx.style
+    # keep only mentees some free slot may serve and slots that may serve some mentee (by level);
+    # a waiting list that no free slot can serve then costs nothing
+    lv = np.arange(N_LEVELS + 1)
+    allowed = rule(lv[:, None], lv[None, :])  # allowed[mentee level, mentor level]
+    has_slot = np.zeros(N_LEVELS + 1, dtype=bool)
+    has_slot[level[slots]] = True
+    has_mentee = np.zeros(N_LEVELS + 1, dtype=bool)
+    has_mentee[level[waiting]] = True
+    keep_e = (allowed & has_slot[None, :]).any(axis=1)[level[waiting]]
+    keep_s = (allowed & has_mentee[:, None]).any(axis=0)[level[slots]]
+    if not keep_e.any() or not keep_s.any():
+        return Rows.empty()
+    waiting, dims, slots = waiting[keep_e], dims[keep_e], slots[keep_s]
     banned = _banned(waiting, exclude)
     taken = np.zeros(len(slots), dtype=bool)
     out_e, out_m, out_d = [], [], []
@@ -49,6 +63,19 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
         key_m = ctx.streams["match_mentor"].uniform(ctx.week, int(slots.max()) + 1)[slots] + np.arange(len(slots)) * 1e-12
         key_e = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
         order = np.lexsort((key_e, level[waiting]))
+    if ctx.program.matching != "random" and len(waiting) <= BLOCK and len(slots) <= 4 * BLOCK:
+        # small problem: one optimal assignment over all waiting mentees and free slots
+        score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
+        score[~rule(level[waiting][:, None], level[slots][None, :])] = INFEASIBLE
+        if banned is not None:
+            k = len(slots)
+            score[_is_banned(banned, np.repeat(np.arange(len(waiting)), k), np.tile(slots, len(waiting))).reshape(score.shape)] = INFEASIBLE
+        r, c = linear_sum_assignment(score, maximize=True)
+        good = score[r, c] > INFEASIBLE / 2
+        r, c = r[good], c[good]
+        order = np.argsort(waiting[r], kind="stable")
+        r, c = r[order], c[order]
+        return _rows(waiting[r], slots[c], dims[r], score[r, c])
     for lvl in np.unique(level[waiting]):
         grp = order[level[waiting[order]] == lvl]
         ok = ~taken & rule(np.int64(lvl), level[slots])
