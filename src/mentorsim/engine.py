@@ -384,7 +384,7 @@ class Simulation:
         u = self.streams["quality"].uniform(week, top)[rows.mentee]
         chem = self.streams["quality"].uniform(week, top, sub=1)[rows.mentee]
         quality = 0.15 + 0.2 * u
-        ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.4 * (chem - 0.5), 0.05, 1.0)
+        ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.7 * (chem - 0.5), 0.05, 1.0)
         idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling)
         np.add.at(self.rows_as_mentee, rows.mentee, 1)
         np.add.at(self.rows_as_mentor, rows.mentor, 1)

@@ -91,13 +91,13 @@ class Workforce(_Frozen):
     promotion_cycle_weeks: int = param(26, unit="weeks", source="assumption", ge=4, le=104,
                                        desc="Weeks between promotion review cycles.")
     promotion_base_logit: float = param(
-        -3.8, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.3, -3.3),
+        -3.75, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.3, -3.3),
         desc="Log-odds of promotion at a review for an average, just-ready employee; set for ~6% a year (C3).")
     promotion_readiness_slope: float = param(
         1.2, unit="log-odds per 0.1 skill", source="assumption", ge=0, le=10,
         desc="How much skill above the level's requirement raises the odds of promotion.")
     promotion_ambition_slope: float = param(
-        1.3, unit="log-odds per sd of ambition", source="C5", ge=0, le=5,
+        1.2, unit="log-odds per sd of ambition", source="C5", ge=0, le=5,
         desc="Ambitious people get promoted anyway: the selection half of the C5 promotion gap.")
     min_weeks_in_level: int = param(26, unit="weeks", source="assumption", ge=0, le=260,
                                     desc="Time in level before a promotion can be considered.")
@@ -291,7 +291,7 @@ class RecognitionEffects(_Frozen):
 
 
 ReviewCreditEffects = _variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
-                                         supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.7,
+                                         supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.5,
                                          engagement_boost=0.02)
 LearningCreditsEffects = _variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
                                             supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
