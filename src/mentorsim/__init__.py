@@ -10,27 +10,38 @@
 
 __version__ = "0.1.0"
 
+import sys
+import types
 from importlib import import_module
 
 from .errors import MentorsimError, ScenarioError
-from .experiment import compare, simulate
-from .results import METRICS, Comparison, Results
+from .metrics import METRICS
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
-from .calibrate import calibrate
-from .params import parameter_register
-from .report import report
-from .sensitivity import sensitivity
-from .stories import stories
-from .sweep import Sweep, SweepResult, load_sweep, load_sweep_spec, sweep
-
-# Parts that need matplotlib or ipywidgets load on first use, so `import mentorsim` and the command
-# line stay quick: name -> (module, attribute or None for the module itself).
+# Everything that needs pandas, matplotlib, ipywidgets, dask or SALib loads on first use, so
+# `import mentorsim`, the command line and worker processes start quickly:
+# name -> (module, attribute, or None for the module itself).
 _LAZY = {
+    "simulate": ("experiment", "simulate"),
+    "compare": ("experiment", "compare"),
+    "Results": ("results", "Results"),
+    "Comparison": ("results", "Comparison"),
+    "calibrate": ("calibrate", "calibrate"),
+    "parameter_register": ("params", "parameter_register"),
+    "report": ("report", "report"),
+    "sensitivity": ("sensitivity", "sensitivity"),
+    "stories": ("stories", "stories"),
+    "sweep": ("sweep", "sweep"),
+    "Sweep": ("sweep", "Sweep"),
+    "SweepResult": ("sweep", "SweepResult"),
+    "load_sweep": ("sweep", "load_sweep"),
+    "load_sweep_spec": ("sweep", "load_sweep_spec"),
     "plots": ("plots", None),
     "sweep_plots": ("sweep_plots", None),
     "Dashboard": ("widgets", "Dashboard"),
 }
+# functions named like the module that holds them: `import mentorsim.report` must not replace ms.report
+_SHADOWED = {k: v[1] for k, v in _LAZY.items() if v[0] == k and v[1] == k}
 
 
 def __getattr__(name: str):
@@ -46,6 +57,15 @@ def __getattr__(name: str):
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            value = getattr(value, _SHADOWED[name])  # keep the function, not its module
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["METRICS", "Comparison", "Dashboard", "MentorsimError", "Results", "Scenario", "ScenarioError", "Sweep",
            "SweepResult", "__version__", "calibrate", "compare", "load_scenario", "load_sweep", "load_sweep_spec",

@@ -862,7 +862,7 @@ class Simulation:
 
 def run(scenario: Scenario, seed: int, replication: int, trace=None) -> RepResult:
     """Simulate one replication. Pure: same inputs, same output."""
-    from .results import rep_metrics
+    from .metrics import rep_metrics
 
     r = Simulation(scenario, seed, replication, trace).run()
     r.metrics = rep_metrics(scenario, r)

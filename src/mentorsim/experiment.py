@@ -20,6 +20,7 @@ from .engine import RepResult, run
 from .errors import MentorsimError
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
+from .worker import run_reps
 
 
 def _as_scenario(s: Scenario | str | Path) -> Scenario:
@@ -38,11 +39,6 @@ def _check_counts(replications: int, workers: int, seed: int) -> None:
         raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
 
 
-def _run_chunk(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
-    sc, seed, reps, trace = args
-    return [run(sc, seed, r, trace) for r in reps]
-
-
 def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None) -> list[RepResult]:
     """Run (scenario, seed, replication) jobs; results in the order of ``jobs``."""
     if workers <= 1 or len(jobs) <= 1:
@@ -56,7 +52,7 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
         else:
             chunks.append((sc, seed, [r], trace))
     with spawn_pool(min(workers, len(chunks))) as pool:
-        out = [rr for part in pool.map(_run_chunk, chunks) for rr in part]
+        out = [rr for part in pool.map(run_reps, chunks) for rr in part]
     return out
 
 

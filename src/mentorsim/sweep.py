@@ -53,11 +53,12 @@ from .errors import MentorsimError, ScenarioError
 from .results import METRICS, interval
 from .scenario import Scenario, read_yaml, scenario_from_dict
 from .store import Store
+from .worker import STATUS_FAILED, STATUS_OK, run_chunk  # workers import the light module only
 
 SAMPLERS = ("grid", "random", "latin_hypercube", "sobol", "morris")
 EXECUTORS = ("serial", "processes", "dask")
 MAX_POINTS = 10_000_000
-STATUS_OK, STATUS_INVALID, STATUS_FAILED = "ok", "invalid", "failed"
+STATUS_INVALID = "invalid"
 
 
 # ---- the spec ---------------------------------------------------------------------------------
@@ -453,37 +454,6 @@ def _as_sweep(spec: Sweep | SweepSpec | str | Path | dict) -> Sweep:
 
 
 # ---- running ----------------------------------------------------------------------------------
-
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def run_chunk(items: list[tuple[int, Scenario]], seed: int, replications: int,
-              metrics: tuple[str, ...]) -> list[tuple]:
-    """Run every replication of each point; a point that raises is returned as failed with its error.
-
-    Returns rows ``(point, replication, status, error, elapsed_seconds, worker, *metrics)``.
-    Runs in worker processes (pickled by name), so it imports the engine itself.
-    """
-    from . import engine
-
-    who = _worker_name()
-    rows: list[tuple] = []
-    nan = (float("nan"),) * len(metrics)
-    for point, sc in items:
-        out = []
-        try:
-            for r in range(replications):
-                t0 = time.perf_counter()
-                m = engine.run(sc, seed, r).metrics
-                out.append((point, r, STATUS_OK, "", time.perf_counter() - t0, who,
-                            *(float(m.get(k, float("nan"))) for k in metrics)))
-        except Exception as e:  # a failing point is recorded and the sweep goes on
-            msg = f"{type(e).__name__}: {e}".splitlines()[0][:500]
-            out = [(point, r, STATUS_FAILED, msg, 0.0, who, *nan) for r in range(replications)]
-        rows.extend(out)
-    return rows
-
 
 class _Sink:
     """Turns finished rows into typed chunks: written to the store at once, or kept in memory without one."""

@@ -1,0 +1,51 @@
+"""What worker processes run: replications and sweep chunks, importing only the engine.
+
+Kept free of pandas and plotting so a spawned worker (local pool or Dask) starts
+quickly; everything here is pickled by name.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+from . import engine
+from .engine import RepResult
+from .scenario import Scenario
+
+STATUS_OK, STATUS_FAILED = "ok", "failed"
+
+
+def run_reps(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
+    """Replications ``reps`` of one scenario with one seed (a chunk of ms.simulate / ms.compare)."""
+    sc, seed, reps, trace = args
+    return [engine.run(sc, seed, r, trace) for r in reps]
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_chunk(items: list[tuple[int, Scenario]], seed: int, replications: int,
+              metrics: tuple[str, ...]) -> list[tuple]:
+    """Run every replication of each sweep point; a point that raises is returned as failed with its error.
+
+    Returns rows ``(point, replication, status, error, elapsed_seconds, worker, *metrics)``.
+    """
+    who = _worker_name()
+    rows: list[tuple] = []
+    nan = (float("nan"),) * len(metrics)
+    for point, sc in items:
+        out = []
+        try:
+            for r in range(replications):
+                t0 = time.perf_counter()
+                m = engine.run(sc, seed, r).metrics
+                out.append((point, r, STATUS_OK, "", time.perf_counter() - t0, who,
+                            *(float(m.get(k, float("nan"))) for k in metrics)))
+        except Exception as e:  # a failing point is recorded and the sweep goes on
+            msg = f"{type(e).__name__}: {e}".splitlines()[0][:500]
+            out = [(point, r, STATUS_FAILED, msg, 0.0, who, *nan) for r in range(replications)]
+        rows.extend(out)
+    return rows
