@@ -456,16 +456,48 @@ def _as_sweep(spec: Sweep | SweepSpec | str | Path | dict) -> Sweep:
 # ---- running ----------------------------------------------------------------------------------
 
 class _Sink:
-    """Turns finished rows into typed chunks: written to the store at once, or kept in memory without one."""
+    """Turns finished rows into typed chunks: written to the store, or kept in memory without one.
 
-    def __init__(self, sw: Sweep, store: Store | None, overrides: dict[int, dict[str, Any]]):
+    Rows are buffered and flushed as one chunk about every second (and at the end), so
+    per-chunk pandas and Parquet overhead stays off the workers' critical path; a kill
+    loses at most that second of work, which --resume redoes. With an explicit
+    chunk size every chunk of points is written as it finishes.
+    """
+
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self, sw: Sweep, store: Store | None, overrides: dict[int, dict[str, Any]],
+                 flush_seconds: float = FLUSH_SECONDS):
         self.sw, self.store, self.overrides = sw, store, overrides
+        self.flush_seconds = flush_seconds
         self.frames: list[pd.DataFrame] = []
         self.schema = sw.arrow_schema() if store is not None else None
         self.failed: list[tuple[int, str]] = []
         self.ok = 0
+        self._buf: list[tuple] = []
+        self._last = time.perf_counter()
 
     def add(self, rows: list[tuple]) -> int:
+        """Take a finished chunk's rows; returns the number of points they complete."""
+        self._buf.extend(rows)
+        first: dict[int, tuple] = {}
+        for r in rows:
+            first.setdefault(int(r[0]), r)
+        for i, r in first.items():
+            if r[2] == STATUS_OK:
+                self.ok += 1
+            else:
+                self.failed.append((i, r[3]))
+        if time.perf_counter() - self._last >= self.flush_seconds:
+            self.flush()
+        return len(first)
+
+    def flush(self) -> None:
+        """Write the buffered rows as one chunk (atomically, when there is a store)."""
+        self._last = time.perf_counter()
+        if not self._buf:
+            return
+        rows, self._buf = self._buf, []
         sw = self.sw
         names = ["point", "replication", "status", "error", "elapsed_seconds", "worker", *sw.metrics]
         df = pd.DataFrame.from_records(rows, columns=names)
@@ -474,25 +506,25 @@ class _Sink:
         for p in sw.params:
             df[p.key] = [p.column(self.overrides[int(i)][p.key]) for i in pts]
         df = _typed(df[list(sw.columns())], sw)
-        done = sorted(set(int(i) for i in pts))
-        for i in done:
+        for i in set(int(i) for i in pts):
             self.overrides.pop(i, None)
-        first = df.drop_duplicates("point")
-        bad = first[first.status != STATUS_OK]
-        self.failed.extend(zip(bad.point.astype(int), bad.error))
-        self.ok += len(first) - len(bad)
         if self.store is not None:
             self.store.write_chunk(df, self.schema)
         else:
             self.frames.append(df)
-        return len(done)
 
 
-def _chunks(sw: Sweep, todo: list[int], size: int, sink: _Sink) -> Iterator[list[tuple[int, Scenario]]]:
-    """Chunks of validated points; invalid points go straight to the sink as failed."""
+def _chunks(sw: Sweep, todo: list[int], size: int, sink: _Sink, workers: int = 1) -> Iterator[list[tuple[int, Scenario]]]:
+    """Chunks of validated points; invalid points go straight to the sink as failed.
+
+    With several workers the chunks shrink toward the end (guided scheduling: at most
+    the remaining points over 4 x workers), so no worker is left with a long tail.
+    """
     nan = (float("nan"),) * len(sw.metrics)
     batch: list[tuple[int, Scenario]] = []
-    for i in todo:
+    for k, i in enumerate(todo):
+        if workers > 1:
+            size = max(1, min(size, (len(todo) - k) // (4 * workers)))
         ov = sw.point(i)
         sink.overrides[i] = ov
         try:
@@ -534,7 +566,7 @@ class _Progress:
 
 def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial", workers: int | None = None,
           store: str | Path | None = None, resume: bool = False, scheduler: str | None = None,
-          progress: bool = True, chunk_size: int | None = None) -> "SweepResult":
+          progress: bool = True, chunk_size: int | None = None, pool=None) -> "SweepResult":
     """Run a sweep and return its results.
 
     spec: a sweep YAML path, a mapping or a ``Sweep``. executor: ``serial``,
@@ -544,8 +576,10 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
     ``"tcp://10.0.0.5:8786"``, or a LocalCluster of ``workers`` single-threaded
     worker processes started and stopped here). store: a directory for resumable
     Parquet chunks (without one, results are kept in memory). resume: finish the
-    points missing from ``store``. Results do not depend on the executor, the
-    worker count, the chunking or resumption.
+    points missing from ``store``. pool: with ``processes``, an existing
+    ``concurrent.futures`` executor of ``workers - 1`` processes to use instead of
+    making one (see ``experiment.spawn_pool``). Results do not depend on the
+    executor, the worker count, the chunking or resumption.
     """
     sw = _as_sweep(spec)
     if executor not in EXECUTORS:
@@ -566,7 +600,7 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
     done = st.open(sw.manifest(), resume) if st is not None else set()
     todo = [i for i in range(sw.n_points) if i not in done]
     size = chunk_size or (max(1, min(64, math.ceil(len(todo) / (n_workers * 16)))) if todo else 1)
-    sink = _Sink(sw, st, {})
+    sink = _Sink(sw, st, {}, flush_seconds=0.0 if chunk_size else _Sink.FLUSH_SECONDS)
     bar = _Progress(sw.n_points, len(done), sw.name, progress and bool(todo))
     args = (sw.spec.seed, sw.spec.replications, sw.metrics)
     t0 = time.perf_counter()
@@ -580,12 +614,13 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict, executor: str = "serial",
             from .experiment import spawn_pool
 
             # the calling process works too: workers=n is n-1 pool processes plus this one
-            with spawn_pool(n_workers - 1) as pool:
-                _drive(lambda items: pool.submit(run_chunk, items, *args), _wait_cf, sw, todo, size, sink, bar,
+            with (contextlib.nullcontext(pool) if pool is not None else spawn_pool(n_workers - 1)) as px:
+                _drive(lambda items: px.submit(run_chunk, items, *args), _wait_cf, sw, todo, size, sink, bar,
                        n_workers - 1, local=lambda items: run_chunk(items, *args))
         else:
             _run_dask(sw, todo, size, sink, bar, n_workers, scheduler, args)
     finally:
+        sink.flush()  # finished rows are kept even when the run stops early
         bar.close()
     seconds = time.perf_counter() - t0
     info = {"executor": executor, "workers": 1 if executor == "serial" else (n_workers if scheduler is None else None),
@@ -611,7 +646,7 @@ def _drive(submit, wait, sw: Sweep, todo: list[int], size: int, sink: _Sink, bar
     With ``local``, the calling process runs chunks too, between collecting the others'.
     """
     window = max(2, n_remote * 3) if local is None else n_remote + 1
-    chunks = _chunks(sw, todo, size, sink)
+    chunks = _chunks(sw, todo, size, sink, workers=n_remote + (local is not None))
     pending: set = set()
 
     def collect(done) -> None:

@@ -23,6 +23,11 @@ def run_reps(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
     return [engine.run(sc, seed, r, trace) for r in reps]
 
 
+def warm_up() -> None:
+    """Load what a first replication needs (the engine is already imported; scipy's assignment solver is not)."""
+    import scipy.optimize  # noqa: F401
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 

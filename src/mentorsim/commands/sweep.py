@@ -59,15 +59,26 @@ def register(sub) -> None:
 
 
 def run(a) -> int:
+    import contextlib
+    import os
+
     from ..errors import MentorsimError
-    from ..sweep import load_sweep_spec, sweep
 
     executor = a.executor or ("dask" if a.scheduler else "serial")
     if a.scheduler and executor != "dask":
         raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
-    sw = load_sweep_spec(a.spec)
-    res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume, scheduler=a.scheduler,
-                progress=not a.no_progress, chunk_size=a.chunk_size)
+    n = a.workers or (os.cpu_count() or 1)
+    warm = contextlib.nullcontext()
+    if executor == "processes" and n > 1:  # start the workers now: they load while this process reads the spec
+        from ..experiment import spawn_pool
+
+        warm = spawn_pool(n - 1, warm=True)
+    with warm as pool:
+        from ..sweep import load_sweep_spec, sweep
+
+        sw = load_sweep_spec(a.spec)
+        res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume, scheduler=a.scheduler,
+                    progress=not a.no_progress, chunk_size=a.chunk_size, pool=pool)
     info = res.run_info
     n, reps = sw.n_points, sw.spec.replications
     failed = res.failed
