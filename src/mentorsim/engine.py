@@ -187,6 +187,9 @@ class Simulation:
         self._match_dirty = True
         self._counts_dirty = True
         self._fixed_cost = None
+        self._n_active = 0  # active relationship rows
+        self._n_mentors = 0  # people with at least one active row as mentor
+        self._mean_load = 0.0
         self._next_term_end = 1 << 30
         self._next_due = np.inf
         self._last_strain = 0
@@ -381,13 +384,16 @@ class Simulation:
         phase = np.full(len(rows), max(first - week, 0.0))
         # a relationship starts tentative and grows toward a ceiling set by fit and chemistry (assumption)
         top = int(rows.mentee.max()) + 1
-        u = self.streams["quality"].uniform(week, top)[rows.mentee]
-        chem = self.streams["quality"].uniform(week, top, sub=1)[rows.mentee]
+        u, chem = self.streams["quality"].uniform(week, 2 * top).reshape(top, 2)[rows.mentee].T
         quality = 0.15 + 0.2 * u
         ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.7 * (chem - 0.5), 0.05, 1.0)
         idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling)
+        fresh = rows.mentor[self.rows_as_mentor[rows.mentor] == 0]
+        if len(fresh):
+            self._n_mentors += len(np.unique(fresh)) if len(fresh) > 1 else 1
         np.add.at(self.rows_as_mentee, rows.mentee, 1)
         np.add.at(self.rows_as_mentor, rows.mentor, 1)
+        self._n_active += len(rows)
         self._next_term_end = min(self._next_term_end, int(np.min(term_end)))
         self._rel_dirty = True
         p.was_waiting[rows.mentee] = False
@@ -610,27 +616,32 @@ class Simulation:
         if len(rows) == 0:
             return
         if self.fmt.name == "peer":  # a peer pair is two mirrored rows: they end together
-            act = np.flatnonzero(rel.active[: rel.n])
+            act = rel.active[: rel.n].nonzero()[0]
             rows = np.union1d(rows, act[np.isin(rel.group[act], rel.group[rows])])
         rel.close(rows, week, reason)
         self._rel_dirty = self._match_dirty = True
-        np.subtract.at(self.rows_as_mentee, rel.mentee[rows], 1)
-        np.subtract.at(self.rows_as_mentor, rel.mentor[rows], 1)
-        e = np.unique(rel.mentee[rows])
-        alone = e[self.rows_as_mentee[e] == 0]
-        early_rows = rows[week - rel.start[rows] < EARLY_END_WEEKS]
-        early = np.intersect1d(alone, rel.mentee[early_rows]) if reason != "term" else alone[:0]
+        e, m = rel.mentee[rows], rel.mentor[rows]
+        was_mentor = self.rows_as_mentor[m] > 0
+        np.subtract.at(self.rows_as_mentee, e, 1)
+        np.subtract.at(self.rows_as_mentor, m, 1)
+        self._n_active -= len(rows)
+        lone = self.rows_as_mentee[e] == 0  # the mentee has no relationship left (may repeat a mentee)
+        alone = e[lone]
         if reason == "term":
             p.enrolled[alone] = False
-            self.log(alone, "graduated", "completed the program term")
+            if self.tracer is not None:
+                self.log(np.unique(alone), "graduated", "completed the program term")
         else:
-            again = alone[~self.rematched[alone] & p.employed[alone]]
-            p.was_waiting[again] = True
-            self.rematched[again] = True
-            p.enrolled[np.setdiff1d(alone, again)] = False
-            p.engagement[early] -= 0.03  # Grossman & Rhodes 2002: early endings hurt
-        m = rel.mentor[rows]
-        p.mentoring[m[self.rows_as_mentor[m] == 0]] = False
+            again = ~self.rematched[alone] & p.employed[alone]
+            p.was_waiting[alone[again]] = True
+            self.rematched[alone[again]] = True
+            p.enrolled[alone[~again]] = False
+            early = lone & (week - rel.start[rows] < EARLY_END_WEEKS)
+            p.engagement[e[early]] -= 0.03  # Grossman & Rhodes 2002: early endings hurt
+        idle = m[self.rows_as_mentor[m] == 0]
+        if len(idle):
+            p.mentoring[idle] = False
+            self._n_mentors -= len(np.unique(idle)) if len(idle) > 1 else 1
 
     def _end_rows_of(self, who: np.ndarray, week: int, reason: str, side: str) -> None:
         rel = self.rel
@@ -800,14 +811,13 @@ class Simulation:
         row[_TS["headcount"]] = self.headcount
         row[_TS["mean_engagement"]] = np.add.reduce(p.engagement[:n], where=p.employed[:n]) / max(self.headcount, 1)
         if self.fmt.code:
-            if self._rel_dirty:
-                self._refresh()
-            row[_TS["active_relationships"]] = len(self._ai)
-            row[_TS["active_mentors"]] = self._mentors.size
-            row[_TS["mentor_load_hours"]] = self._mean_load
+            row[_TS["active_relationships"]] = self._n_active
+            row[_TS["active_mentors"]] = self._n_mentors
+            row[_TS["mentor_load_hours"]] = self._mean_load if self._n_mentors else 0.0  # as of the latest slot
+            if self._fixed_cost is None or self._counts_dirty or self._rel_dirty:
+                self._counts_dirty = True
+                self._fixed_cost = self._week_fixed_cost(n, self._n_mentors)
             row[_TS["waiting_mentees"]] = self._program_counts()[0]
-            if self._fixed_cost is None or self._counts_dirty:
-                self._fixed_cost = self._week_fixed_cost(n, self._mentors.size)
             row[_TS["program_cost"]] += self._fixed_cost
 
     def _week_fixed_cost(self, n: int, n_mentors: int) -> float:

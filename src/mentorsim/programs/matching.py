@@ -55,6 +55,14 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if not keep_e.any() or not keep_s.any():
         return Rows.empty()
     waiting, dims, slots = waiting[keep_e], dims[keep_e], slots[keep_s]
+    if ctx.program.matching != "random" and not exclude and (len(slots) == 1 or len(waiting) == 1):
+        # one free slot or one waiting mentee: the optimal assignment is the single best pair
+        score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
+        score[~rule(level[waiting][:, None], level[slots][None, :])] = INFEASIBLE
+        r, c = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[r, c] <= INFEASIBLE / 2:
+            return Rows.empty()
+        return _rows(waiting[r:r + 1], slots[c:c + 1], dims[r:r + 1], score[r:r + 1, c])
     banned = _banned(waiting, exclude)
     taken = np.zeros(len(slots), dtype=bool)
     out_e, out_m, out_d = [], [], []
