@@ -160,6 +160,7 @@ class Simulation:
         # effect sizes of the format (scenario.effects.<format>); "none" holds no sessions
         self.fx = getattr(sc.effects, sc.program.format, sc.effects.one_on_one)
         self.circle = self.fmt.name == "circle"
+        self._gain_unit = sc.program.skill_gain_per_meeting * self.fx.expertise
         self.rel = Relationships(max(64, sc.workforce.size // 2) if self.fmt.code else 8)
         self.H = sc.horizon_weeks
         self.ts = np.zeros((self.H, len(TS_METRICS)))
@@ -515,7 +516,7 @@ class Simulation:
             gs = self._gsize[rel.group[h]]
             hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.seat[h]
             focus = np.where(hot, 1.0, fx.vicarious)
-        gain = (prog.skill_gain_per_meeting * fx.expertise) * (0.5 + fit) * mom * focus
+        gain = self._gain_unit * (0.5 + fit) * mom * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)
         eg = prog.engagement_gain_per_meeting * mom
@@ -530,8 +531,7 @@ class Simulation:
             np.add.at(p.engagement, e, eg * fx.engagement)
             np.add.at(p.meetings_held, e, 1)
         np.add.at(p.engagement, m, meg)
-        p.engagement[e] = np.minimum(p.engagement[e], 1.0)
-        p.engagement[m] = np.minimum(p.engagement[m], 1.0)
+        np.minimum(p.engagement, 1.0, out=p.engagement)
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
             p_done = min(max(0.35 + 0.4 * prog.preparation + fx.commitment_bonus, 0.0), 1.0)
@@ -543,11 +543,13 @@ class Simulation:
                 np.add.at(p.goal_progress, e, step)
         q = rel.quality[h]
         rel.quality[h] = q + 0.12 * mom * (rel.ceiling[h] - q)
-        # time cost of the sessions held
-        mh = (self.session_h + self.sc.costs.prep_hours_per_session) * self._hourly[p.level[m]]
+        # time cost of the sessions held (a facilitator's time is shared by the circle)
+        hourly = self._hourly
         if self.circle:
-            mh = mh / gs
-        self.ts[week - 1, _TS["program_cost"]] += float(mh.sum() + self.session_h * self._hourly[p.level[e]].sum())
+            mentor_cost = ((self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]] / gs).sum()
+        else:
+            mentor_cost = (self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]].sum()
+        self.ts[week - 1, _TS["program_cost"]] += float(mentor_cost + self.session_h * hourly[p.level[e]].sum())
         if self.tracer is not None:
             self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
 
