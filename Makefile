@@ -23,7 +23,7 @@ setup: $(STAMP) browser
 
 PROGRAMS := $(filter-out scenarios/baseline.yaml scenarios/sun_like.yaml,$(wildcard scenarios/*.yaml))
 
-demo: setup
+demo: $(STAMP)
 	$(BIN)/mentorsim compare scenarios/baseline.yaml $(PROGRAMS) --replications 20 --seed 7 --workers 2
 	@mkdir -p $(OUT)
 	$(BIN)/mentorsim report scenarios/baseline.yaml $(PROGRAMS) -o $(OUT)/report.html --replications 20 --seed 7 --workers 2

@@ -19,7 +19,7 @@ NAMES = list(REG.name)
 
 
 def _evidence_md() -> Path | None:
-    for p in (ROOT.parent / "shared" / "EVIDENCE.md", ROOT / "EVIDENCE.md"):
+    for p in (ROOT / "docs" / "EVIDENCE.md", ROOT.parent / "shared" / "EVIDENCE.md"):
         if p.exists():
             return p
     return None

@@ -93,7 +93,8 @@ def _cmd_schema(a) -> int:
 def _cmd_order(a) -> int:
     from . import engine
 
-    print(engine.__doc__)
+    doc = engine.__doc__.split("Order of operations", 1)[-1]
+    print("Order of operations" + doc.replace("``", "").rstrip().removesuffix("mentorsim order prints this docstring.").rstrip())
     return 0
 
 
@@ -120,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one")
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
-    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, summary.csv, scenario.yaml, meta.json")
+    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("compare", help="paired differences of scenarios against a baseline", formatter_class=raw,

@@ -177,6 +177,7 @@ class Simulation:
         self.sponsor_of = -np.ones(self.p.cap, dtype=np.int64)
         self.sponsor_load = np.zeros(self.p.cap, dtype=np.int64)
         self.rematched = np.zeros(self.p.cap, dtype=bool)
+        self.prev_mentor = -np.ones(self.p.cap, dtype=np.int64)  # a rematch goes to someone new
         self.rows_as_mentee = np.zeros(self.p.cap, dtype=np.int64)  # active relationship rows per person
         self.rows_as_mentor = np.zeros(self.p.cap, dtype=np.int64)
         self.load = np.zeros(self.p.cap)
@@ -248,6 +249,7 @@ class Simulation:
             return
         for name, fill in (("mentor_pool", False), ("sponsor_pool", False), ("sponsor_of", -1),
                            ("sponsor_load", 0), ("rematched", False), ("load", 0.0), ("rows_as_mentee", 0),
+                           ("prev_mentor", -1),
                            ("rows_as_mentor", 0)):
             old = getattr(self, name)
             new = np.full(cap, fill, dtype=old.dtype)
@@ -623,7 +625,7 @@ class Simulation:
         rel.close(rows, week, reason)
         self._rel_dirty = self._match_dirty = True
         e, m = rel.mentee[rows], rel.mentor[rows]
-        was_mentor = self.rows_as_mentor[m] > 0
+        self.prev_mentor[e] = m
         np.subtract.at(self.rows_as_mentee, e, 1)
         np.subtract.at(self.rows_as_mentor, m, 1)
         self._n_active -= len(rows)

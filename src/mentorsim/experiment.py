@@ -116,6 +116,14 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, 
     scs = [_as_scenario(s) for s in scenarios]
     if len(scs) < 2:
         raise MentorsimError("compare: give a baseline and at least one scenario")
+    base = scs[0]
+    for s in scs[1:]:  # pairing needs the same starting people over the same weeks
+        for field, a, b in (("workforce.size", s.workforce.size, base.workforce.size),
+                            ("horizon_weeks", s.horizon_weeks, base.horizon_weeks)):
+            if a != b:
+                raise MentorsimError(
+                    f"compare: {s.name}: {field} is {a} but the baseline {base.name!r} has {b}; paired comparisons "
+                    f"need the same workforce and horizon (set {field}: {b} in {s.name}, or use a matching baseline)")
     names = [s.name for s in scs]
     if len(set(names)) < len(names):  # keep scenario names unique in tables
         seen: dict[str, int] = {}

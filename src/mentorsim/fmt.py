@@ -45,7 +45,7 @@ def compare_table(table: pd.DataFrame) -> str:
         rows = [(f"{name} vs baseline", "difference", "95% interval", "P(better)")]
         for _, r in g.iterrows():
             m = r.metric
-            label = "Return on investment" if m == "roi" else METRICS[m].label
+            label = "Return on investment (mean)" if m == "roi" else METRICS[m].label
             diff = m != "roi"
             ci = "-" if math.isnan(r.ci_low) else f"{value(m, r.ci_low, diff)} to {value(m, r.ci_high, diff)}"
             rows.append((f"{label} [{m}]", value(m, r.diff_mean, diff), ci, f"{r.p_better:.0%}"))

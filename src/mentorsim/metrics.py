@@ -36,7 +36,8 @@ METRICS: dict[str, Metric] = {
     "quits_per_year": Metric("Quits per year", "people per year", False, "Voluntary quits per year."),
     "annual_promotion_rate": Metric("Annual promotion rate", "per year", True, "Promotions per year over average headcount (C3)."),
     "time_to_promotion_weeks": Metric("Time to first promotion", "weeks", False,
-                                      "Among people promoted, weeks from joining the run (start or hire) to their first promotion."),
+                                      "Among people promoted, weeks from joining the run (start or hire) to their first promotion. "
+                                      "A program that promotes more people adds later promotions, which can raise this average."),
     "internal_mobility_rate": Metric("Internal moves", "per year", True, "Internal role moves per year over average headcount."),
     "participation_rate": Metric("Participation", "share", True, "Share of everyone employed during the run who was a mentee."),
     "mentor_share": Metric("Mentors", "share", True, "Share of everyone employed during the run who mentored."),

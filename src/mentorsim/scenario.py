@@ -438,6 +438,8 @@ def _describe(err: dict) -> str:
 
 def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
     """Validate a plain dict into a Scenario; a ScenarioError names the source and the field."""
+    if doc is None:
+        raise ScenarioError(f"{source}: the file is empty; a scenario needs at least a name (see scenarios/*.yaml)")
     if not isinstance(doc, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of fields, got {type(doc).__name__}")
     try:

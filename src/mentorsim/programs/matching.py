@@ -42,6 +42,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if len(slots) == 0 or len(waiting) == 0:
         return Rows.empty()
     level, skills, style = ctx.level, ctx.skills, ctx.style
+    prev = ctx.prev_mentor  # nobody is rematched with the mentor they just had
     # keep only mentees some free slot may serve and slots that may serve some mentee (by level);
     # a waiting list that no free slot can serve then costs nothing
     lv = np.arange(N_LEVELS + 1)
@@ -58,7 +59,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if ctx.program.matching != "random" and not exclude and (len(slots) == 1 or len(waiting) == 1):
         # one free slot or one waiting mentee: the optimal assignment is the single best pair
         score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
-        score[~rule(level[waiting][:, None], level[slots][None, :])] = INFEASIBLE
+        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = INFEASIBLE
         r, c = np.unravel_index(int(np.argmax(score)), score.shape)
         if score[r, c] <= INFEASIBLE / 2:
             return Rows.empty()
@@ -74,7 +75,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if ctx.program.matching != "random" and len(waiting) <= BLOCK and len(slots) <= 4 * BLOCK:
         # small problem: one optimal assignment over all waiting mentees and free slots
         score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
-        score[~rule(level[waiting][:, None], level[slots][None, :])] = INFEASIBLE
+        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = INFEASIBLE
         if banned is not None:
             k = len(slots)
             score[_is_banned(banned, np.repeat(np.arange(len(waiting)), k), np.tile(slots, len(waiting))).reshape(score.shape)] = INFEASIBLE
@@ -95,7 +96,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
             # one slot per mentor per mentee: the shuffled slot list may repeat a mentor; fine for one row each
             k = min(len(grp), len(cand))
             e, s = waiting[grp[:k]], cand[:k]
-            good = ~_is_banned(banned, grp[:k], slots[s])
+            good = ~_is_banned(banned, grp[:k], slots[s]) & (slots[s] != prev[e])
             taken[s[good]] = True
             out_e.append(e[good]); out_m.append(slots[s[good]]); out_d.append(dims[grp[:k]][good])
             continue
@@ -111,6 +112,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
                 cand = cand[np.argsort(-strength, kind="stable")[: 2 * BLOCK]]
             e = waiting[blk]
             score = fit_score(skills, style, e[:, None], slots[cand][None, :], d[:, None])
+            score[slots[cand][None, :] == prev[e][:, None]] = INFEASIBLE
             if banned is not None:
                 score[_is_banned(banned, np.repeat(blk, len(cand)), np.tile(slots[cand], len(blk))).reshape(score.shape)] = INFEASIBLE
             r, c = linear_sum_assignment(score, maximize=True)
