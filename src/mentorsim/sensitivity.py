@@ -52,14 +52,14 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
     """
     res = _as_result(results)
     sw = res.sweep
-    if method not in METHODS:
-        from .sweep import _nearest
-
-        raise MentorsimError(f"method: {method!r} is not a sensitivity method{_nearest(method, METHODS)}")
     if metric not in res.metrics:
         from .sweep import _nearest
 
         raise MentorsimError(f"metric: {metric!r} was not kept by sweep {sw.name!r}{_nearest(metric, res.metrics)}")
+    if method not in METHODS:
+        from .sweep import _nearest
+
+        raise MentorsimError(f"method: {method!r} is not a sensitivity method{_nearest(method, METHODS)}")
     if sw.spec.sampler != method:
         raise MentorsimError(f"method: {method} analysis needs a sweep with 'sampler: {method}' "
                              f"(sweep {sw.name!r} used the {sw.spec.sampler} sampler)")

@@ -45,6 +45,11 @@ def run(a) -> int:
 
     res = load_sweep(a.store)
     method = a.method or res.sweep.spec.sampler
+    if a.method is None and method not in ("sobol", "morris"):
+        from ..errors import MentorsimError
+
+        raise MentorsimError(f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
+                             "needs a sweep with 'sampler: sobol' or 'sampler: morris' (see scenarios/sweeps/sobol.yaml)")
     frames = []
     for metric in a.metric:
         idx = sensitivity(res, metric, method=method, level=a.level)
