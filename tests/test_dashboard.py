@@ -6,6 +6,7 @@ import threading
 import time
 
 import ipywidgets as W
+import pandas as pd
 import pytest
 
 import mentorsim as ms
@@ -195,3 +196,17 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
         port = s.getsockname()[1]
         r = _cli("--port", str(port))
     assert r.returncode == 2 and "already in use" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_worker_processes_give_the_same_numbers():
+    """A dashboard running replications on 2 processes shows exactly what one process shows."""
+    one = ms.Dashboard("scenarios/one_on_one.yaml", workforce_size=200, replications=4, threaded=False)
+    two = ms.Dashboard("scenarios/one_on_one.yaml", workforce_size=200, replications=4, threaded=False, workers=2)
+    try:
+        assert two._pool is not None
+        vals = one.values()
+        pd.testing.assert_frame_equal(one.compute(vals).table(), two.compute(vals).table())
+    finally:
+        one.close()
+        two.close()
+    assert two._pool is None

@@ -39,21 +39,60 @@ def _check_counts(replications: int, workers: int, seed: int) -> None:
         raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
 
 
-def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None) -> list[RepResult]:
-    """Run (scenario, seed, replication) jobs; results in the order of ``jobs``."""
-    if workers <= 1 or len(jobs) <= 1:
+def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None,
+             pool: ProcessPoolExecutor | None = None) -> list[RepResult]:
+    """Run (scenario, seed, replication) jobs; results in the order of ``jobs``.
+
+    pool: an existing executor (see ``start_pool``) to run on instead of making one.
+    """
+    if pool is None and (workers <= 1 or len(jobs) <= 1):
         return [run(sc, seed, r, trace) for sc, seed, r in jobs]
+    n = getattr(pool, "_max_workers", workers) if pool is not None else workers
     # chunk consecutive replications of the same scenario to keep per-task overhead small
     chunks: list[tuple[Scenario, int, list[int], object]] = []
-    per = max(1, len(jobs) // (workers * 4))
+    per = max(1, len(jobs) // (n * 4))
     for sc, seed, r in jobs:
         if chunks and chunks[-1][0] is sc and chunks[-1][1] == seed and len(chunks[-1][2]) < per:
             chunks[-1][2].append(r)
         else:
             chunks.append((sc, seed, [r], trace))
-    with spawn_pool(min(workers, len(chunks))) as pool:
-        out = [rr for part in pool.map(run_reps, chunks) for rr in part]
-    return out
+    if pool is not None:
+        return [rr for part in pool.map(run_reps, chunks) for rr in part]
+    with spawn_pool(min(workers, len(chunks))) as own:
+        return [rr for part in own.map(run_reps, chunks) for rr in part]
+
+
+def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:
+    """A long-lived spawn-context pool (e.g. for a dashboard); stop it with ``stop_pool``.
+
+    warm: start every worker now and have it load the engine.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    hide = path is not None and not os.path.exists(path)
+    if hide:  # `python -` (stdin): the children must not try to re-import a main file that does not exist
+        del main.__file__
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        if warm:
+            from .worker import warm_up
+
+            for f in [pool.submit(warm_up) for _ in range(workers)]:
+                f.result()  # every worker has started (so the main file is no longer needed)
+        return pool
+    finally:
+        if hide:
+            main.__file__ = path
+
+
+def stop_pool(pool: ProcessPoolExecutor, wait: bool = False) -> None:
+    """Stop a pool's workers. With no task pending they hold no state, so they are ended at once."""
+    procs = list((getattr(pool, "_processes", None) or {}).values()) if not wait else []
+    pool.shutdown(wait=wait, cancel_futures=True)
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.join(timeout=5)
 
 
 @contextlib.contextmanager
@@ -83,31 +122,25 @@ def spawn_pool(workers: int, warm: bool = False):
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     else:
-        # every task is done and the workers hold no state: stop them now rather than wait
-        # for each to tear down its interpreter (a few tenths of a second on the critical path)
-        procs = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.join(timeout=5)
+        stop_pool(pool)  # every task is done: end the workers rather than wait for their teardown
     finally:
         if hide:
             main.__file__ = path
 
 
 def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
-             trace=None) -> Results:
+             trace=None, pool: ProcessPoolExecutor | None = None) -> Results:
     """Run ``replications`` replications of a scenario.
 
     trace: None (no event log), True (one starting person per persona), an int k
     (k per persona), "all", or an iterable of person_ids; the events are in
-    ``Results.events``.
+    ``Results.events``. pool: an existing executor (``start_pool``) to run on.
     """
     sc = _as_scenario(scenario)
     _check_counts(replications, workers, seed)
-    reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace)
-    return Results(sc, seed, reps, executor="serial" if workers == 1 else "processes", workers=workers)
+    reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace, pool)
+    parallel = workers > 1 or pool is not None
+    return Results(sc, seed, reps, executor="processes" if parallel else "serial", workers=workers)
 
 
 def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, seed: int = 0,

@@ -188,11 +188,14 @@ class Dashboard:
     debounce: seconds of quiet after a change before a run starts.
     threaded: run on a worker thread (the default); False runs inline on every change (for scripts).
     controls: the control specs (default :data:`CONTROLS`).
+    workers: processes to run replications on (2 roughly halves the wait on a 2-core laptop); the
+        pool is started with the dashboard and stopped by ``close()``. Results do not depend on it.
     """
 
     def __init__(self, scenario: Scenario | str | None = None, *, workforce_size: int | None = 500,
                  replications: int = 20, seed: int = 7, debounce: float = 0.2, threaded: bool = True,
-                 controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64):
+                 controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64,
+                 workers: int = 1):
         import ipywidgets as W
 
         from .experiment import _as_scenario
@@ -214,6 +217,12 @@ class Dashboard:
         self._drawn_cache: OrderedDict[tuple, dict] = OrderedDict()   # rendered charts by control values
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self.workers = workers
+        self._pool = None
+        if workers > 1:
+            from .experiment import start_pool
+
+            self._pool = start_pool(workers, warm=True)
 
         # state shared with the worker, guarded by _cond
         self._cond = threading.Condition()
@@ -343,7 +352,7 @@ class Dashboard:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        res = simulate(sc, replications=reps, seed=self.seed)
+        res = simulate(sc, replications=reps, seed=self.seed, pool=self._pool)
         with self._cache_lock:
             self._cache[key] = res
             while len(self._cache) > self._cache_size:
@@ -499,6 +508,11 @@ class Dashboard:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        if self._pool is not None:
+            from .experiment import stop_pool
+
+            stop_pool(self._pool)
+            self._pool = None
         self.ui.close()
 
     # ---- display -----------------------------------------------------------------------------

@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--replications", "-r", type=_positive("replications"), default=20,
                    help="paired replications per run (default 20)")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=7, help="random seed (default 7)")
+    p.add_argument("--workers", "-w", type=_positive("workers"), default=min(2, os.cpu_count() or 1),
+                   help="processes that run the replications (default: 2 where there are 2 cores)")
     p.set_defaults(func=run)
 
 
@@ -52,10 +54,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def notebook(scenario: str | None, size: int, replications: int, seed: int) -> dict:
+def notebook(scenario: str | None, size: int, replications: int, seed: int, workers: int = 1) -> dict:
     """The generated one-cell notebook Voila serves (its code is hidden by Voila)."""
     src = ("import mentorsim as ms\n"
-           f"dash = ms.Dashboard({scenario!r}, workforce_size={size}, replications={replications}, seed={seed})\n"
+           f"dash = ms.Dashboard({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
+           f"workers={workers})\n"
            "dash.wait(300)\n"
            "dash")
     return {"nbformat": 4, "nbformat_minor": 5,
@@ -96,7 +99,7 @@ def run(a: argparse.Namespace) -> int:
             "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "mentorsim", "language": "python", "env": {"MPLBACKEND": "Agg"}}))
         nb = tmp / "mentorsim-dashboard.ipynb"
-        nb.write_text(json.dumps(notebook(scenario, a.size, a.replications, a.seed), indent=1))
+        nb.write_text(json.dumps(notebook(scenario, a.size, a.replications, a.seed, a.workers), indent=1))
         env = dict(os.environ)
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
         env.setdefault("MPLBACKEND", "Agg")
