@@ -46,7 +46,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import MentorsimError, ScenarioError
-from .scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
+from .scenario import Scenario, load_scenario, read_yaml, refuse_coercion, scenario_from_dict
 
 #: The free parameter that fits each target by default, and its default search range.
 FREE_PARAMETERS: dict[str, tuple[str, tuple[float, float]]] = {
@@ -93,15 +93,7 @@ class _Frozen(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_silent_coercion(cls, v: Any, info) -> Any:
-        """Refuse 'yes' for a switch and true or "0.02" for a number, as scenarios do."""
-        ann = cls.model_fields[info.field_name].annotation
-        if ann is bool and not isinstance(v, bool):
-            raise ValueError("must be true or false")
-        if ann in (int, float, int | None) and isinstance(v, (bool, str)):
-            raise ValueError("must be a number")
-        if ann in (int, int | None) and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
-            raise ValueError("must be a whole number")
-        return v
+        return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
 
 
 class Target(_Frozen):
@@ -617,13 +609,6 @@ class _Stop(Exception):
     pass
 
 
-def _get(sc: Scenario, dotted: str) -> float:
-    obj: Any = sc
-    for k in dotted.split("."):
-        obj = getattr(obj, k)
-    return float(obj)
-
-
 @dataclass(frozen=True)
 class Calibration:
     """The outcome of a calibration: the calibrated scenario and each target beside its simulated value.
@@ -729,7 +714,7 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
     params = [it.parameter for it in fitted]
     lo = np.array([it.search[0] for it in fitted], dtype=float)
     hi = np.array([it.search[1] for it in fitted], dtype=float)
-    before = np.array([_get(base if _shared(it.parameter) else spec.scenarios[it.scenario], it.parameter)
+    before = np.array([float((base if _shared(it.parameter) else spec.scenarios[it.scenario]).get(it.parameter))
                        for it in fitted], dtype=float)
     x0 = np.clip((before - lo) / (hi - lo), 0.0, 1.0)
     values = np.array([it.target.value for it in fitted], dtype=float)
@@ -805,7 +790,7 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
                      "replications": int(np.isfinite(per[it.label]).sum()) if len(per[it.label]) else 0,
                      "people": sc.workforce.size, "weeks": sc.horizon_weeks, "note": t.note})
     table = pd.DataFrame(rows)
-    after = np.array([_get(at["" if _shared(it.parameter) else it.scenario], it.parameter) for it in fitted])
+    after = np.array([float(at["" if _shared(it.parameter) else it.scenario].get(it.parameter)) for it in fitted])
     parameters = pd.DataFrame({"parameter": params, "target": [shown[it.label] for it in fitted],
                                "scenario": ["all" if _shared(it.parameter) else sname[it.scenario] for it in fitted],
                                "before": before, "after": after, "search_low": lo, "search_high": hi})

@@ -198,13 +198,6 @@ def _fields(model: type, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
-def _get(sc: Scenario, dotted: str) -> Any:
-    v: Any = sc
-    for k in dotted.split("."):
-        v = getattr(v, k)
-    return v
-
-
 def _show(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
@@ -222,8 +215,8 @@ def evidence_register(scs: Sequence[Scenario]) -> list[dict[str, Any]]:
     default = Scenario()
     for dotted, f in _fields(Scenario):
         extra = f.json_schema_extra
-        d = _get(default, dotted)
-        used = {sc.name: _show(_get(sc, dotted)) for sc in scs if _get(sc, dotted) != d}
+        d = default.get(dotted)
+        used = {sc.name: _show(sc.get(dotted)) for sc in scs if sc.get(dotted) != d}
         src = str(extra["source"])
         kind = "evidence" if re.fullmatch(r"C\d+", src) else "assumption" if src == "assumption" else "defaults"
         rows.append({"parameter": dotted, "source": src, "kind": kind, "unit": str(extra.get("unit", "")),
@@ -652,13 +645,13 @@ def _settings_html(cmp: Comparison) -> str:
     default = Scenario()
     keys = list(KEY_LEVERS)
     for dotted, _ in _fields(Scenario):
-        if dotted not in keys and any(_get(s, dotted) != _get(default, dotted) for s in scs):
+        if dotted not in keys and any(s.get(dotted) != default.get(dotted) for s in scs):
             keys.append(dotted)
     for k in keys:
         vals = []
         for s in scs:
-            v = _get(s, k)
-            changed = v != _get(default, k)
+            v = s.get(k)
+            changed = v != default.get(k)
             cls = ' class="chg"' if changed else ""
             vals.append(f"<td{cls}>{E(_show(v))}</td>")
         rows.append(f"<tr><td><code>{k}</code></td>{''.join(vals)}</tr>")

@@ -34,21 +34,24 @@ def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None =
     return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
 
 
+def refuse_coercion(ann: Any, v: Any) -> Any:
+    """Refuse what YAML users mean as something else: 'yes' for a switch, true or "12" for a number."""
+    if ann is bool and not isinstance(v, bool):
+        raise ValueError("must be true or false")
+    if ann in (int, float, int | None, float | None) and isinstance(v, (bool, str)):
+        raise ValueError("must be a number")
+    if ann in (int, int | None) and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
+        raise ValueError("must be a whole number")
+    return v
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, validate_default=True)
 
     @field_validator("*", mode="before")
     @classmethod
     def _no_silent_coercion(cls, v: Any, info) -> Any:
-        """Refuse what YAML users mean as something else: 'yes' for a switch, true or "12" for a number."""
-        ann = cls.model_fields[info.field_name].annotation
-        if ann is bool and not isinstance(v, bool):
-            raise ValueError("must be true or false")
-        if ann in (int, float) and isinstance(v, (bool, str)):
-            raise ValueError("must be a number")
-        if ann is int and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
-            raise ValueError("must be a whole number")
-        return v
+        return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
 
 
 class Workforce(_Frozen):
@@ -378,6 +381,13 @@ class Scenario(_Frozen):
         for key, value in overrides.items():
             _set_dotted(doc, key, value, source)
         return scenario_from_dict(doc, source)
+
+    def get(self, dotted: str) -> Any:
+        """The value at a dotted key, e.g. ``sc.get("program.cadence")``."""
+        value: Any = self
+        for key in dotted.split("."):
+            value = getattr(value, key)
+        return value
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

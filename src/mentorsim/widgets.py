@@ -62,13 +62,6 @@ CONTROLS: list[dict[str, Any]] = [
 ]
 
 
-def _get(sc: Scenario, path: str) -> Any:
-    obj: Any = sc
-    for k in path.split("."):
-        obj = getattr(obj, k)
-    return obj
-
-
 def describe(program: Any) -> str:
     """A program design in words: 'Biweekly one-on-one mentoring with sponsors'."""
     if program.format == "none":
@@ -281,7 +274,7 @@ class Dashboard:
     # ---- controls ----------------------------------------------------------------------------
     def _initial(self, spec: dict[str, Any]) -> Any:
         if "path" in spec:
-            return _get(self.scenario, spec["path"])
+            return self.scenario.get(spec["path"])
         return self._run_defaults.get(spec["run"], spec.get("default"))
 
     def _make_control(self, W: Any, spec: dict[str, Any]) -> Any:
