@@ -259,7 +259,18 @@ def fig_roi(data: dict) -> str:
     lo, hi = min(allv.min(), 0.0), max(allv.max(), 0.0)
     pad = 0.05 * (hi - lo or 1.0)
     bins = np.linspace(lo - pad, hi + pad, 21)
-    fig, axes = _new_fig(min(3.6 * len(scs), 10.0), 2.8, len(scs), sharey=True)
+    from matplotlib.figure import Figure
+
+    ncols = min(len(scs), 3)  # at most three panels a row, so titles and axes stay readable
+    nrows = -(-len(scs) // ncols)
+    fig = Figure(figsize=(min(3.6 * ncols, 10.8), 2.9 * nrows), layout="constrained")
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    axes = grid.ravel()
+    for ax in axes[len(scs):]:
+        ax.set_visible(False)
+    for ax in axes:
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=10)
     for k, (ax, s) in enumerate(zip(axes, scs)):
         v = np.asarray(s["roi"]["values"])
         c = COLORS[k % len(COLORS)]
@@ -272,7 +283,8 @@ def fig_roi(data: dict) -> str:
                      fontweight="bold")
         _pct(ax, "x")
         ax.set_xlabel("ROI of one simulated run", fontsize=9.5)
-    axes[0].set_ylabel("simulated runs", fontsize=10)
+    for row in grid:
+        row[0].set_ylabel("simulated runs", fontsize=10)
     return _png(fig)
 
 
