@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from .programs import FORMATS, Rows, recognition_of
+from .programs import FORMATS, Rows, mentor_capacity_hours, recognition_of
 from .programs.matching import fit_score
 from .rng import Streams
 from .scenario import Scenario
@@ -598,9 +598,7 @@ class Simulation:
             self.log(rel.mentee[sunset], "sunset", "the pair agreed to sunset the relationship")
 
     def _capacity_hours(self) -> float:
-        """Hours a month a mentor can give before overload: per mentee (or circle) x capacity."""
-        prog = self.program
-        return prog.mentor_hours_per_month * (prog.mentor_capacity if self.fmt.senior_capacity else 1)
+        return mentor_capacity_hours(self.program)
 
     def _end_terms(self, week: int) -> None:
         rel = self.rel

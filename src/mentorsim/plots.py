@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fmt
+from .programs import mentor_capacity_hours
 from .results import METRICS, Comparison, Results
 
 if TYPE_CHECKING:
@@ -255,7 +256,7 @@ def mentor_load(obj: Comparison | Results, ax: "Axes | None" = None, scenarios: 
         ax_load.fill_between(w, c["low"], c["high"], color=color, alpha=0.18, linewidth=0)
         ax_load.plot(w, c["mean"], color=color, linewidth=2.2, label=label(r.name))
         p = r.scenario.program
-        caps.add(p.mentor_hours_per_month * p.mentor_capacity)
+        caps.add(mentor_capacity_hours(p))
         if ax_burn is not None:
             rel = r.relationships
             b = rel[rel.reason == "burnout"].groupby(["replication", "mentor"])["end"].min()

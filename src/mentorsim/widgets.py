@@ -30,6 +30,7 @@ from typing import Any
 
 from . import fmt
 from .experiment import simulate
+from .programs import mentor_capacity_hours
 from .results import Comparison
 from .scenario import Scenario, scenario_from_dict
 
@@ -128,7 +129,7 @@ def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
         out.append(("Mentor load", "-", "no mentors"))
     else:
         burn = p.loc["mentor_burnout_rate", "mean"]
-        cap = prog.mentor_hours_per_month * prog.mentor_capacity
+        cap = mentor_capacity_hours(prog)
         out.append(("Mentor load", f"{load:.1f} h/month",
                     f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out"))
     return out

@@ -11,4 +11,13 @@ from .reverse import Reverse
 
 FORMATS: dict[str, Format] = {f.name: f for f in (NoProgram(), OneOnOne(), Peer(), Circle(), Reverse(), MicroBoard())}
 
-__all__ = ["FORMATS", "Format", "Recognition", "Rows", "recognition_of"]
+
+
+def mentor_capacity_hours(program) -> float:
+    """Hours a month a mentor can give before overload: per mentee (or circle) x capacity.
+    Peers and reverse mentors each have one mentee, so their limit is one mentee's hours."""
+    per = program.mentor_capacity if FORMATS[program.format].senior_capacity else 1
+    return program.mentor_hours_per_month * per
+
+
+__all__ = ["FORMATS", "Format", "Recognition", "Rows", "mentor_capacity_hours", "recognition_of"]
