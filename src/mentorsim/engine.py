@@ -419,7 +419,7 @@ class Simulation:
             return
         free = self.program.sponsor_capacity - self.sponsor_load[sponsors]
         slots = np.repeat(sponsors, np.maximum(free, 0))
-        cand = mentees[~p.sponsored[mentees]]
+        cand = mentees[self.sponsor_of[mentees] < 0]
         if len(slots) == 0 or len(cand) == 0:
             return
         # sponsors back the potential they see: ambition, blurred by how visible someone is to them
@@ -441,6 +441,13 @@ class Simulation:
         self._ai = ai
         if self.circle and len(ai):
             self._gsize = np.bincount(rel.group[ai], minlength=self.n_groups)
+            # hot-seat order among the members still in each circle (seats of leavers are skipped)
+            order = np.lexsort((rel.seat[ai], rel.group[ai]))
+            g = rel.group[ai][order]
+            starts = np.r_[0, (np.diff(g) != 0).nonzero()[0] + 1]
+            first = np.repeat(starts, np.diff(np.r_[starts, len(g)]))
+            self._rank = np.zeros(rel.cap, dtype=np.int64)
+            self._rank[ai[order]] = np.arange(len(ai)) - first
         # mentor load (hours per month) from cadence x session (+ prep) x mentees; circles share a session
         per_row = (self.session_h + self.sc.costs.prep_hours_per_session) * WEEKS_PER_MONTH / rel.cadence[ai]
         if self.circle and len(ai):
@@ -476,6 +483,9 @@ class Simulation:
         if len(ai) == 0 or week < self._next_due:
             return  # no session falls due this week (relationships on one cadence meet in the same slots)
         self._burnout(week)
+        if self._rel_dirty:  # burnout may have ended relationships
+            self._refresh()
+            ai = self._ai
         nd = rel.next_due[ai]
         due = ai[nd <= week]
         rel.scheduled[due] += 1
@@ -516,7 +526,7 @@ class Simulation:
         focus = 1.0
         if self.circle:  # circles: the hot seat rotates; others learn vicariously
             gs = self._gsize[rel.group[h]]
-            hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.seat[h]
+            hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == self._rank[h]
             focus = np.where(hot, 1.0, fx.vicarious)
         gain = self._gain_unit * (0.5 + fit) * mom * focus
         s = p.skills[e, d]
@@ -589,7 +599,8 @@ class Simulation:
         over = self.load[rel.mentor[old]] > 1.1 * self._capacity_hours()
         narrow = old[(q >= 0.35) & over]
         deepen = old[(q >= 0.65) & ~over]
-        rel.cadence[narrow] = np.minimum(rel.cadence[narrow] * 2.0, 2 * WEEKS_PER_MONTH)
+        c = rel.cadence[narrow]
+        rel.cadence[narrow] = np.maximum(c, np.minimum(c * 2.0, 2 * WEEKS_PER_MONTH))  # narrowing never meets more
         self._rel_dirty = True
         rel.cadence[deepen] = self.cadence_weeks
         rel.quality[deepen] = np.minimum(rel.quality[deepen] + 0.03, 1.0)
@@ -678,7 +689,9 @@ class Simulation:
         in_level = week - p.level_since[:n]
         ok = in_level >= wf.min_weeks_in_level
         if self.program.sponsorship:  # a sponsor puts a protege up for review after half the usual time (assumption)
-            ok |= p.sponsored[:n] & (in_level >= wf.min_weeks_in_level // 2)
+            has = self.sponsor_of[:n] >= 0
+            has[has] = p.employed[self.sponsor_of[:n][has]]
+            ok |= has & (in_level >= wf.min_weeks_in_level // 2)
         elig = np.flatnonzero(p.employed[:n] & (p.level[:n] < N_LEVELS) & ok)
         if len(elig) == 0:
             return
@@ -765,6 +778,9 @@ class Simulation:
         self.ts[week - 1, _TS["turnover_cost"]] += float(self._replacement[p.level[gone]].sum())
         if self.fmt.code and p.enrolled[gone].any():
             self._counts_dirty = True  # waiting and matched counts change
+            waiting = gone[p.was_waiting[gone]]
+            p.enrolled[waiting] = False  # a mentee who leaves while waiting leaves the program
+            p.was_waiting[waiting] = False
         if self.fmt.code and self.rel.n:
             if self.rows_as_mentee[gone].any():
                 self._end_rows_of(gone, week, "mentee_left", side="mentee")
@@ -774,8 +790,22 @@ class Simulation:
                 self.mentor_pool[gone] = False
                 self._match_dirty = True
             if self.program.sponsorship:
-                self.sponsor_pool[gone] = False
+                self._sponsors_leave(gone)
         self.log(gone, "quit", "left the organisation")
+
+    def _sponsors_leave(self, gone: np.ndarray) -> None:
+        """A protege who leaves frees a sponsor's place; a sponsor who leaves frees their proteges."""
+        p, n = self.p, self.p.n
+        self.sponsor_pool[gone] = False
+        prot = gone[self.sponsor_of[gone] >= 0]
+        if len(prot):
+            np.subtract.at(self.sponsor_load, self.sponsor_of[prot], 1)
+            self.sponsor_of[prot] = -1
+        left = np.zeros(self.p.cap, dtype=bool)
+        left[gone] = True
+        orphans = np.flatnonzero((self.sponsor_of[:n] >= 0) & left[np.maximum(self.sponsor_of[:n], 0)])
+        if len(orphans):
+            self.sponsor_of[orphans] = -1  # they may be sponsored again when they next match
 
     def _goal_reached(self, who: np.ndarray, week: int) -> None:
         p = self.p

@@ -129,7 +129,8 @@ class Program(_Frozen):
         "none", unit="-", source="assumption",
         desc="Mentoring format: none, one_on_one, peer, circle, reverse, micro_board (ATD: 78% of programs are one-on-one).")
     sponsorship: bool = param(False, unit="-", source="C7",
-                              desc="Overlay: senior sponsors advocate for some mentees at promotion reviews.")
+                              desc="Overlay: senior sponsors advocate for some mentees at promotion reviews "
+                                   "(it needs mentees: with format none there is no program at all).")
     cadence: float | str = param(
         "biweekly", unit="weeks", source="C6",
         desc="Meeting cadence: weekly, biweekly, monthly or a number of weeks between 1 and 26.")

@@ -852,7 +852,8 @@ class SweepResult:
         """
         from .experiment import simulate
 
-        sc = self.sweep.base.with_overrides(overrides or {"program.format": "none"}, source="baseline")
+        sc = self.sweep.base.with_overrides(overrides or {"program.format": "none", "program.sponsorship": False},
+                                            source="baseline")
         sc = sc.model_copy(update={"name": "baseline"})
         return simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed, workers=workers)
 

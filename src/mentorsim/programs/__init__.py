@@ -15,8 +15,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (NoProgram(), OneOnOne(), Peer(
 
 def mentor_capacity_hours(program) -> float:
     """Hours a month a mentor can give before overload: per mentee (or circle) x capacity.
-    Peers and reverse mentors each have one mentee, so their limit is one mentee's hours."""
-    per = program.mentor_capacity if FORMATS[program.format].senior_capacity else 1
+    A peer mentors exactly one partner, so a peer's limit is one mentee's hours."""
+    per = 1 if program.format == "peer" else program.mentor_capacity
     return program.mentor_hours_per_month * per
 
 

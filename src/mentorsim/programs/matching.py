@@ -157,10 +157,17 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         order = np.lexsort((ctx.style[waiting], ctx.goal_dim[waiting], level))
     a, b = [], []
     w, lv = waiting[order], level[order]
+    prev = ctx.prev_mentor
     for lvl in np.unique(lv):
         g = w[lv == lvl]
         k = len(g) // 2 * 2
-        a.append(g[0:k:2]); b.append(g[1:k:2])
+        x, y = g[0:k:2].copy(), g[1:k:2].copy()
+        # nobody is paired again with the peer they just had: swap partners with a neighbouring pair
+        for i in np.flatnonzero((prev[x] == y) | (prev[y] == x)).tolist():
+            j = i + 1 if i + 1 < len(x) else i - 1
+            if j >= 0 and prev[x[i]] != y[j] and prev[y[j]] != x[i] and prev[x[j]] != y[i] and prev[y[i]] != x[j]:
+                y[i], y[j] = y[j], y[i]
+        a.append(x); b.append(y)
     return np.concatenate(a), np.concatenate(b)
 
 
