@@ -162,12 +162,20 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         g = w[lv == lvl]
         k = len(g) // 2 * 2
         x, y = g[0:k:2].copy(), g[1:k:2].copy()
-        # nobody is paired again with the peer they just had: swap partners with a neighbouring pair
+        # nobody is paired again with the peer they just had: swap partners with a neighbouring
+        # pair, or leave the two waiting for someone new
+        keep = np.ones(len(x), dtype=bool)
         for i in np.flatnonzero((prev[x] == y) | (prev[y] == x)).tolist():
-            j = i + 1 if i + 1 < len(x) else i - 1
-            if j >= 0 and prev[x[i]] != y[j] and prev[y[j]] != x[i] and prev[x[j]] != y[i] and prev[y[i]] != x[j]:
-                y[i], y[j] = y[j], y[i]
-        a.append(x); b.append(y)
+            if prev[x[i]] != y[i] and prev[y[i]] != x[i]:
+                continue  # already fixed by an earlier swap
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(x) and keep[j] and prev[x[i]] != y[j] and prev[y[j]] != x[i] \
+                        and prev[x[j]] != y[i] and prev[y[i]] != x[j]:
+                    y[i], y[j] = y[j], y[i]
+                    break
+            else:
+                keep[i] = False
+        a.append(x[keep]); b.append(y[keep])
     return np.concatenate(a), np.concatenate(b)
 
 
