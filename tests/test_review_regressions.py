@@ -72,3 +72,16 @@ def test_circle_hot_seat_reaches_every_remaining_member():
     for g in np.unique(rel.group[act])[:50]:
         rows = act[rel.group[act] == g]
         assert sorted(sim._rank[rows].tolist()) == list(range(len(rows)))
+
+
+def test_direct_assignment_solver_matches_scipy():
+    from scipy.optimize import linear_sum_assignment
+
+    from mentorsim.programs.matching import assignment_solver
+
+    rng = np.random.default_rng(3)
+    for shape in ((5, 5), (7, 12), (30, 9)):
+        m = rng.random(shape)
+        r1, c1 = assignment_solver()(m, maximize=True)
+        r2, c2 = linear_sum_assignment(m, maximize=True)
+        assert np.array_equal(r1, r2) and np.array_equal(c1, c2)

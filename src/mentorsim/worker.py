@@ -24,8 +24,10 @@ def run_reps(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
 
 
 def warm_up() -> None:
-    """Load what a first replication needs (the engine is already imported; scipy's assignment solver is not)."""
-    import scipy.optimize  # noqa: F401
+    """Load what a first replication needs (the engine is already imported; the assignment solver is not)."""
+    from .programs.matching import assignment_solver
+
+    assignment_solver()
 
 
 def _worker_name() -> str:

@@ -18,6 +18,31 @@ from .base import Rows
 
 BLOCK = 128
 INFEASIBLE = -1e6
+_LSA = None
+
+
+def assignment_solver():
+    """scipy's linear_sum_assignment (the compiled solver), loaded without importing all of
+    scipy.optimize: that takes ~0.35 s, which every worker process would pay before its first
+    run. Falls back to the ordinary import if the compiled module cannot be loaded directly."""
+    global _LSA
+    if _LSA is None:
+        try:
+            import glob
+            import importlib.util
+            import os
+
+            import scipy
+
+            here = os.path.join(os.path.dirname(scipy.__file__), "optimize")
+            path = sorted(glob.glob(os.path.join(here, "_lsap.*")))[0]
+            spec = importlib.util.spec_from_file_location("scipy.optimize._lsap", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            _LSA = module.linear_sum_assignment
+        except Exception:  # pragma: no cover - another scipy layout
+            from scipy.optimize import linear_sum_assignment as _LSA
+    return _LSA
 
 
 def fit_score(skills: np.ndarray, style: np.ndarray, mentee: np.ndarray, mentor: np.ndarray,
@@ -36,7 +61,7 @@ def _rows(mentee, mentor, dims, fit) -> Rows:
 def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, dims: np.ndarray,
                      rule, exclude: list[Rows] | None = None) -> Rows:
     """Assign each waiting mentee at most one mentor slot, respecting ``rule`` and capacity."""
-    from scipy.optimize import linear_sum_assignment  # imported on first use: keeps `import mentorsim` fast
+    linear_sum_assignment = assignment_solver()
 
     slots = np.repeat(mentors, np.maximum(free, 0))
     if len(slots) == 0 or len(waiting) == 0:
@@ -181,7 +206,7 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, size: int) -> Rows:
     """Group waiting mentees into circles of ``size`` (at least 4) and give each a facilitator."""
-    from scipy.optimize import linear_sum_assignment
+    linear_sum_assignment = assignment_solver()
     slots = np.repeat(mentors, np.maximum(free, 0))
     if len(slots) == 0 or len(waiting) < 4:
         return Rows.empty()
