@@ -302,7 +302,7 @@ class Simulation:
         tenure = week - p.hired_week[:n]
         self._end_terms(week)
         elig = (emp & self.fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
-                & ~p.ever_mentee[:n] & ~p.enrolled[:n])
+                & ~p.ever_mentee[:n] & ~p.enrolled[:n] & ~p.mentoring[:n])  # an active mentor is not also a mentee
         target = int(round(prog.participation_target * (elig.sum() + p.enrolled[:n].sum())))
         deficit = target - int(p.enrolled[:n].sum())
         if deficit > 0 and elig.any():
