@@ -18,14 +18,17 @@ from .errors import MentorsimError
 EPILOG = "Run 'mentorsim COMMAND --help' for a command's options and an example."
 
 
-def _positive(name: str):
+def _positive(name: str, minimum: int | None = None):
+    """An argparse type: a whole number of at least ``minimum`` (0 for a seed, else 1), named in errors."""
+    low = minimum if minimum is not None else (0 if name == "seed" else 1)
+
     def conv(s: str) -> int:
         try:
             v = int(s)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {s!r}") from None
-        if v < (0 if name == "seed" else 1):
-            raise argparse.ArgumentTypeError(f"{name} must be {'>= 0' if name == 'seed' else '>= 1'}, got {v}")
+        if v < low:
+            raise argparse.ArgumentTypeError(f"{name} must be >= {low}, got {v}")
         return v
     return conv
 

@@ -33,17 +33,9 @@ def _cmd(a) -> int:
     return 0
 
 
-def _width(s: str) -> int:
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"width must be a whole number, got {s!r}") from None
-    if v < 10:
-        raise argparse.ArgumentTypeError(f"width must be >= 10, got {v}")
-    return v
-
-
 def register(sub) -> None:
+    from ..cli import _positive
+
     p = sub.add_parser("params", help="print the parameter register (defaults, units, ranges, sources)",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Print the parameter register generated from the scenario schema.",
@@ -51,5 +43,6 @@ def register(sub) -> None:
     p.add_argument("--markdown", action="store_true", help="print Markdown (the content of docs/parameters.md)")
     p.add_argument("--assumptions", action="store_true",
                    help="only the parameters with no evidence behind them, with their sensitivity ranges")
-    p.add_argument("--width", type=_width, default=60, help="cut descriptions to this many characters (default 60)")
+    p.add_argument("--width", type=_positive("width", 10), default=60,
+                   help="cut descriptions to this many characters (default 60)")
     p.set_defaults(func=_cmd)

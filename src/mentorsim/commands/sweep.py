@@ -29,17 +29,9 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 """
 
 
-def _workers(s: str) -> int:
-    try:
-        v = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"workers must be a whole number, got {s!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"workers must be >= 1, got {v}")
-    return v
-
-
 def register(sub) -> None:
+    from ..cli import _positive
+
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
@@ -47,12 +39,12 @@ def register(sub) -> None:
                    help="store directory (created; must be new unless --resume)")
     p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
-    p.add_argument("--workers", "-w", type=_workers, default=None,
+    p.add_argument("--workers", "-w", type=_positive("workers"), default=None,
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
     p.add_argument("--resume", action="store_true", help="finish the points missing from DIR (same spec only)")
-    p.add_argument("--chunk-size", type=_workers, default=None, metavar="N",
+    p.add_argument("--chunk-size", type=_positive("chunk-size"), default=None, metavar="N",
                    help="points per task and per Parquet chunk (default: chosen from points and workers)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
