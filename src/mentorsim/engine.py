@@ -2,6 +2,12 @@
 
 ``run(scenario, seed, replication)`` simulates one replication and returns plain
 arrays (a ``RepResult``); everything parallel builds on this pure function.
+``run_batch(scenario, seed, replications)`` runs several replications of a scenario
+as one population: each replication is a *site* (a block of person slots with its
+own random streams, counters and time series), so a weekly update is one array
+operation for all of them, while everything decided per replication is decided from
+its own site. A replication's result is exactly what ``run`` gives it alone (tested),
+whatever batch it shares.
 
 Order of operations in week w (each a SimPy process waking at (w - 1) + offset)::
 
@@ -46,7 +52,7 @@ from .programs import FORMATS, Rows, mentor_capacity_hours, recognition_of
 from .programs.matching import fit_score
 from .rng import Streams
 from .scenario import Scenario
-from .workforce import N_LEVELS, PIVOTER, People
+from .workforce import N_LEVELS, PIVOTER, People, reslot
 
 TS_METRICS = ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
               "meetings_scheduled", "mentor_load_hours", "mean_engagement", "waiting_mentees",
@@ -62,6 +68,11 @@ EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees
 END_REASONS = ("active", "term", "sunset", "dissolved", "mentee_left", "mentor_left", "burnout")
 
 
+# a batch holds at most this many starting people across its replications (memory stays small,
+# and large workforces are already vectorized within one replication)
+BATCH_PEOPLE = 50_000
+
+
 @dataclass
 class RepResult:
     """Everything one replication produced, as plain arrays (cheap to pickle)."""
@@ -75,16 +86,21 @@ class RepResult:
 
 
 class Relationships:
-    """Struct of arrays over relationship rows."""
+    """Struct of arrays over relationship rows (of every site of a batch).
+
+    ``site`` is the replication a row belongs to and ``local`` its position among that
+    site's rows: a row's random draws are keyed by (site, local), never by the batch."""
 
     FIELDS = {"mentee": np.int64, "mentor": np.int64, "group": np.int64, "seat": np.int64, "dim": np.int64,
               "start": np.int64, "end": np.int64, "reason": np.int64, "held": np.int64, "scheduled": np.int64,
               "cadence": np.float64, "next_due": np.float64, "last_held": np.float64, "quality": np.float64,
-              "fit": np.float64, "ceiling": np.float64, "term_end": np.int64, "active": np.bool_}
+              "fit": np.float64, "ceiling": np.float64, "term_end": np.int64, "active": np.bool_,
+              "site": np.int64, "local": np.int64}
 
-    def __init__(self, cap: int = 256):
+    def __init__(self, cap: int = 256, sites: int = 1):
         self.n = 0
         self.cap = 0
+        self.per_site = np.zeros(sites, dtype=np.int64)
         self._grow(cap)
 
     def _grow(self, cap: int) -> None:
@@ -97,7 +113,7 @@ class Relationships:
         self.cap = cap
 
     def add(self, rows: Rows, week: int, cadence: float, term_end: np.ndarray | int,
-            phase: np.ndarray, quality: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
+            phase: np.ndarray, quality: np.ndarray, ceiling: np.ndarray, site: int = 0) -> np.ndarray:
         k = len(rows)
         if self.n + k > self.cap:
             self._grow(int((self.n + k) * 1.5) + 64)
@@ -113,6 +129,9 @@ class Relationships:
         self.ceiling[i] = ceiling
         self.term_end[i] = term_end
         self.active[i] = True
+        self.site[i] = site
+        self.local[i] = np.arange(self.per_site[site], self.per_site[site] + k)
+        self.per_site[site] += k
         self.n += k
         return i
 
@@ -128,15 +147,9 @@ class Tracer:
 
     def __init__(self, cap: int):
         self.mask = np.zeros(cap, dtype=bool)
-        self.rows: list[tuple[int, int, str, str]] = []
+        self.rows: list[tuple[int, int, int, str, str]] = []  # week, site, person_id, event, details
 
-    def grow(self, cap: int) -> None:
-        if cap > len(self.mask):
-            m = np.zeros(cap, dtype=bool)
-            m[: len(self.mask)] = self.mask
-            self.mask = m
-
-    def log(self, week: int, who: np.ndarray, event: str, details=None) -> None:
+    def log(self, week: int, who: np.ndarray, event: str, site_cap: int, details=None) -> None:
         """details: None, a string, or a callable slot -> string."""
         who = np.asarray(who)
         if who.size == 0:
@@ -144,81 +157,99 @@ class Tracer:
         hit = who[self.mask[who]]
         for p in hit.tolist():
             d = details(p) if callable(details) else (details or "")
-            self.rows.append((week, p, event, d))
+            self.rows.append((week, p // site_cap, p % site_cap, event, d))
+
+
+class _Site:
+    """What a format sees while it forms relationships in one site (one replication of a batch):
+    the people arrays, and that replication's random streams keyed by its own person ids."""
+
+    __slots__ = ("fit", "goal_dim", "level", "lo", "new_groups", "prev_mentor", "program", "skills",
+                 "streams", "style", "week")
+
+    def __init__(self, sim: "Simulation", site: int):
+        p = sim.p
+        self.level, self.skills, self.style, self.goal_dim = p.level, p.skills, p.style, p.goal_dim
+        self.prev_mentor, self.program, self.week = sim.prev_mentor, sim.program, sim.week
+        self.streams, self.lo = sim.streams[site], site * p.C
+        self.new_groups, self.fit = sim.new_groups, sim.fit
+
+    def draw(self, name: str, ids: np.ndarray) -> np.ndarray:
+        """One uniform per person in ``ids`` from this replication's stream ``name`` this week."""
+        loc = ids - self.lo
+        return self.streams[name].uniform(self.week, int(loc.max()) + 1)[loc]
 
 
 class Simulation:
-    """One replication: the SimPy environment, the people, the relationships and the processes."""
+    """Replications of one scenario run together: the SimPy environment, the people, the
+    relationships and the processes.
 
-    def __init__(self, sc: Scenario, seed: int, replication: int, trace=None):
+    Each replication is a *site*: a block of person slots with its own random streams,
+    counters, time series and vacancies. Weekly updates are array operations over every
+    site at once; what is decided per replication (intake targets, matching, the draws)
+    is decided from that site alone, so a replication's results never depend on which
+    others share its batch.
+    """
+
+    def __init__(self, sc: Scenario, seed: int, replications: int | list[int] = 0, trace=None,
+                 site_cap: int | None = None):
+        self.reps = ([int(replications)] if isinstance(replications, (int, np.integer))
+                     else [int(r) for r in replications])
+        if not self.reps:
+            raise ValueError("Simulation needs at least one replication")
+        R = self.R = len(self.reps)
         self.sc, self.program, self.wf = sc, sc.program, sc.workforce
-        self.replication = replication
-        self.streams = Streams(seed, replication)
-        self.p = People(sc, self.streams)
+        self.replication = self.reps[0]
+        self.streams = [Streams(seed, r) for r in self.reps]
+        self.p = People(sc, self.streams, site_cap)
         self.fmt = FORMATS[sc.program.format]
         self.rec = recognition_of(sc)
         # effect sizes of the format (scenario.effects.<format>); "none" holds no sessions
         self.fx = getattr(sc.effects, sc.program.format, sc.effects.one_on_one)
         self.circle = self.fmt.name == "circle"
         self._gain_unit = sc.program.skill_gain_per_meeting * self.fx.expertise
-        self.rel = Relationships(max(64, sc.workforce.size // 2) if self.fmt.code else 8)
+        self.rel = Relationships(max(64, R * sc.workforce.size // 2) if self.fmt.code else 8, R)
         self.H = sc.horizon_weeks
-        self.ts = np.zeros((self.H, len(TS_METRICS)))
+        self.ts = np.zeros((R, self.H, len(TS_METRICS)))
         self.week = 0
         self.n_groups = 0
         self.cadence_weeks = sc.program.cadence_weeks
         self.session_h = sc.program.session_minutes / 60.0 * self.fx.session_factor
-        self.vacancies = np.zeros((self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
+        self.vacancies = np.zeros((R, self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
         self.tracer = self._make_tracer(trace)
-        self.week_costs = 0.0
-        self.week_turnover = 0.0
-        self.mentor_pool = np.zeros(self.p.cap, dtype=bool)
-        self.sponsor_pool = np.zeros(self.p.cap, dtype=bool)
-        self.sponsor_of = -np.ones(self.p.cap, dtype=np.int64)
-        self.sponsor_load = np.zeros(self.p.cap, dtype=np.int64)
-        self.rematched = np.zeros(self.p.cap, dtype=bool)
-        self.prev_mentor = -np.ones(self.p.cap, dtype=np.int64)  # a rematch goes to someone new
-        self.rows_as_mentee = np.zeros(self.p.cap, dtype=np.int64)  # active relationship rows per person
-        self.rows_as_mentor = np.zeros(self.p.cap, dtype=np.int64)
-        self.load = np.zeros(self.p.cap)
+        cap = self.p.cap
+        self.mentor_pool = np.zeros(cap, dtype=bool)
+        self.sponsor_pool = np.zeros(cap, dtype=bool)
+        self.sponsor_of = -np.ones(cap, dtype=np.int64)
+        self.sponsor_load = np.zeros(cap, dtype=np.int64)
+        self.rematched = np.zeros(cap, dtype=bool)
+        self.prev_mentor = -np.ones(cap, dtype=np.int64)  # a rematch goes to someone new
+        self.rows_as_mentee = np.zeros(cap, dtype=np.int64)  # active relationship rows per person
+        self.rows_as_mentor = np.zeros(cap, dtype=np.int64)
+        self.load = np.zeros(cap)
         self.env = simpy.Environment()
-        self.headcount = self.wf.size
+        self.headcount = np.full(R, self.wf.size, dtype=np.int64)
         self._eng_pull = np.empty(0)
         self._promoted: list[tuple[int, np.ndarray]] = []
         self._rel_dirty = True
-        self._match_dirty = True
+        self._match_dirty = np.ones(R, dtype=bool)  # per site: something changed since its last matching
         self._counts_dirty = True
-        self._fixed_cost = None
-        self._n_active = 0  # active relationship rows
-        self._n_mentors = 0  # people with at least one active row as mentor
-        self._mean_load = 0.0
+        self._fixed_cost: np.ndarray | None = None
+        self._n_active = np.zeros(R, dtype=np.int64)  # active relationship rows, per site
+        self._n_mentors = np.zeros(R, dtype=np.int64)  # people with an active row as mentor, per site
+        self._mean_load = np.zeros(R)
+        self._last_strain = np.zeros(R, dtype=np.int64)  # per site: week of its last session slot
         self._next_term_end = 1 << 30
         self._next_due = np.inf
-        self._last_strain = 0
         self._mentors = np.empty(0, dtype=np.int64)
         self._burn_idx = np.empty(0, dtype=np.int64)
+        self._starts = np.arange(R) * self.p.C
         c = sc.costs
         self._hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
         self._replacement = np.asarray((0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level,
                                                                              c.replacement_cost_share_by_level)))
 
-    # ---- helpers used by formats (the matching context) ----------------------------------
-    @property
-    def level(self):
-        return self.p.level
-
-    @property
-    def skills(self):
-        return self.p.skills
-
-    @property
-    def style(self):
-        return self.p.style
-
-    @property
-    def goal_dim(self):
-        return self.p.goal_dim
-
+    # ---- helpers used by formats ---------------------------------------------------------
     def fit(self, mentee, mentor, dims):
         return fit_score(self.p.skills, self.p.style, mentee, mentor, dims)
 
@@ -227,40 +258,104 @@ class Simulation:
         self.n_groups += k
         return g
 
+    # ---- sites ---------------------------------------------------------------------------
+    def _site_of(self, slots: np.ndarray) -> np.ndarray:
+        return slots // self.p.C if self.R > 1 else np.zeros(len(slots), dtype=np.int64)
+
+    def _per_site(self, sites: np.ndarray) -> np.ndarray:
+        """How many of these items fall in each site."""
+        return np.bincount(sites, minlength=self.R) if self.R > 1 else np.array([len(sites)])
+
+    def _count_people(self, slots: np.ndarray) -> np.ndarray:
+        return np.bincount(slots // self.p.C, minlength=self.R) if self.R > 1 else np.array([len(slots)])
+
+    def _count_mask(self, mask: np.ndarray) -> np.ndarray:
+        """Per site, how many slots of ``mask`` (over slots [:n]) are set."""
+        if self.R == 1:
+            return np.array([np.count_nonzero(mask)])
+        return np.add.reduceat(mask, self._starts, dtype=np.int64)
+
+    def _sum_by_site(self, sites: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Per-site sums, added in item order (so a site's sum never depends on the other sites)."""
+        return np.bincount(sites, weights=weights, minlength=self.R)
+
+    def _draw_people(self, name: str, week: int) -> np.ndarray:
+        """A uniform for every slot in use: each site's block from its own stream, by person id."""
+        p = self.p
+        if self.R == 1:
+            return self.streams[0][name].uniform(week, p.n)
+        u = np.ones(p.n)
+        for s, (a, k) in enumerate(zip(self._starts.tolist(), p.used.tolist())):
+            self.streams[s][name].at(week).random(out=u[a:a + k])
+        return u
+
+    def _draw_keyed(self, name: str, week: int, site: np.ndarray, local: np.ndarray, width: int = 1) -> np.ndarray:
+        """``width`` uniforms per item, keyed by (site, local id) in each site's stream ``name``."""
+        if len(local) == 0:
+            return np.empty((0, width))
+        if self.R == 1:
+            top = int(local.max()) + 1
+            return self.streams[0][name].uniform(week, top * width).reshape(top, width)[local]
+        out = np.empty((len(local), width))
+        order = np.argsort(site, kind="stable")
+        bounds = np.searchsorted(site[order], np.arange(self.R + 1))
+        for s in np.flatnonzero(np.diff(bounds)).tolist():
+            sel = order[bounds[s]:bounds[s + 1]]
+            loc = local[sel]
+            top = int(loc.max()) + 1
+            out[sel] = self.streams[s][name].uniform(week, top * width).reshape(top, width)[loc]
+        return out
+
+    def _regrow(self, C: int) -> None:
+        """Give every site C person slots: re-lay every per-slot array and renumber stored slots."""
+        p, R, old = self.p, self.R, self.p.C
+
+        def remap(a: np.ndarray) -> np.ndarray:
+            return np.where(a >= 0, (a // old) * C + a % old, a)
+
+        p.regrow(C)
+        for name, fill in (("mentor_pool", False), ("sponsor_pool", False), ("sponsor_of", -1), ("sponsor_load", 0),
+                           ("rematched", False), ("load", 0.0), ("rows_as_mentee", 0), ("prev_mentor", -1),
+                           ("rows_as_mentor", 0)):
+            setattr(self, name, reslot(getattr(self, name), R, old, C, fill))
+        self.sponsor_of = remap(self.sponsor_of)
+        self.prev_mentor = remap(self.prev_mentor)
+        k = self.rel.n
+        self.rel.mentee[:k] = remap(self.rel.mentee[:k])
+        self.rel.mentor[:k] = remap(self.rel.mentor[:k])
+        self._burn_idx = remap(self._burn_idx)
+        self._mentors = remap(self._mentors)
+        self._promoted = [(w, remap(ids)) for w, ids in self._promoted]
+        if self.tracer is not None:
+            self.tracer.mask = reslot(self.tracer.mask, R, old, C, False)
+        self._eng_pull = np.empty(0)
+        self._starts = np.arange(R) * C
+        self._rel_dirty = True
+
     def _make_tracer(self, trace) -> Tracer | None:
         if trace is None or trace is False:
             return None
-        t = Tracer(self.p.cap)
-        n0 = self.wf.size
+        p = self.p
+        t = Tracer(p.cap)
+        n0, C = self.wf.size, p.C
         if trace == "all":
             t.mask[:] = True
         elif trace is True or isinstance(trace, (int, np.integer)):
             k = 1 if trace is True else int(trace)
-            for code in range(4):  # the first k starting people of each persona
-                t.mask[np.flatnonzero(self.p.persona[:n0] == code)[:k]] = True
+            for s in range(self.R):
+                lo = s * C
+                for code in range(4):  # the first k starting people of each persona
+                    t.mask[lo + np.flatnonzero(p.persona[lo:lo + n0] == code)[:k]] = True
         else:
             ids = np.asarray(list(trace), dtype=np.int64)
-            t.mask[ids[(ids >= 0) & (ids < len(t.mask))]] = True
+            ids = ids[(ids >= 0) & (ids < C)]
+            for s in range(self.R):
+                t.mask[s * C + ids] = True
         return t
-
-    def _grow_side_arrays(self) -> None:
-        cap = self.p.cap
-        if len(self.mentor_pool) >= cap:
-            return
-        for name, fill in (("mentor_pool", False), ("sponsor_pool", False), ("sponsor_of", -1),
-                           ("sponsor_load", 0), ("rematched", False), ("load", 0.0), ("rows_as_mentee", 0),
-                           ("prev_mentor", -1),
-                           ("rows_as_mentor", 0)):
-            old = getattr(self, name)
-            new = np.full(cap, fill, dtype=old.dtype)
-            new[: len(old)] = old
-            setattr(self, name, new)
-        if self.tracer is not None:
-            self.tracer.grow(cap)
 
     def log(self, who, event: str, details=None) -> None:
         if self.tracer is not None:
-            self.tracer.log(self.week, who, event, details)
+            self.tracer.log(self.week, who, event, self.p.C, details)
 
     # ---- processes -----------------------------------------------------------------------
     def _every(self, offset: float, period: int, first: int, action):
@@ -278,7 +373,7 @@ class Simulation:
 
         env.process(proc())
 
-    def run(self) -> RepResult:
+    def run(self) -> list[RepResult]:
         prog = self.program
         if self.fmt.code:
             period = 1 if prog.intake == "evergreen" else prog.term_weeks
@@ -297,58 +392,72 @@ class Simulation:
     # +0.00 --------------------------------------------------------------------------------
     def intake(self, week: int) -> None:
         p, prog, n = self.p, self.program, self.p.n
-        self._match_dirty = True
+        self._match_dirty[:] = True
         emp = p.employed[:n]
         tenure = week - p.hired_week[:n]
         self._end_terms(week)
+        enrolled = p.enrolled[:n]
         elig = (emp & self.fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
-                & ~p.ever_mentee[:n] & ~p.enrolled[:n] & ~p.mentoring[:n])  # an active mentor is not also a mentee
-        target = int(round(prog.participation_target * (elig.sum() + p.enrolled[:n].sum())))
-        deficit = target - int(p.enrolled[:n].sum())
-        if deficit > 0 and elig.any():
+                & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n])  # an active mentor is not also a mentee
+        n_enrolled = self._count_mask(enrolled)
+        target = np.round(prog.participation_target * (self._count_mask(elig) + n_enrolled)).astype(np.int64)
+        deficit = target - n_enrolled
+        if (deficit > 0).any():
             pick = self._volunteers("volunteer", np.flatnonzero(elig), deficit)
-            p.enrolled[pick] = True
-            p.was_waiting[pick] = True
-            self._counts_dirty = True
-            self.log(pick, "enrolled", f"joined the {self.fmt.name.replace('_', '-')} program")
+            if len(pick):
+                p.enrolled[pick] = True
+                p.was_waiting[pick] = True
+                self._counts_dirty = True
+                self.log(pick, "enrolled", f"joined the {self.fmt.name.replace('_', '-')} program")
         if self.fmt.senior_capacity or self.fmt.name == "reverse":
-            melig = emp & self.fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~p.enrolled[:n]
+            melig = emp & self.fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~enrolled
+            pool = self.mentor_pool[:n]
             supply = min(1.0, prog.mentor_supply * self.rec.supply)
-            want = int(round(supply * melig.sum())) - int((self.mentor_pool[:n] & emp).sum())
-            cand = np.flatnonzero(melig & ~self.mentor_pool[:n])
-            if want > 0 and len(cand):
-                pick = self._volunteers("mentor_volunteer", cand, want)
-                self.mentor_pool[pick] = True
-                self.log(pick, "volunteered_mentor", "volunteered to mentor")
+            want = np.round(supply * self._count_mask(melig)).astype(np.int64) - self._count_mask(pool & emp)
+            if (want > 0).any():
+                pick = self._volunteers("mentor_volunteer", np.flatnonzero(melig & ~pool), want)
+                if len(pick):
+                    self.mentor_pool[pick] = True
+                    self.log(pick, "volunteered_mentor", "volunteered to mentor")
         if prog.sponsorship:
-            selig = emp & (p.level[:n] >= 4) & ~self.sponsor_pool[:n]
-            want = int(round(prog.sponsor_supply * (emp & (p.level[:n] >= 4)).sum())) - int((self.sponsor_pool[:n] & emp).sum())
-            if want > 0 and selig.any():
-                self.sponsor_pool[self._volunteers("sponsor_volunteer", np.flatnonzero(selig), want)] = True
+            senior = emp & (p.level[:n] >= 4)
+            pool = self.sponsor_pool[:n]
+            want = (np.round(prog.sponsor_supply * self._count_mask(senior)).astype(np.int64)
+                    - self._count_mask(pool & emp))
+            if (want > 0).any():
+                pick = self._volunteers("sponsor_volunteer", np.flatnonzero(senior & ~pool), want)
+                self.sponsor_pool[pick] = True
 
-    def _volunteers(self, stream: str, cand: np.ndarray, k: int) -> np.ndarray:
-        """The k candidates most inclined to volunteer: selection on ambition and engagement plus noise."""
+    def _volunteers(self, stream: str, cand: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """In each site, the k[site] candidates most inclined to volunteer: selection on ambition and
+        engagement plus noise."""
         p = self.p
-        u = self.streams[stream].uniform(self.week, int(cand.max()) + 1)[cand]
+        site = self._site_of(cand)
+        keep = k[site] > 0
+        cand, site = cand[keep], site[keep]
+        if len(cand) == 0:
+            return cand
+        u = self._draw_keyed(stream, self.week, site, cand - site * p.C)[:, 0]
         noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
         z = 0.7 * p.ambition[cand] + 0.3 * (p.engagement[cand] - 0.6) / 0.08
         score = self.program.selection_strength * z + noise
-        if k >= len(cand):
-            return cand
-        top = np.argpartition(-score, k - 1)[:k]
-        return np.sort(cand[top])
+        order = np.lexsort((-score, site))  # by site, most inclined first
+        first = np.searchsorted(site[order], site[order])  # candidates are in site order
+        rank = np.arange(len(order)) - first
+        return np.sort(cand[order[rank < k[site[order]]]])
 
     # +0.10 --------------------------------------------------------------------------------
     def matching(self, week: int) -> None:
-        p, n, rel = self.p, self.p.n, self.rel
-        self._grow_side_arrays()
-        if not self._match_dirty:
+        if not self._match_dirty.any():
             return
-        self._match_dirty = False
+        p, n = self.p, self.p.n
+        dirty = np.flatnonzero(self._match_dirty)
+        self._match_dirty[:] = False
         waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n] & p.employed[:n])
         if len(waiting) == 0:
             return
-        if self.fmt.senior_capacity or self.fmt.name == "reverse":
+        senior = self.fmt.senior_capacity or self.fmt.name == "reverse"
+        if senior:
             mentors = np.flatnonzero(self.mentor_pool[:n] & p.employed[:n] & ~p.burned_out[:n])
             used = self._mentor_slots_used(n)[mentors] if self.circle else self.rows_as_mentor[mentors]
             free = self.program.mentor_capacity - used
@@ -356,12 +465,22 @@ class Simulation:
             mentors, free = mentors[keep], free[keep]
             if len(mentors) == 0:
                 return  # nobody can take a mentee until capacity frees up (which marks matching due again)
-        else:
-            mentors, free = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        rows = self.fmt.form(self, waiting, mentors, free)
-        if len(rows) == 0:
-            return
-        self._start_rows(rows, week)
+            mb = np.searchsorted(mentors, self._starts.tolist() + [p.cap])
+        none = np.empty(0, dtype=np.int64)
+        wb = np.searchsorted(waiting, self._starts.tolist() + [p.cap])
+        for s in dirty.tolist():
+            w = waiting[wb[s]:wb[s + 1]]
+            if len(w) == 0:
+                continue
+            if senior:
+                m, f = mentors[mb[s]:mb[s + 1]], free[mb[s]:mb[s + 1]]
+                if len(m) == 0:
+                    continue
+            else:
+                m, f = none, none
+            rows = self.fmt.form(_Site(self, s), w, m, f)
+            if len(rows):
+                self._start_rows(rows, week, s)
 
     def _mentor_slots_used(self, n: int) -> np.ndarray:
         rel = self.rel
@@ -373,8 +492,9 @@ class Simulation:
             return np.bincount(m[first], minlength=n)
         return np.bincount(rel.mentor[: rel.n][a], minlength=n)
 
-    def _start_rows(self, rows: Rows, week: int) -> None:
+    def _start_rows(self, rows: Rows, week: int, site: int) -> None:
         p, prog = self.p, self.program
+        lo = site * p.C
         cad = self.cadence_weeks
         if prog.intake == "cohort":
             cohort_start = 1 + ((week - 1) // prog.term_weeks) * prog.term_weeks
@@ -386,17 +506,18 @@ class Simulation:
         first = 1.0 + np.ceil((week - 1) / cad - 1e-9) * cad
         phase = np.full(len(rows), max(first - week, 0.0))
         # a relationship starts tentative and grows toward a ceiling set by fit and chemistry (assumption)
-        top = int(rows.mentee.max()) + 1
-        u, chem = self.streams["quality"].uniform(week, 2 * top).reshape(top, 2)[rows.mentee].T
+        loc = rows.mentee - lo
+        top = int(loc.max()) + 1
+        u, chem = self.streams[site]["quality"].uniform(week, 2 * top).reshape(top, 2)[loc].T
         quality = 0.15 + 0.2 * u
         ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.7 * (chem - 0.5), 0.05, 1.0)
-        idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling)
+        idx = self.rel.add(rows, week, cad, term_end, phase, quality, ceiling, site)
         fresh = rows.mentor[self.rows_as_mentor[rows.mentor] == 0]
         if len(fresh):
-            self._n_mentors += len(np.unique(fresh)) if len(fresh) > 1 else 1
+            self._n_mentors[site] += len(np.unique(fresh)) if len(fresh) > 1 else 1
         np.add.at(self.rows_as_mentee, rows.mentee, 1)
         np.add.at(self.rows_as_mentor, rows.mentor, 1)
-        self._n_active += len(rows)
+        self._n_active[site] += len(rows)
         self._next_term_end = min(self._next_term_end, int(np.min(term_end)))
         self._rel_dirty = True
         p.was_waiting[rows.mentee] = False
@@ -406,15 +527,17 @@ class Simulation:
         if self.tracer is not None:
             for i in idx.tolist():
                 e, m = int(self.rel.mentee[i]), int(self.rel.mentor[i])
-                self.log(np.array([e]), "matched", f"matched with mentor #{m} (level {p.level[m]})")
-                self.log(np.array([m]), "matched_as_mentor", f"began mentoring #{e}")
+                self.log(np.array([e]), "matched", f"matched with mentor #{m - lo} (level {p.level[m]})")
+                self.log(np.array([m]), "matched_as_mentor", f"began mentoring #{e - lo}")
         if prog.sponsorship:
-            self._sponsor(np.unique(rows.mentee))
+            self._sponsor(np.unique(rows.mentee), site)
 
-    def _sponsor(self, mentees: np.ndarray) -> None:
-        """Sponsors (scarce, senior) pick the highest-potential new mentees."""
-        p, n = self.p, self.p.n
-        sponsors = np.flatnonzero(self.sponsor_pool[:n] & p.employed[:n])
+    def _sponsor(self, mentees: np.ndarray, site: int) -> None:
+        """Sponsors (scarce, senior) of the site pick the highest-potential new mentees."""
+        p = self.p
+        lo = site * p.C
+        hi = lo + int(p.used[site])
+        sponsors = np.flatnonzero(self.sponsor_pool[lo:hi] & p.employed[lo:hi]) + lo
         if len(sponsors) == 0:
             return
         free = self.program.sponsor_capacity - self.sponsor_load[sponsors]
@@ -423,19 +546,21 @@ class Simulation:
         if len(slots) == 0 or len(cand) == 0:
             return
         # sponsors back the potential they see: ambition, blurred by how visible someone is to them
-        u = self.streams["sponsor_pick"].uniform(self.week, int(cand.max()) + 1)[cand]
+        loc = cand - lo
+        u = self.streams[site]["sponsor_pick"].uniform(self.week, int(loc.max()) + 1)[loc]
         potential = 0.5 * p.ambition[cand] + np.log(u / (1.0 - u) + 1e-300)
         k = min(len(slots), len(cand))
         chosen = np.sort(cand[np.argsort(-potential, kind="stable")[:k]])
         self.sponsor_of[chosen] = slots[:k]
         np.add.at(self.sponsor_load, slots[:k], 1)
         p.sponsored[chosen] = True
-        self.log(chosen, "sponsored", lambda s: f"gained a sponsor (#{self.sponsor_of[s]})")
+        self._fixed_cost = None
+        self.log(chosen, "sponsored", lambda s: f"gained a sponsor (#{self.sponsor_of[s] - lo})")
 
     # +0.20 --------------------------------------------------------------------------------
     def _refresh(self) -> None:
         """Recompute what depends only on the set of active relationships (after any change)."""
-        rel, p, fmt = self.rel, self.p, self.fmt
+        rel, p = self.rel, self.p
         self._rel_dirty = False
         ai = np.flatnonzero(rel.active[: rel.n])
         self._ai = ai
@@ -455,22 +580,24 @@ class Simulation:
         self.load = np.bincount(rel.mentor[ai], weights=per_row, minlength=p.cap)
         self._mentors = np.flatnonzero(self.rows_as_mentor[: p.n] > 0)
         self._next_due = float(rel.next_due[ai].min()) if len(ai) else np.inf
-        over = self.load[self._mentors] / self._capacity_hours()
+        ml = self.load[self._mentors]
+        over = ml / self._capacity_hours()
         self._stress = (0.025 * np.maximum(over - 0.8, 0.0) * (1.0 - self.rec.burnout_buffer)
                         * (1.0 - 0.5 * self.program.boundaries))
-        stressed = self._mentors[self._stress > 0]
-        if stressed.size:
-            self._burn_idx = np.union1d(self._burn_idx, stressed)
         self._counts_dirty = True
-        self._mean_load = float(self.load[self._mentors].mean()) if self._mentors.size else 0.0
+        if self._mentors.size:
+            sm = self._site_of(self._mentors)
+            self._mean_load = self._sum_by_site(sm, ml) / np.maximum(self._per_site(sm), 1)
+        else:
+            self._mean_load = np.zeros(self.R)
 
-    def _program_counts(self) -> tuple[int, int]:
-        """Mentees waiting for a match and matched mentees, among the employed."""
+    def _program_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per site: mentees waiting for a match and matched mentees, among the employed."""
         if self._counts_dirty:
             p, n = self.p, self.p.n
             enrolled_emp = p.enrolled[:n] & p.employed[:n]
-            self._n_waiting = int(np.count_nonzero(enrolled_emp & p.was_waiting[:n]))
-            self._n_matched = int(np.count_nonzero(enrolled_emp)) - self._n_waiting
+            self._n_waiting = self._count_mask(enrolled_emp & p.was_waiting[:n])
+            self._n_matched = self._count_mask(enrolled_emp) - self._n_waiting
             self._counts_dirty = False
         return self._n_waiting, self._n_matched
 
@@ -482,7 +609,12 @@ class Simulation:
         ai = self._ai
         if len(ai) == 0 or week < self._next_due:
             return  # no session falls due this week (relationships on one cadence meet in the same slots)
-        self._burnout(week)
+        if self.R == 1:
+            meet = np.ones(1, dtype=bool)
+        else:  # the sites with a session slot this week
+            meet = np.zeros(self.R, dtype=bool)
+            meet[rel.site[ai[rel.next_due[ai] <= week]]] = True
+        self._burnout(week, meet)
         if self._rel_dirty:  # burnout may have ended relationships
             self._refresh()
             ai = self._ai
@@ -490,16 +622,20 @@ class Simulation:
         due = ai[nd <= week]
         rel.scheduled[due] += 1
         rel.next_due[due] += rel.cadence[due]
-        self._next_due = float(rel.next_due[ai].min())
+        self._next_due = float(rel.next_due[ai].min()) if len(ai) else np.inf
+        if len(due) == 0:
+            return
+        w = week - 1
         n_c = prog.commitments_per_session
-        # draws keyed by relationship row: columns mentor side, mentee side, one per commitment
-        u = self.streams["meeting"].uniform(week, (int(due[-1]) + 1) * (3 + n_c)).reshape(-1, 3 + n_c)[due]
+        # draws keyed by (replication, relationship): columns mentor side, mentee side, one per commitment
+        site = rel.site[due]
+        u = self._draw_keyed("meeting", week, site, rel.local[due], 3 + n_c)
         e, m = rel.mentee[due], rel.mentor[due]
         fric = prog.scheduling_friction * fx.friction
         p_cancel = fric + 0.5 * np.maximum(self.load[m] / self._capacity_hours() - 1.0, 0.0)
         p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
-        self.ts[week - 1, _TS["meetings_scheduled"]] += len(due)
+        self.ts[:, w, _TS["meetings_scheduled"]] += self._per_site(site)
         if not ok.all():
             missed = due[~ok]
             rel.quality[missed] = np.maximum(rel.quality[missed] - 0.02, 0.0)
@@ -515,8 +651,8 @@ class Simulation:
         h = due[ok]
         if len(h) == 0:
             return
-        u, e, m = u[ok], e[ok], m[ok]
-        self.ts[week - 1, _TS["meetings_held"]] += len(h)
+        u, e, m, site = u[ok], e[ok], m[ok], site[ok]
+        self.ts[:, w, _TS["meetings_held"]] += self._per_site(site)
         rel.held[h] += 1
         last = rel.last_held[h]
         gap = np.where(np.isnan(last), rel.cadence[h], week - last)
@@ -557,39 +693,52 @@ class Simulation:
         rel.quality[h] = q + 0.12 * mom * (rel.ceiling[h] - q)
         # time cost of the sessions held (a facilitator's time is shared by the circle)
         hourly = self._hourly
+        mentor_h = (self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]]
         if self.circle:
-            mentor_cost = ((self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]] / gs).sum()
-        else:
-            mentor_cost = (self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]].sum()
-        self.ts[week - 1, _TS["program_cost"]] += float(mentor_cost + self.session_h * hourly[p.level[e]].sum())
+            mentor_h = mentor_h / gs
+        self.ts[:, w, _TS["program_cost"]] += self._sum_by_site(site, mentor_h + self.session_h * hourly[p.level[e]])
         if self.tracer is not None:
             self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
 
-    def _burnout(self, week: int) -> None:
-        """Mentor strain since the last session slot: burnout builds with load over capacity (per week);
-        recognition and boundaries buffer it; it recovers by 0.01 a week."""
+    def _burnout(self, week: int, meet: np.ndarray) -> None:
+        """Mentor strain since the site's last session slot (for the sites with one this week): burnout
+        builds with load over capacity (per week); recognition and boundaries buffer it; it
+        recovers by 0.01 a week."""
         p = self.p
-        dt = week - self._last_strain
-        self._last_strain = week
-        if self._mentors.size:
-            p.burnout[self._mentors] += self._stress * dt
-        idx = self._burn_idx
+        dt = week - self._last_strain  # per site
+        self._last_strain[meet] = week
+        ms = self._mentors
+        if ms.size:
+            sm = self._site_of(ms)
+            sel = meet[sm]
+            if sel.all():
+                p.burnout[ms] += self._stress * dt[sm]
+            else:
+                p.burnout[ms[sel]] += self._stress[sel] * dt[sm[sel]]
+        idx = self._burn_idx  # everyone still recovering, and every mentor under strain now
+        stressed = ms[self._stress > 0] if ms.size else ms
+        if stressed.size:
+            idx = np.union1d(idx, stressed)
         if idx.size == 0:
             return
-        b = np.clip(p.burnout[idx] - 0.01 * dt, 0.0, 1.0)
-        p.burnout[idx] = b
-        out = idx[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
+        si = self._site_of(idx)
+        sel = meet[si]
+        act = idx[sel]
+        b = np.clip(p.burnout[act] - 0.01 * dt[si[sel]], 0.0, 1.0)
+        p.burnout[act] = b
+        out = act[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[act]]
         if len(out):
             p.burned_out[out] = True
             self.mentor_pool[out] = False
             p.engagement[out] = np.maximum(p.engagement[out] - 0.1, 0.0)
             self._end_rows_of(out, week, "burnout", side="mentor")
             self.log(out, "burned_out", "burned out and stepped back from mentoring")
-        self._burn_idx = idx[b > 0]
+        kept = act[b > 0]
+        self._burn_idx = kept if sel.all() else np.sort(np.concatenate([idx[~sel], kept]))
 
     # +0.30 --------------------------------------------------------------------------------
     def seasons(self, week: int) -> None:
-        rel, p, prog = self.rel, self.p, self.program
+        rel, prog = self.rel, self.program
         ai = np.flatnonzero(rel.active[: rel.n])
         if not prog.seasons or len(ai) == 0:
             return
@@ -632,12 +781,14 @@ class Simulation:
             act = rel.active[: rel.n].nonzero()[0]
             rows = np.union1d(rows, act[np.isin(rel.group[act], rel.group[rows])])
         rel.close(rows, week, reason)
-        self._rel_dirty = self._match_dirty = True
+        self._rel_dirty = True
+        site = rel.site[rows]
+        self._match_dirty[site] = True
         e, m = rel.mentee[rows], rel.mentor[rows]
         self.prev_mentor[e] = m
         np.subtract.at(self.rows_as_mentee, e, 1)
         np.subtract.at(self.rows_as_mentor, m, 1)
-        self._n_active -= len(rows)
+        self._n_active -= self._per_site(site)
         lone = self.rows_as_mentee[e] == 0  # the mentee has no relationship left (may repeat a mentee)
         alone = e[lone]
         if reason == "term":
@@ -654,7 +805,7 @@ class Simulation:
         idle = m[self.rows_as_mentor[m] == 0]
         if len(idle):
             p.mentoring[idle] = False
-            self._n_mentors -= len(np.unique(idle)) if len(idle) > 1 else 1
+            self._n_mentors -= self._count_people(np.unique(idle))
 
     def _end_rows_of(self, who: np.ndarray, week: int, reason: str, side: str) -> None:
         rel = self.rel
@@ -705,7 +856,7 @@ class Simulation:
             mentoring = p.mentoring[elig]
             logit = logit + mentoring * (self.rec.promotion_logit + self.fx.mentor_visibility)
         prob = 1.0 / (1.0 + np.exp(-logit))
-        u = self.streams["promotion"].uniform(week, int(elig.max()) + 1)[elig]
+        u = self._draw_people("promotion", week)[elig]
         up = elig[u < prob]
         if len(up) == 0:
             return
@@ -718,14 +869,16 @@ class Simulation:
         p.engagement[up] = np.minimum(p.engagement[up] + 0.08, 1.0)
         p.update_hazard_mult(up)
         self._promoted.append((week, up))
-        self.ts[week - 1, _TS["promotions"]] = len(up)
+        self._fixed_cost = None  # a sponsor's hour is costed at their level
+        self.ts[:, week - 1, _TS["promotions"]] = self._count_people(up)
         self.log(up, "promoted", lambda s: f"was promoted to level {p.level[s]}")
 
     # +0.60 --------------------------------------------------------------------------------
     def workforce_step(self, week: int) -> None:
         p, wf, n = self.p, self.wf, self.p.n
         emp = p.employed[:n]
-        # drift over all slots in use (cheaper than gathering the employed; leavers are never read again)
+        # drift over all slots in use (cheaper than gathering the employed; leavers are never read again,
+        # and a slot not yet in use is reset when someone is hired into it)
         sk = p.skills[:n]
         sk *= 1.0 - wf.skill_growth_per_week
         sk += wf.skill_growth_per_week
@@ -751,11 +904,11 @@ class Simulation:
         if self.fmt.code and self._mentors.size:
             m = self._mentors
             h[m] *= self.rec.hazard * (1.0 + p.burnout[m])
-        u = self.streams["quit"].uniform(week, n)
+        u = self._draw_people("quit", week)
         gone = np.flatnonzero((u < h) & emp)
         if len(gone):
             self._leave(gone, week)
-        self.ts[week - 1, _TS["quits"]] = len(gone)
+        self.ts[:, week - 1, _TS["quits"]] = self._count_people(gone)
         self.hiring(week)
 
     def _pull(self, n: int) -> np.ndarray:
@@ -770,12 +923,14 @@ class Simulation:
 
     def _leave(self, gone: np.ndarray, week: int) -> None:
         p, wf = self.p, self.wf
+        site = self._site_of(gone)
         p.employed[gone] = False
         p.left_week[gone] = week
         self._fixed_cost = None
-        self.headcount -= len(gone)
-        self.vacancies[week + wf.hiring_lag_weeks] += np.bincount(p.level[gone], minlength=N_LEVELS + 1)
-        self.ts[week - 1, _TS["turnover_cost"]] += float(self._replacement[p.level[gone]].sum())
+        self.headcount -= self._per_site(site)
+        lvl = p.level[gone]
+        np.add.at(self.vacancies, (site, week + wf.hiring_lag_weeks, lvl), 1)
+        self.ts[:, week - 1, _TS["turnover_cost"]] += self._sum_by_site(site, self._replacement[lvl])
         if self.fmt.code and p.enrolled[gone].any():
             self._counts_dirty = True  # waiting and matched counts change
             waiting = gone[p.was_waiting[gone]]
@@ -786,9 +941,10 @@ class Simulation:
                 self._end_rows_of(gone, week, "mentee_left", side="mentee")
             if self.rows_as_mentor[gone].any():
                 self._end_rows_of(gone, week, "mentor_left", side="mentor")
-            if self.mentor_pool[gone].any():
+            pool = self.mentor_pool[gone]
+            if pool.any():
                 self.mentor_pool[gone] = False
-                self._match_dirty = True
+                self._match_dirty[site[pool]] = True
             if self.program.sponsorship:
                 self._sponsors_leave(gone)
         self.log(gone, "quit", "left the organisation")
@@ -822,90 +978,128 @@ class Simulation:
             p.level_since[piv] = week
             p.engagement[piv] = np.minimum(p.engagement[piv] + 0.1, 1.0)
             p.update_hazard_mult(piv)
-            self.ts[week - 1, _TS["internal_moves"]] += len(piv)
+            self.ts[:, week - 1, _TS["internal_moves"]] += self._count_people(piv)
             self.log(piv, "moved_internally", "moved into a new role inside the organisation")
 
     # +0.60 (after quits) -------------------------------------------------------------------
     def hiring(self, week: int) -> None:
-        due = self.vacancies[week]
-        k = int(due.sum())
-        if k:
-            levels = np.repeat(np.arange(N_LEVELS + 1), due)
-            new = self.p.hire(week, levels)
+        due = self.vacancies[:, week]
+        k = due.sum(axis=1)
+        if k.any():
+            p = self.p
+            need = int((p.used + k).max())
+            if need > p.C:
+                self._regrow(int(need * 1.5) + 64)
+            new = p.hire(week, due)
             self.headcount += k
-            self._grow_side_arrays()
             self.log(new, "hired", lambda s: f"joined at level {self.p.level[s]}")
-        self.ts[week - 1, _TS["hires"]] = k
+        self.ts[:, week - 1, _TS["hires"]] = k
 
     # +0.90 --------------------------------------------------------------------------------
     def record(self, week: int) -> None:
-        p, n, row = self.p, self.p.n, self.ts[week - 1]
-        row[_TS["headcount"]] = self.headcount
-        row[_TS["mean_engagement"]] = np.add.reduce(p.engagement[:n], where=p.employed[:n]) / max(self.headcount, 1)
+        p, n, ts, w = self.p, self.p.n, self.ts, week - 1
+        ts[:, w, _TS["headcount"]] = self.headcount
+        if self.R == 1:
+            eng = np.add.reduce(p.engagement[:n], where=p.employed[:n])
+        else:  # each site summed over exactly its own slots, as if it ran alone
+            eng = np.array([np.add.reduce(p.engagement[a:a + k], where=p.employed[a:a + k])
+                            for a, k in zip(self._starts.tolist(), p.used.tolist())])
+        ts[:, w, _TS["mean_engagement"]] = eng / np.maximum(self.headcount, 1)
         if self.fmt.code:
-            row[_TS["active_relationships"]] = self._n_active
-            row[_TS["active_mentors"]] = self._n_mentors
-            row[_TS["mentor_load_hours"]] = self._mean_load if self._n_mentors else 0.0  # as of the latest slot
+            ts[:, w, _TS["active_relationships"]] = self._n_active
+            ts[:, w, _TS["active_mentors"]] = self._n_mentors
+            ts[:, w, _TS["mentor_load_hours"]] = np.where(self._n_mentors > 0, self._mean_load, 0.0)  # latest slot
             if self._fixed_cost is None or self._counts_dirty or self._rel_dirty:
                 self._counts_dirty = True
-                self._fixed_cost = self._week_fixed_cost(n, self._n_mentors)
-            row[_TS["waiting_mentees"]] = self._program_counts()[0]
-            row[_TS["program_cost"]] += self._fixed_cost
+                self._fixed_cost = self._week_fixed_cost()
+            ts[:, w, _TS["waiting_mentees"]] = self._program_counts()[0]
+            ts[:, w, _TS["program_cost"]] += self._fixed_cost
 
-    def _week_fixed_cost(self, n: int, n_mentors: int) -> float:
-        """Administration per matched mentee, learning credits, celebrations and sponsors' time, for one week."""
-        c, p = self.sc.costs, self.p
-        cost = self._program_counts()[1] * c.admin_per_participant_per_year / 52.0
+    def _week_fixed_cost(self) -> np.ndarray:
+        """Per site: administration per matched mentee, learning credits, celebrations and sponsors'
+        time, for one week."""
+        c, p, n = self.sc.costs, self.p, self.p.n
+        cost = self._program_counts()[1] * (c.admin_per_participant_per_year / 52.0)
         if self.rec.credits:
-            cost += n_mentors * c.learning_credit_per_mentor_per_year / 52.0
+            cost = cost + self._n_mentors * (c.learning_credit_per_mentor_per_year / 52.0)
         if self.rec.celebration:
-            cost += n_mentors * c.celebration_per_mentor_per_year / 52.0
+            cost = cost + self._n_mentors * (c.celebration_per_mentor_per_year / 52.0)
         if self.program.sponsorship:
             sp = np.flatnonzero(p.sponsored[:n] & p.employed[:n] & (self.sponsor_of[:n] >= 0))
             if len(sp):  # one hour a month of the sponsor's time per protege (assumption)
-                cost += float(self._hourly[p.level[self.sponsor_of[sp]]].sum()) / WEEKS_PER_MONTH
+                hours = self._sum_by_site(self._site_of(sp), self._hourly[p.level[self.sponsor_of[sp]]])
+                cost = cost + hours / WEEKS_PER_MONTH
         return cost
 
     # ---- output --------------------------------------------------------------------------
-    def result(self) -> RepResult:
-        p, n = self.p, self.p.n
-        role = (p.ever_mentee[:n].astype(np.int64) + 2 * p.ever_mentor[:n].astype(np.int64))
-        people = {
-            "person_id": np.arange(n, dtype=np.int64),
-            "initial": p.initial[:n].copy(),
-            "persona": p.persona[:n].copy(),
-            "start_level": p.start_level[:n].copy(),
-            "end_level": p.level[:n].copy(),
-            "hired_week": p.hired_week[:n].copy(),
-            "left_week": p.left_week[:n].copy(),
-            "promotions": p.promotions[:n].copy(),
-            "role": role,
-            "sponsored": p.sponsored[:n].copy(),
-            "meetings_held": p.meetings_held[:n].copy(),
-            "goal_attained": p.goal_attained[:n].copy(),
-            "moved_internally": p.moved[:n].copy(),
-            "ambition": p.ambition[:n].copy(),
-            "burned_out": p.burned_out[:n].copy(),
-            "goal_week": p.goal_week[:n].copy(),
-            "first_promotion_week": p.first_promo[:n].copy(),
-        }
-        rel = self.rel
+    def result(self) -> list[RepResult]:
+        """One RepResult per replication, with its own person ids (0..) and relationship groups."""
+        p, rel = self.p, self.rel
         k = rel.n
-        rels = {f: getattr(rel, f)[:k].copy() for f in ("mentee", "mentor", "group", "dim", "start", "end",
-                                                       "reason", "held", "scheduled", "cadence", "quality", "fit")}
-        rels["end"] = np.where(rels["end"] < 0, self.H + 1, rels["end"])
-        events = {}
-        if self.tracer is not None:
-            ev = self.tracer.rows
-            events = {"week": [r[0] for r in ev], "person_id": [r[1] for r in ev],
-                      "event": [r[2] for r in ev], "details": [r[3] for r in ev]}
-        return RepResult(self.replication, people, self.ts, rels, events)
+        out = []
+        ev = self.tracer.rows if self.tracer is not None else []
+        for s, replication in enumerate(self.reps):
+            lo = s * p.C
+            sl = slice(lo, lo + int(p.used[s]))
+            role = p.ever_mentee[sl].astype(np.int64) + 2 * p.ever_mentor[sl].astype(np.int64)
+            people = {
+                "person_id": np.arange(int(p.used[s]), dtype=np.int64),
+                "initial": p.initial[sl].copy(),
+                "persona": p.persona[sl].copy(),
+                "start_level": p.start_level[sl].copy(),
+                "end_level": p.level[sl].copy(),
+                "hired_week": p.hired_week[sl].copy(),
+                "left_week": p.left_week[sl].copy(),
+                "promotions": p.promotions[sl].copy(),
+                "role": role,
+                "sponsored": p.sponsored[sl].copy(),
+                "meetings_held": p.meetings_held[sl].copy(),
+                "goal_attained": p.goal_attained[sl].copy(),
+                "moved_internally": p.moved[sl].copy(),
+                "ambition": p.ambition[sl].copy(),
+                "burned_out": p.burned_out[sl].copy(),
+                "goal_week": p.goal_week[sl].copy(),
+                "first_promotion_week": p.first_promo[sl].copy(),
+            }
+            rows = np.arange(k) if self.R == 1 else np.flatnonzero(rel.site[:k] == s)
+            rels = {f: getattr(rel, f)[rows] for f in ("mentee", "mentor", "group", "dim", "start", "end",
+                                                      "reason", "held", "scheduled", "cadence", "quality", "fit")}
+            rels["mentee"] -= lo
+            rels["mentor"] -= lo
+            g = rels["group"]
+            grouped = g >= 0
+            if grouped.any():  # number the site's groups 0.. in the order they formed
+                g[grouped] = np.unique(g[grouped], return_inverse=True)[1].reshape(-1)
+            rels["end"] = np.where(rels["end"] < 0, self.H + 1, rels["end"])
+            events = {}
+            if self.tracer is not None:
+                mine = [r for r in ev if r[1] == s]
+                events = {"week": [r[0] for r in mine], "person_id": [r[2] for r in mine],
+                          "event": [r[3] for r in mine], "details": [r[4] for r in mine]}
+            ts = self.ts[s] if self.R == 1 else self.ts[s].copy()
+            out.append(RepResult(replication, people, ts, rels, events))
+        return out
+
+
+def batches(scenario: Scenario, replications: list[int]) -> list[list[int]]:
+    """Split replications into batches of at most ``BATCH_PEOPLE`` starting people (at least one each)."""
+    per = max(1, BATCH_PEOPLE // max(scenario.workforce.size, 1))
+    return [replications[i:i + per] for i in range(0, len(replications), per)]
+
+
+def run_batch(scenario: Scenario, seed: int, replications, trace=None) -> list[RepResult]:
+    """Simulate several replications of one scenario together (in batches of ``BATCH_PEOPLE``
+    starting people). Replication r's result is exactly ``run(scenario, seed, r)``."""
+    from .metrics import rep_metrics
+
+    out: list[RepResult] = []
+    for part in batches(scenario, [int(r) for r in replications]):
+        for r in Simulation(scenario, seed, part, trace).run():
+            r.metrics = rep_metrics(scenario, r)
+            out.append(r)
+    return out
 
 
 def run(scenario: Scenario, seed: int, replication: int, trace=None) -> RepResult:
     """Simulate one replication. Pure: same inputs, same output."""
-    from .metrics import rep_metrics
-
-    r = Simulation(scenario, seed, replication, trace).run()
-    r.metrics = rep_metrics(scenario, r)
-    return r
+    return run_batch(scenario, seed, [replication], trace)[0]

@@ -1,7 +1,9 @@
 """simulate and compare: replications of scenarios, serially or on a local process pool.
 
 Replication r of a scenario with seed s is ``engine.run(scenario, s, r)``: a pure
-function, so results never depend on the executor or the number of workers. A
+function, so results never depend on the executor or the number of workers. Replications
+of one scenario run together as a batch (``engine.run_batch``), which gives each
+replication exactly the result it would have alone. A
 pool is created inside the call (spawn context, safe in Jupyter), never at import;
 one worker is a plain loop.
 """
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .engine import RepResult, run
+from .engine import RepResult, run_batch
 from .errors import MentorsimError
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
@@ -46,11 +48,12 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
     pool: an existing executor (see ``start_pool``) to run on instead of making one.
     """
     if pool is None and (workers <= 1 or len(jobs) <= 1):
-        return [run(sc, seed, r, trace) for sc, seed, r in jobs]
+        return _serial(jobs, trace)
     n = getattr(pool, "_max_workers", workers) if pool is not None else workers
-    # chunk consecutive replications of the same scenario to keep per-task overhead small
+    # chunk consecutive replications of the same scenario: a chunk runs as one batch (see
+    # engine.run_batch), so one chunk per worker and scenario keeps the arrays long
     chunks: list[tuple[Scenario, int, list[int], object]] = []
-    per = max(1, len(jobs) // (n * 4))
+    per = max(1, -(-len(jobs) // n))
     for sc, seed, r in jobs:
         if chunks and chunks[-1][0] is sc and chunks[-1][1] == seed and len(chunks[-1][2]) < per:
             chunks[-1][2].append(r)
@@ -60,6 +63,20 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
         return [rr for part in pool.map(run_reps, chunks) for rr in part]
     with spawn_pool(min(workers, len(chunks))) as own:
         return [rr for part in own.map(run_reps, chunks) for rr in part]
+
+
+def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]:
+    """Run jobs in this process, consecutive replications of one scenario and seed as one batch."""
+    out: list[RepResult] = []
+    i = 0
+    while i < len(jobs):
+        sc, seed, _ = jobs[i]
+        j = i
+        while j < len(jobs) and jobs[j][0] is sc and jobs[j][1] == seed:
+            j += 1
+        out.extend(run_batch(sc, seed, [r for _, _, r in jobs[i:j]], trace))
+        i = j
+    return out
 
 
 def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:

@@ -15,8 +15,8 @@ replications, a seed and the metrics to keep::
     seed: 7
     metrics: [retention_36m, program_cost]
 
-Replication r of every point runs ``engine.run(scenario, seed, r)`` with the spec's
-seed: the seed depends only on (spec seed, r), never on the point, the executor,
+Replication r of every point gives ``engine.run(scenario, seed, r)`` with the spec's
+seed (a point's replications run together as one ``engine.run_batch``): the seed depends only on (spec seed, r), never on the point, the executor,
 the worker count, the chunking or a resumption. Points therefore share common
 random numbers (the same starting people), so their differences are paired.
 

@@ -20,7 +20,7 @@ STATUS_OK, STATUS_FAILED = "ok", "failed"
 def run_reps(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
     """Replications ``reps`` of one scenario with one seed (a chunk of ms.simulate / ms.compare)."""
     sc, seed, reps, trace = args
-    return [engine.run(sc, seed, r, trace) for r in reps]
+    return engine.run_batch(sc, seed, reps, trace)
 
 
 def warm_up() -> None:
@@ -46,11 +46,12 @@ def run_chunk(items: list[tuple[int, Scenario]], seed: int, replications: int,
     for point, sc in items:
         out = []
         try:
-            for r in range(replications):
-                t0 = time.perf_counter()
-                m = engine.run(sc, seed, r).metrics
-                out.append((point, r, STATUS_OK, "", time.perf_counter() - t0, who,
-                            *(float(m.get(k, float("nan"))) for k in metrics)))
+            t0 = time.perf_counter()
+            reps = engine.run_batch(sc, seed, range(replications))  # the point's replications as one batch
+            each = (time.perf_counter() - t0) / max(replications, 1)
+            for r, rr in enumerate(reps):
+                m = rr.metrics
+                out.append((point, r, STATUS_OK, "", each, who, *(float(m.get(k, float("nan"))) for k in metrics)))
         except Exception as e:  # a failing point is recorded and the sweep goes on
             msg = f"{type(e).__name__}: {e}".splitlines()[0][:500]
             out = [(point, r, STATUS_FAILED, msg, 0.0, who, *nan) for r in range(replications)]

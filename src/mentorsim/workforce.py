@@ -1,7 +1,8 @@
 """People as arrays: levels, skills, engagement, tenure, traits, quit hazards and hiring.
 
 A person lives in a slot; slots 0..size-1 hold the starting workforce and hires
-take the next free slots in order. A slot's latent traits (ambition, style,
+take the next free slots in order. Several replications can share the arrays, one
+block of slots each, so one weekly array operation serves them all. A slot's latent traits (ambition, style,
 persona draw, skill noise) come from the ``traits`` stream indexed by slot, so
 two scenarios with the same seed hold the same starting people and give their
 k-th hire the same traits.
@@ -39,14 +40,19 @@ def skill_requirement(level: np.ndarray | int) -> np.ndarray | float:
 
 
 class Traits:
-    """Latent traits of every slot, drawn once per replication from the ``traits`` stream."""
+    """Latent traits of every slot, drawn once per replication from its ``traits`` stream.
+
+    Slots are laid out in blocks, one of ``capacity`` slots per replication (site): slot
+    ``site * capacity + j`` holds the traits of person slot j of that replication, so the
+    layout never changes what a replication's people are like.
+    """
 
     FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u")
 
-    def __init__(self, streams: Streams, capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...]):
+    def __init__(self, streams: list[Streams], capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...]):
         self.goal_rate_base = goal_rate_base
         self.persona_shares = persona_shares
-        self._stream = streams["traits"]
+        self._streams = [s["traits"] for s in streams]
         self.capacity = 0
         self.data: dict[str, np.ndarray] = {}
         self.grow(capacity)
@@ -56,33 +62,60 @@ class Traits:
             return
         new = {}
         for i, f in enumerate(self.FIELDS):
-            g = self._stream.at(0, i)
             normal = f in ("ambition", "eng_noise", "s0", "s1", "s2")
-            new[f] = g.standard_normal(capacity) if normal else g.random(capacity)
+            parts = []
+            for st in self._streams:  # per replication: the first k draws are the same whatever the capacity
+                g = st.at(0, i)
+                parts.append(g.standard_normal(capacity) if normal else g.random(capacity))
+            new[f] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         self.data, self.capacity = new, capacity
-        self.persona_by_level = np.stack([draw_persona(np.full(capacity, lvl), new["persona_u"], self.persona_shares)
-                                          for lvl in range(N_LEVELS + 1)])
+        self.persona_by_level = np.stack([draw_persona(np.full(len(new["persona_u"]), lvl), new["persona_u"],
+                                                       self.persona_shares) for lvl in range(N_LEVELS + 1)])
         self.skill_mean_by_level = np.repeat(skill_mean(np.arange(N_LEVELS + 1))[:, None], 3, axis=1)
         self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * 0.08
         self.eng_base = np.clip(REFERENCE_ENGAGEMENT + 0.07 * new["ambition"] + 0.06 * new["eng_noise"], 0.05, 0.95)
         self.goal_rate = np.maximum(1.0 + 0.3 * new["ambition"], 0.0) * self.goal_rate_base
 
 
-class People:
-    """Struct of arrays over person slots; ``n`` slots are in use."""
+def reslot(a: np.ndarray, sites: int, old: int, new: int, fill) -> np.ndarray:
+    """A per-slot array laid out in ``sites`` blocks of ``old`` slots, re-laid in blocks of ``new`` slots."""
+    out = np.full((sites, new) + a.shape[1:], fill, dtype=a.dtype)
+    out[:, :old] = a[: sites * old].reshape((sites, old) + a.shape[1:])
+    return out.reshape((sites * new,) + a.shape[1:])
 
-    def __init__(self, sc: Scenario, streams: Streams):
-        wf = sc.workforce
+
+class People:
+    """Struct of arrays over person slots of one or more replications (sites).
+
+    Site s owns slots ``s * C .. s * C + C - 1`` (C = ``site_cap``); its ``used[s]``
+    first slots hold its starting workforce then its hires, in order. ``n`` is one past
+    the last slot in use, so ``[:n]`` covers every slot in use (with one site: exactly them).
+    Slots not yet in use are never employed; a hire resets whatever drift touched them.
+    """
+
+    def __init__(self, sc: Scenario, streams: Streams | list[Streams], site_cap: int | None = None):
+        wf = self.wf = sc.workforce
         self.sc = sc
+        streams = [streams] if isinstance(streams, Streams) else list(streams)
+        self.R = len(streams)
         size = wf.size
-        cap = int(size * (1.0 + 0.45 * sc.horizon_weeks / 52.0)) + 64
-        self.traits = Traits(streams, cap, wf.self_goal_progress_per_week, wf.persona_shares)
-        self.cap = 0
-        self.n = 0
-        self._alloc(cap)
+        C = site_cap or int(size * (1.0 + 0.45 * sc.horizon_weeks / 52.0)) + 64
+        C = max(C, size)
+        self.traits = Traits(streams, C, wf.self_goal_progress_per_week, wf.persona_shares)
+        self.C = 0
+        self.used = np.zeros(self.R, dtype=np.int64)
+        self._alloc(C)
         self._tenure_factor = self._tenure_table()
         self._level_mult = np.array((1.0,) + tuple(wf.level_hazard_multipliers))
-        self._add(size, week=0, levels=None)
+        self._start()
+
+    @property
+    def n(self) -> int:
+        return int((self.R - 1) * self.C + self.used[-1])
+
+    @property
+    def cap(self) -> int:
+        return self.R * self.C
 
     # ---- storage ------------------------------------------------------------------------
     _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult")
@@ -90,30 +123,29 @@ class People:
             "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
              "burned_out", "ever_mentee", "ever_mentor", "was_waiting")
+    _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000}
 
-    def _alloc(self, cap: int) -> None:
-        old = self.cap
-        for f in self._FLOAT:
-            self._resize(f, cap, np.float64, 0.0)
-        for f in self._INT:
-            fill = -1 if f in ("left_week", "moved_week", "goal_week", "first_promo") else -10_000 if f == "last_promo" else 0
-            self._resize(f, cap, np.int64, fill)
-        for f in self._BOOL:
-            self._resize(f, cap, np.bool_, False)
-        self._resize("skills", cap, np.float64, 0.0, shape=(cap, 3))
-        self.cap = cap
-        self.traits.grow(cap)
+    def _alloc(self, C: int) -> None:
+        """Give every site C slots (first call: allocate; later: re-lay the blocks)."""
+        old, R = self.C, self.R
+        for group, dt in ((self._FLOAT, np.float64), (self._INT, np.int64), (self._BOOL, np.bool_)):
+            for f in group:
+                fill = self._FILL.get(f, 0)
+                cur = getattr(self, f, None)
+                setattr(self, f, np.full(R * C, fill, dtype=dt) if cur is None else reslot(cur, R, old, C, fill))
+        cur = getattr(self, "skills", None)
+        self.skills = np.zeros((R * C, 3)) if cur is None else reslot(cur, R, old, C, 0.0)
+        self.C = C
+        self.traits.grow(C)
         t = self.traits  # traits that do not depend on when or at which level someone joins
-        for f, v in (("ambition", t.data["ambition"]), ("style", t.data["style"]), ("eng_base", t.eng_base),
-                     ("goal_rate", t.goal_rate)):
-            getattr(self, f)[old:cap] = v[old:cap]
+        self.ambition[:], self.style[:] = t.data["ambition"], t.data["style"]
+        self.eng_base[:], self.goal_rate[:] = t.eng_base, t.goal_rate
 
-    def _resize(self, name: str, cap: int, dtype, fill, shape=None) -> None:
-        new = np.full(shape or cap, fill, dtype=dtype)
-        cur = getattr(self, name, None)
-        if cur is not None:
-            new[: len(cur)] = cur
-        setattr(self, name, new)
+    def regrow(self, C: int) -> None:
+        self._alloc(C)
+
+    def site_of(self, slots: np.ndarray) -> np.ndarray:
+        return slots // self.C
 
     # ---- creating people ----------------------------------------------------------------
     def _tenure_table(self) -> np.ndarray:
@@ -129,47 +161,36 @@ class People:
         cdf /= cdf[-1]
         return np.searchsorted(cdf, u).astype(np.int64) + 1  # at least one week in post
 
-    def _add(self, k: int, week: int, levels: np.ndarray | None) -> np.ndarray:
-        """Create k people at this week (levels None: the starting workforce); returns their slots."""
-        if k <= 0:
-            return np.empty(0, dtype=np.int64)
-        if self.n + k > self.cap:
-            self._alloc(int((self.n + k) * 1.5) + 64)
+    def _start(self) -> None:
+        """The starting workforce of every site: slots 0..size-1 of each block, at week 0."""
         wf = self.sc.workforce
-        lo, hi = self.n, self.n + k
-        idx = np.arange(lo, hi)
+        size = wf.size
+        if size <= 0:
+            return
+        idx = (np.arange(self.R)[:, None] * self.C + np.arange(size)[None, :]).ravel()
         tr = self.traits.data
-        start = levels is None
-        if start:
-            cum = np.cumsum(wf.level_shares)
-            levels = np.minimum(np.searchsorted(cum / cum[-1], tr["level_u"][lo:hi], side="right") + 1, N_LEVELS)
-            tenure = self._steady_state_tenure(tr["tenure_u"][lo:hi])
-        else:
-            tenure = 0
+        cum = np.cumsum(wf.level_shares)
+        levels = np.minimum(np.searchsorted(cum / cum[-1], tr["level_u"][idx], side="right") + 1, N_LEVELS)
+        tenure = self._steady_state_tenure(tr["tenure_u"][idx])
         levels = np.asarray(levels, dtype=np.int64)
         persona = self.traits.persona_by_level[levels, idx]
-        skills = self.traits.skill_noise[lo:hi] + skill_mean(levels)[:, None]
-        if start:  # people already in post have grown towards their next level for part of their time in it
-            skills += 0.1 * tr["goal_u"][lo:hi, None]
+        skills = self.traits.skill_noise[idx] + skill_mean(levels)[:, None]
+        skills += 0.1 * tr["goal_u"][idx, None]  # people in post have grown towards their next level for a while
         np.clip(skills, 0.0, 1.0, out=skills)
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
-        self.level[lo:hi] = levels
-        self.start_level[lo:hi] = levels
-        self.persona[lo:hi] = persona
-        self.goal_dim[lo:hi] = goal_dim
-        self.skills[lo:hi] = skills
-        self.engagement[lo:hi] = self.eng_base[lo:hi]
-        if start:
-            self.goal_progress[lo:hi] = 0.3 * tr["goal_u"][lo:hi]
-            self.level_since[lo:hi] = week - (tenure * tr["goal_u"][lo:hi]).astype(np.int64)
-        else:
-            self.level_since[lo:hi] = week
-        self.hired_week[lo:hi] = week - tenure
-        self.employed[lo:hi] = True
-        self.initial[lo:hi] = start
-        self.n = hi
+        self.level[idx] = levels
+        self.start_level[idx] = levels
+        self.persona[idx] = persona
+        self.goal_dim[idx] = goal_dim
+        self.skills[idx] = skills
+        self.engagement[idx] = self.eng_base[idx]
+        self.goal_progress[idx] = 0.3 * tr["goal_u"][idx]
+        self.level_since[idx] = -(tenure * tr["goal_u"][idx]).astype(np.int64)
+        self.hired_week[idx] = -tenure
+        self.employed[idx] = True
+        self.initial[idx] = True
+        self.used[:] = size
         self.update_hazard_mult(idx)
-        return idx
 
     def update_hazard_mult(self, idx: np.ndarray) -> None:
         """The part of the quit hazard that changes only with level, persona and internal moves."""
@@ -177,32 +198,34 @@ class People:
         piv = (self.persona[idx] == PIVOTER) & ~self.moved[idx]
         self.hazard_mult[idx] = np.where(piv, m * self.sc.workforce.pivoter_hazard_multiplier, m)
 
-    def hire(self, week: int, levels: np.ndarray) -> np.ndarray:
-        """New hires at these levels take the next slots; their traits were drawn for those slots."""
-        k = len(levels)
-        if k == 0:
+    def hire(self, week: int, due: np.ndarray) -> np.ndarray:
+        """New hires: ``due[site, level]`` people per site and level take each site's next slots, in
+        order of level; their traits were drawn for those slots. The caller makes room first."""
+        k = due.sum(axis=1)
+        total = int(k.sum())
+        if total == 0:
             return np.empty(0, dtype=np.int64)
-        if self.n + k > self.cap:
-            self._alloc(int((self.n + k) * 1.5) + 64)
-        lo, hi = self.n, self.n + k
-        idx = np.arange(lo, hi)
-        levels = np.sort(levels)
+        levels = np.repeat(np.tile(np.arange(due.shape[1]), self.R), due.ravel())
+        first = np.arange(self.R) * self.C + self.used
+        idx = np.repeat(first - (np.cumsum(k) - k), k) + np.arange(total)
+        assert int((self.used + k).max()) <= self.C, "make room before hiring"
         t = self.traits
         persona = t.persona_by_level[levels, idx]
-        skills = t.skill_noise[lo:hi] + t.skill_mean_by_level[levels]
+        skills = t.skill_noise[idx] + t.skill_mean_by_level[levels]
         np.clip(skills, 0.0, 1.0, out=skills)
-        self.level[lo:hi] = levels
-        self.start_level[lo:hi] = levels
-        self.persona[lo:hi] = persona
-        self.goal_dim[lo:hi] = np.where(persona == ESTABLISHED, skills.argmin(axis=1), PERSONA_GOAL_DIM[persona])
-        self.skills[lo:hi] = skills
-        self.engagement[lo:hi] = self.eng_base[lo:hi]
-        self.level_since[lo:hi] = week
-        self.hired_week[lo:hi] = week
-        self.employed[lo:hi] = True
-        self.n = hi
+        self.level[idx] = levels
+        self.start_level[idx] = levels
+        self.persona[idx] = persona
+        self.goal_dim[idx] = np.where(persona == ESTABLISHED, skills.argmin(axis=1), PERSONA_GOAL_DIM[persona])
+        self.skills[idx] = skills
+        self.engagement[idx] = self.eng_base[idx]
+        self.goal_progress[idx] = 0.0  # an unused slot drifted with everyone else
+        self.level_since[idx] = week
+        self.hired_week[idx] = week
+        self.employed[idx] = True
+        self.used += k
         m = self._level_mult[levels]
-        self.hazard_mult[lo:hi] = np.where(persona == PIVOTER, m * self.sc.workforce.pivoter_hazard_multiplier, m)
+        self.hazard_mult[idx] = np.where(persona == PIVOTER, m * self.sc.workforce.pivoter_hazard_multiplier, m)
         return idx
 
     # ---- weekly quantities --------------------------------------------------------------

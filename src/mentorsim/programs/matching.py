@@ -94,8 +94,8 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     out_e, out_m, out_d = [], [], []
     order = np.lexsort((waiting, dims, level[waiting]))
     if ctx.program.matching == "random":
-        key_m = ctx.streams["match_mentor"].uniform(ctx.week, int(slots.max()) + 1)[slots] + np.arange(len(slots)) * 1e-12
-        key_e = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        key_m = ctx.draw("match_mentor", slots) + np.arange(len(slots)) * 1e-12
+        key_e = ctx.draw("match_mentee", waiting)
         order = np.lexsort((key_e, level[waiting]))
     if ctx.program.matching != "random" and len(waiting) <= BLOCK and len(slots) <= 4 * BLOCK:
         # small problem: one optimal assignment over all waiting mentees and free slots
@@ -176,7 +176,7 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return e, e
     level = ctx.level[waiting]
     if ctx.program.matching == "random":
-        key = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        key = ctx.draw("match_mentee", waiting)
         order = np.lexsort((key, level))
     else:
         order = np.lexsort((ctx.style[waiting], ctx.goal_dim[waiting], level))
@@ -211,9 +211,9 @@ def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray
     if len(slots) == 0 or len(waiting) < 4:
         return Rows.empty()
     if ctx.program.matching == "random":
-        key = ctx.streams["match_mentee"].uniform(ctx.week, int(waiting.max()) + 1)[waiting]
+        key = ctx.draw("match_mentee", waiting)
         order = np.argsort(key, kind="stable")
-        key_m = ctx.streams["match_mentor"].uniform(ctx.week, int(slots.max()) + 1)[slots]
+        key_m = ctx.draw("match_mentor", slots)
         slots = slots[np.argsort(key_m, kind="stable")]
     else:
         order = np.lexsort((ctx.style[waiting], ctx.level[waiting], ctx.goal_dim[waiting]))
