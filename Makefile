@@ -35,6 +35,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 	@[ ! -f benchmarks/bench_sweep.py ] || $(BIN)/python benchmarks/bench_sweep.py
 
 clean:

@@ -1,13 +1,15 @@
 """Engine throughput: prints figures (not a test). Run: .venv/bin/python benchmarks/bench_engine.py
 
 Reports one replication of a 100,000-person workforce over 156 weeks with a
-biweekly one-on-one program, 20 replications of 500 people, and the scaling of
-run time with workforce size (it should be close to linear).
+biweekly one-on-one program, 20 replications of 500 people (run as one batch, and
+one at a time for comparison), and the scaling of run time with workforce size (it
+should be close to linear).
 """
 
 import time
 
 import mentorsim as ms
+from mentorsim import engine
 
 
 def best(f, n=3):
@@ -28,8 +30,11 @@ def main() -> None:
     for n in sizes:
         times[n] = best(lambda: ms.simulate(sc.with_overrides({"workforce.size": n}), replications=1, seed=1), 2 if n >= 100_000 else 3)
         print(f"  {n:>7,} people x 1 replication : {times[n]:6.2f} s  ({n * 156 / times[n] / 1e6:5.1f} M employee-weeks/s)")
-    t = best(lambda: ms.simulate(sc.with_overrides({"workforce.size": 500}), replications=20, seed=1))
-    print(f"      500 people x 20 replications: {t:6.2f} s")
+    small = sc.with_overrides({"workforce.size": 500})
+    t = best(lambda: ms.simulate(small, replications=20, seed=1))
+    print(f"      500 people x 20 replications: {t:6.2f} s  (one batch; see engine.run_batch)")
+    t1 = best(lambda: [engine.run(small, 1, r) for r in range(20)])
+    print(f"        the same, one replication at a time: {t1:6.2f} s  (identical results; x{t1 / t:.1f} slower)")
     print(f"  scaling 10k -> 100k: x{times[100_000] / times[10_000]:.1f} time for x10 people")
 
 

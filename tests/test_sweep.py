@@ -236,14 +236,14 @@ def test_invalid_point_is_recorded_and_the_sweep_goes_on(tmp_path):
 def test_point_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     from mentorsim import engine
 
-    real = engine.run
+    real = engine.run_batch
 
-    def flaky(sc, seed, rep, trace=None):
+    def flaky(sc, seed, reps, trace=None):
         if sc.program.format == "peer":
             raise RuntimeError("engine broke on peer\nsecond line")
-        return real(sc, seed, rep, trace)
+        return real(sc, seed, reps, trace)
 
-    monkeypatch.setattr(engine, "run", flaky)
+    monkeypatch.setattr(engine, "run_batch", flaky)
     spec = write_spec(tmp_path / "s.yaml", parameters={"program.format": ["one_on_one", "peer", "circle"]})
     res = ms.sweep(spec, progress=False)
     assert res.failed.point.tolist() == [1]
