@@ -243,3 +243,42 @@ def test_run_is_pure(small_one_on_one):
     np.testing.assert_array_equal(a.timeseries, b.timeseries)
     for k in a.people:
         np.testing.assert_array_equal(a.people[k], b.people[k])
+
+
+def test_micro_boards_short_of_mentors_are_topped_up_later(one_on_one):
+    # the shipped board program: too few mentors are free for every seat when a cohort forms
+    sc = small(ms.load_scenario(SCENARIOS / "micro_board.yaml"), size=500, horizon=80)
+    rel = run(sc, reps=2).relationships
+    starts = rel.groupby(["replication", "mentee"])["start"].nunique()
+    assert (starts > 1).any(), "no board was ever topped up"
+    topped_up_terms = 0
+    for (rep, mentee), rows in rel.groupby(["replication", "mentee"]):
+        # at every week a board seats at most one mentor per skill and never the same mentor twice
+        for week in np.unique(rows.start.to_numpy()):
+            live = rows[(rows.start <= week) & (rows.end > week)]
+            assert live.dim.is_unique and live.mentor.is_unique and len(live) <= 3
+        # a seat filled on a running board ends when the board does, not a full term later
+        t = rows[rows.reason == "term"]
+        s, e = t.start.to_numpy(), t.end.to_numpy()
+        overlap = (s[:, None] < e[None, :]) & (s[None, :] < e[:, None])
+        assert (e[:, None] == e[None, :])[overlap].all()
+        topped_up_terms += int((overlap & (s[:, None] != s[None, :])).any())
+    assert topped_up_terms > 0
+
+
+def test_peer_partners_meet_together_and_their_time_is_costed_once(one_on_one):
+    sc = small(one_on_one, size=300, horizon=60, program__format="peer", program__intake="evergreen",
+               costs__admin_per_participant_per_year=0.0, costs__prep_hours_per_session=0.0,
+               workforce__promotion_base_logit=-20.0)  # levels stay put, so each hour has one price
+    res = run(sc, reps=2)
+    rel = res.relationships
+    pairs = rel.groupby(["replication", "group"])
+    assert (pairs.size() == 2).all() and (pairs.meetings_held.nunique() == 1).all()
+    assert res.people.promotions.sum() == 0
+    level = res.people.set_index(["replication", "person_id"]).start_level
+    hourly = np.asarray((0.0,) + tuple(sc.costs.hourly_cost_by_level))
+    lv = level.loc[list(zip(rel.replication, rel.mentor))].to_numpy()
+    hours = sc.program.session_minutes / 60.0 * sc.effects.peer.session_factor
+    expected = (rel.meetings_held.to_numpy() * hours * hourly[lv]).sum()
+    cost = res.timeseries.query("metric == 'program_cost'").value.sum()
+    assert cost == pytest.approx(expected, rel=1e-9)

@@ -164,7 +164,7 @@ class _Site:
     """What a format sees while it forms relationships in one site (one replication of a batch):
     the people arrays, and that replication's random streams keyed by its own person ids."""
 
-    __slots__ = ("fit", "goal_dim", "level", "lo", "new_groups", "prev_mentor", "program", "skills",
+    __slots__ = ("board", "fit", "goal_dim", "level", "lo", "new_groups", "prev_mentor", "program", "skills",
                  "streams", "style", "week")
 
     def __init__(self, sim: "Simulation", site: int):
@@ -172,7 +172,7 @@ class _Site:
         self.level, self.skills, self.style, self.goal_dim = p.level, p.skills, p.style, p.goal_dim
         self.prev_mentor, self.program, self.week = sim.prev_mentor, sim.program, sim.week
         self.streams, self.lo = sim.streams[site], site * p.C
-        self.new_groups, self.fit = sim.new_groups, sim.fit
+        self.new_groups, self.fit, self.board = sim.new_groups, sim.fit, sim._board
 
     def draw(self, name: str, ids: np.ndarray) -> np.ndarray:
         """One uniform per person in ``ids`` from this replication's stream ``name`` this week."""
@@ -207,6 +207,7 @@ class Simulation:
         # effect sizes of the format (scenario.effects.<format>); "none" holds no sessions
         self.fx = getattr(sc.effects, sc.program.format, sc.effects.one_on_one)
         self.circle = self.fmt.name == "circle"
+        self.peer = self.fmt.name == "peer"
         self._gain_unit = sc.program.skill_gain_per_meeting * self.fx.expertise
         self.rel = Relationships(max(64, R * sc.workforce.size // 2) if self.fmt.code else 8, R)
         self.H = sc.horizon_weeks
@@ -454,6 +455,13 @@ class Simulation:
         dirty = np.flatnonzero(self._match_dirty)
         self._match_dirty[:] = False
         waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n] & p.employed[:n])
+        if self.fmt.rows_per_mentee > 1:  # a board short of mentors gets its open seats filled
+            rows = self.rows_as_mentee[:n]
+            short = np.flatnonzero(p.enrolled[:n] & p.employed[:n] & ~p.was_waiting[:n] & (rows > 0)
+                                   & (rows < self.fmt.rows_per_mentee))
+            if len(short):
+                short = short[self._board(short)[1] > week + 1]  # not in the board's last week
+                waiting = np.union1d(waiting, short)
         if len(waiting) == 0:
             return
         senior = self.fmt.senior_capacity or self.fmt.name == "reverse"
@@ -482,6 +490,20 @@ class Simulation:
             if len(rows):
                 self._start_rows(rows, week, s)
 
+    def _board(self, mentees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For sorted mentees: the mentor in each seat of their board (one per skill, -1 = open) and
+        the week their board's term ends (0 if they have no active row)."""
+        rel = self.rel
+        seats = -np.ones((len(mentees), 3), dtype=np.int64)
+        end = np.zeros(len(mentees), dtype=np.int64)
+        act = np.flatnonzero(rel.active[: rel.n])
+        rows = act[np.isin(rel.mentee[act], mentees)]
+        if len(rows):
+            pos = np.searchsorted(mentees, rel.mentee[rows])
+            seats[pos, rel.dim[rows]] = rel.mentor[rows]
+            np.maximum.at(end, pos, rel.term_end[rows])
+        return seats, end
+
     def _mentor_slots_used(self, n: int) -> np.ndarray:
         rel = self.rel
         a = rel.active[: rel.n]
@@ -501,6 +523,12 @@ class Simulation:
             term_end = cohort_start + prog.term_weeks
         else:
             term_end = week + prog.term_weeks
+        if self.fmt.rows_per_mentee > 1:  # a seat filled on a running board ends with the board
+            topped = self.rows_as_mentee[rows.mentee] > 0
+            if topped.any():
+                who = np.unique(rows.mentee[topped])
+                term_end = np.full(len(rows), term_end, dtype=np.int64)
+                term_end[topped] = self._board(who)[1][np.searchsorted(who, rows.mentee[topped])]
         # meeting slots on the cadence's grid (weeks 1, 1 + c, 1 + 2c, ...): the first session is in the
         # first slot from the week of the match, so relationships on one cadence meet in the same weeks
         first = 1.0 + np.ceil((week - 1) / cad - 1e-9) * cad
@@ -635,6 +663,8 @@ class Simulation:
         p_cancel = fric + 0.5 * np.maximum(self.load[m] / self._capacity_hours() - 1.0, 0.0)
         p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
+        if self.peer and not ok.all():  # a peer session is one meeting of the two partners: both rows or neither
+            ok &= ~np.isin(rel.group[due], rel.group[due[~ok]])
         self.ts[:, w, _TS["meetings_scheduled"]] += self._per_site(site)
         if not ok.all():
             missed = due[~ok]
@@ -696,7 +726,9 @@ class Simulation:
         mentor_h = (self.session_h + self.sc.costs.prep_hours_per_session) * hourly[p.level[m]]
         if self.circle:
             mentor_h = mentor_h / gs
-        self.ts[:, w, _TS["program_cost"]] += self._sum_by_site(site, mentor_h + self.session_h * hourly[p.level[e]])
+        if not self.peer:  # a peer's own time is already on the mirrored row, where they are the mentor
+            mentor_h = mentor_h + self.session_h * hourly[p.level[e]]
+        self.ts[:, w, _TS["program_cost"]] += self._sum_by_site(site, mentor_h)
         if self.tracer is not None:
             self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
 

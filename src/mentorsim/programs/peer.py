@@ -1,7 +1,9 @@
 """Peer mentoring: same-level pairs who mentor each other.
 
 Less expertise, less intimidation: better attendance and more experiments tried;
-uses no senior capacity. No workplace evidence on its effect (EVIDENCE.md gaps):
+uses no senior capacity. A pair is two mirrored rows (each partner mentors the other)
+that meet together: a session is held for both or falls through for both, and each
+partner's time is costed once. No workplace evidence on its effect (EVIDENCE.md gaps):
 every number here is an assumption, exposed to sensitivity analysis.
 """
 
