@@ -371,6 +371,18 @@ def test_sweep_plots(serial):
 
     fig = ms.sweep_plots.heatmap(serial, "retention_12m", "program.format", "program.participation_target")
     assert isinstance(fig, Figure) and fig.axes[0].get_xlabel() == "program.format"
+    # values in their units: shares as percentages (cells, colour bar, share-valued parameter ticks)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "program.participation_target (share of eligible)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["10%", "25%", "40%"]
+    assert ax.texts and all(t.get_text().endswith("%") for t in ax.texts)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    bar = [t.get_text() for t in fig.axes[1].get_yticklabels() if t.get_text()]
+    assert bar and all(t.endswith("%") for t in bar)
+    cost = ms.sweep_plots.heatmap(serial, "program_cost", "program.format", "program.participation_target")
+    assert all(t.get_text().startswith("$") for t in cost.axes[0].texts)
     fig = ms.sweep_plots.tradeoff(serial, gain="retention_12m", baseline=serial.baseline())
     assert isinstance(fig, Figure)
     fig = ms.sweep_plots.tradeoff(serial, gain="retention_12m")

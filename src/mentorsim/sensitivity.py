@@ -7,6 +7,13 @@ Each point's value is its mean over replications; since every point shares the
 same random numbers, a parameter the metric cannot depend on gets an index of
 exactly (or very nearly) zero.
 
+Levels or gains: when the varied parameters are all program settings, every point
+shares one no-program baseline (same people, same seed), so a metric's gain over
+no program is its level minus a constant and has exactly the same indices (Sobol
+indices are shares of variance; Morris effects are differences). When workforce or
+cost parameters vary too, the baseline moves with them and the indices of levels
+also count effects that have nothing to do with the program.
+
 The result is tidy: one row per parameter and index, with its confidence interval
 (a bootstrap over the design, from SALib)::
 

@@ -51,6 +51,38 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+_UNITS: dict[str, str] | None = None
+
+
+def _unit(key: str) -> str:
+    """The unit of a scenario parameter (dotted key) from the parameter register, or ''."""
+    global _UNITS
+    if _UNITS is None:
+        from .params import parameter_register
+
+        reg = parameter_register()
+        _UNITS = {n: ("" if u in ("-", None) else str(u)) for n, u in zip(reg["name"], reg["unit"])}
+    return _UNITS.get(key, "")
+
+
+def _param_label(key: str) -> str:
+    unit = _unit(key)
+    return f"{key} ({unit})" if unit else key
+
+
+def _tick(key: str, v: Any) -> str:
+    """A parameter value for an axis: shares as percentages, other numbers to 3 significant digits."""
+    if _unit(key).startswith("share") and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v:.0%}"
+    return _fmt(v)
+
+
+def _value(metric: str, v: float) -> str:
+    from .fmt import value
+
+    return value(metric, v) if metric in METRICS else f"{v:.3g}"
+
+
 def indices(frame: pd.DataFrame, ax: "Axes | None" = None, title: str | None = None) -> "Figure":
     """Sensitivity indices (from :func:`mentorsim.sensitivity`) as bars with their confidence intervals.
 
@@ -85,7 +117,10 @@ def indices(frame: pd.DataFrame, ax: "Axes | None" = None, title: str | None = N
 
 def heatmap(results, metric: str, x: str, y: str, ax: "Axes | None" = None, title: str | None = None,
             annotate: bool = True, cmap: str | None = None) -> "Figure":
-    """The mean of ``metric`` over two varied parameters (averaged over the others and the replications)."""
+    """The mean of ``metric`` over two varied parameters (averaged over the others and the replications).
+
+    Cells and the colour bar show the metric in its unit (51.2%, $1.30M); axes name each
+    parameter with its unit, and shares are shown as percentages."""
     m = results.means()
     for name, what in ((x, "x"), (y, "y")):
         if name not in results.parameters:
@@ -100,19 +135,20 @@ def heatmap(results, metric: str, x: str, y: str, ax: "Axes | None" = None, titl
     good = METRICS[metric].higher_is_better if metric in METRICS else True
     im = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", origin="lower",
                    cmap=cmap or ("viridis" if good else "viridis_r"))
-    ax.set_xticks(range(grid.shape[1]), [_fmt(v) for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [_fmt(v) for v in grid.index])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xticks(range(grid.shape[1]), [_tick(x, v) for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [_tick(y, v) for v in grid.index])
+    ax.set_xlabel(_param_label(x))
+    ax.set_ylabel(_param_label(y))
     if annotate and grid.size <= 400:
         vals = grid.to_numpy(dtype=float)
         lo, hi = np.nanmin(vals), np.nanmax(vals)
         for (i, j), v in np.ndenumerate(vals):
             if np.isfinite(v):
                 dark = (v - lo) / (hi - lo) < 0.5 if hi > lo else True
-                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=9,
+                ax.text(j, i, _value(metric, v), ha="center", va="center", fontsize=9,
                         color=("white" if dark == good else "black"))
-    fig.colorbar(im, ax=ax, label=_label(metric))
+    bar = fig.colorbar(im, ax=ax, label=_label(metric))
+    bar.ax.yaxis.set_major_formatter(lambda v, _: _value(metric, v))
     ax.set_title(title or f"{METRICS[metric].label if metric in METRICS else metric} by {x} and {y}")
     return fig
 
