@@ -50,33 +50,36 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
     if pool is None and (workers <= 1 or len(jobs) <= 1):
         return _serial(jobs, trace)
     n = getattr(pool, "_max_workers", workers) if pool is not None else workers
-    # chunk consecutive replications of the same scenario: a chunk runs as one batch (see
-    # engine.run_batch), so one chunk per worker and scenario keeps the arrays long
-    chunks: list[tuple[Scenario, int, list[int], object]] = []
-    per = max(1, -(-len(jobs) // n))
-    for sc, seed, r in jobs:
-        if chunks and chunks[-1][0] is sc and chunks[-1][1] == seed and len(chunks[-1][2]) < per:
-            chunks[-1][2].append(r)
-        else:
-            chunks.append((sc, seed, [r], trace))
+    # a chunk runs as one batch (see engine.run_batch): each scenario's replications are split
+    # into one chunk per worker, so the batches stay long and every worker gets a share of each
+    chunks = [(sc, seed, part, trace) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
     if pool is not None:
         return [rr for part in pool.map(run_reps, chunks) for rr in part]
     with spawn_pool(min(workers, len(chunks))) as own:
         return [rr for part in own.map(run_reps, chunks) for rr in part]
 
 
+def _runs(jobs: Sequence[tuple[Scenario, int, int]]) -> list[tuple[Scenario, int, list[int]]]:
+    """Consecutive jobs of the same scenario and seed, grouped: (scenario, seed, replications)."""
+    runs: list[tuple[Scenario, int, list[int]]] = []
+    for sc, seed, r in jobs:
+        if runs and runs[-1][0] is sc and runs[-1][1] == seed:
+            runs[-1][2].append(r)
+        else:
+            runs.append((sc, seed, [r]))
+    return runs
+
+
+def _split(reps: list[int], n: int) -> list[list[int]]:
+    """reps in at most n consecutive parts of near-equal length."""
+    k = min(n, len(reps))
+    cuts = [round(i * len(reps) / k) for i in range(k + 1)]
+    return [reps[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
 def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]:
     """Run jobs in this process, consecutive replications of one scenario and seed as one batch."""
-    out: list[RepResult] = []
-    i = 0
-    while i < len(jobs):
-        sc, seed, _ = jobs[i]
-        j = i
-        while j < len(jobs) and jobs[j][0] is sc and jobs[j][1] == seed:
-            j += 1
-        out.extend(run_batch(sc, seed, [r for _, _, r in jobs[i:j]], trace))
-        i = j
-    return out
+    return [rr for sc, seed, reps in _runs(jobs) for rr in run_batch(sc, seed, reps, trace)]
 
 
 def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:
