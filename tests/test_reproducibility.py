@@ -164,3 +164,22 @@ def test_batches_are_bounded_in_people():
     small_sc = sc.with_overrides({"workforce.size": 500})
     assert batches(small_sc, list(range(20))) == [list(range(20))]
     assert sum(batches(sc.with_overrides({"workforce.size": BATCH_PEOPLE // 3}), list(range(7))), []) == list(range(7))
+
+
+@pytest.mark.parametrize("trace", ["all", [0, 3, 40, 90, 130]])
+def test_traced_hires_are_logged_whatever_the_batch(trace):
+    from mentorsim import engine
+    from mentorsim.engine import Simulation
+
+    sc = ms.load_scenario(SCENARIOS / "one_on_one.yaml").with_overrides(
+        {"workforce.size": 20, "horizon_weeks": 156, "workforce.base_weekly_quit_hazard": 0.02})
+    alone = {r: engine.run(sc, 0, r, trace=trace) for r in range(2)}
+    for r in Simulation(sc, 0, [1, 0], trace=trace, site_cap=21).run():  # regrown many times
+        _same_rep(alone[r.replication], r)
+    a = alone[0]
+    hired = [p for p, e in zip(a.events["person_id"], a.events["event"]) if e == "hired"]
+    n_hires = int((a.people["hired_week"] >= 1).sum())
+    if trace == "all":
+        assert len(hired) == n_hires > 20  # every hire, also beyond the first block of slots
+    else:
+        assert set(hired) == {p for p in trace if 20 <= p < len(a.people["person_id"])}

@@ -143,11 +143,24 @@ class Relationships:
 
 
 class Tracer:
-    """Event log for traced people; a no-op test of one boolean array when nobody is traced."""
+    """Event log for traced people; a no-op test of one boolean array when nobody is traced.
 
-    def __init__(self, cap: int):
+    ``everyone`` traces every slot (hires included); ``ids`` traces those person ids in every
+    site, whenever they are hired; otherwise ``mask`` was set once (starting people)."""
+
+    def __init__(self, cap: int, everyone: bool = False, ids: np.ndarray | None = None):
         self.mask = np.zeros(cap, dtype=bool)
+        self.everyone, self.ids = everyone, ids
         self.rows: list[tuple[int, int, int, str, str]] = []  # week, site, person_id, event, details
+
+    def lay(self, sites: int, site_cap: int) -> None:
+        """Mark the traced slots of every site, for blocks of ``site_cap`` slots."""
+        if self.everyone:
+            self.mask[:] = True
+        elif self.ids is not None:
+            ids = self.ids[self.ids < site_cap]
+            for s in range(sites):
+                self.mask[s * site_cap + ids] = True
 
     def log(self, week: int, who: np.ndarray, event: str, site_cap: int, details=None) -> None:
         """details: None, a string, or a callable slot -> string."""
@@ -329,6 +342,7 @@ class Simulation:
         self._promoted = [(w, remap(ids)) for w, ids in self._promoted]
         if self.tracer is not None:
             self.tracer.mask = reslot(self.tracer.mask, R, old, C, False)
+            self.tracer.lay(R, C)
         self._eng_pull = np.empty(0)
         self._starts = np.arange(R) * C
         self._rel_dirty = True
@@ -337,21 +351,22 @@ class Simulation:
         if trace is None or trace is False:
             return None
         p = self.p
-        t = Tracer(p.cap)
         n0, C = self.wf.size, p.C
-        if trace == "all":
-            t.mask[:] = True
+        if isinstance(trace, str):
+            if trace != "all":
+                raise ValueError(f"trace: {trace!r} is not 'all', True, a number per persona or a list of person ids")
+            t = Tracer(p.cap, everyone=True)
         elif trace is True or isinstance(trace, (int, np.integer)):
+            t = Tracer(p.cap)
             k = 1 if trace is True else int(trace)
             for s in range(self.R):
                 lo = s * C
                 for code in range(4):  # the first k starting people of each persona
                     t.mask[lo + np.flatnonzero(p.persona[lo:lo + n0] == code)[:k]] = True
         else:
-            ids = np.asarray(list(trace), dtype=np.int64)
-            ids = ids[(ids >= 0) & (ids < C)]
-            for s in range(self.R):
-                t.mask[s * C + ids] = True
+            ids = np.unique(np.asarray(list(trace), dtype=np.int64))
+            t = Tracer(p.cap, ids=ids[ids >= 0])
+        t.lay(self.R, C)
         return t
 
     def log(self, who, event: str, details=None) -> None:
@@ -740,6 +755,7 @@ class Simulation:
         dt = week - self._last_strain  # per site
         self._last_strain[meet] = week
         ms = self._mentors
+        stressed = ms
         if ms.size:
             sm = self._site_of(ms)
             sel = meet[sm]
@@ -747,8 +763,8 @@ class Simulation:
                 p.burnout[ms] += self._stress * dt[sm]
             else:
                 p.burnout[ms[sel]] += self._stress[sel] * dt[sm[sel]]
-        idx = self._burn_idx  # everyone still recovering, and every mentor under strain now
-        stressed = ms[self._stress > 0] if ms.size else ms
+            stressed = ms[(self._stress > 0) & sel]
+        idx = self._burn_idx  # everyone still recovering, and the mentors under strain in these sites
         if stressed.size:
             idx = np.union1d(idx, stressed)
         if idx.size == 0:
@@ -833,7 +849,8 @@ class Simulation:
             self.rematched[alone[again]] = True
             p.enrolled[alone[~again]] = False
             early = lone & (week - rel.start[rows] < EARLY_END_WEEKS)
-            p.engagement[e[early]] -= 0.03  # Grossman & Rhodes 2002: early endings hurt
+            hurt = e[early]  # Grossman & Rhodes 2002: early endings hurt
+            p.engagement[hurt] = np.maximum(p.engagement[hurt] - 0.03, 0.0)
         idle = m[self.rows_as_mentor[m] == 0]
         if len(idle):
             p.mentoring[idle] = False
@@ -1069,7 +1086,9 @@ class Simulation:
         p, rel = self.p, self.rel
         k = rel.n
         out = []
-        ev = self.tracer.rows if self.tracer is not None else []
+        by_site: list[list] = [[] for _ in self.reps]
+        for row in self.tracer.rows if self.tracer is not None else []:
+            by_site[row[1]].append(row)
         for s, replication in enumerate(self.reps):
             lo = s * p.C
             sl = slice(lo, lo + int(p.used[s]))
@@ -1105,7 +1124,7 @@ class Simulation:
             rels["end"] = np.where(rels["end"] < 0, self.H + 1, rels["end"])
             events = {}
             if self.tracer is not None:
-                mine = [r for r in ev if r[1] == s]
+                mine = by_site[s]
                 events = {"week": [r[0] for r in mine], "person_id": [r[2] for r in mine],
                           "event": [r[3] for r in mine], "details": [r[4] for r in mine]}
             ts = self.ts[s] if self.R == 1 else self.ts[s].copy()
