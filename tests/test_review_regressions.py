@@ -85,3 +85,16 @@ def test_direct_assignment_solver_matches_scipy():
         r1, c1 = assignment_solver()(m, maximize=True)
         r2, c2 = linear_sum_assignment(m, maximize=True)
         assert np.array_equal(r1, r2) and np.array_equal(c1, c2)
+
+
+def test_strongest_mentors_match_a_stable_sort():
+    from mentorsim.programs.matching import _strongest
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n, k = int(rng.integers(1, 1500)), int(rng.integers(1, 300))
+        skills = np.round(rng.random((n, 3)), int(rng.integers(1, 4)))  # coarse values: many ties
+        skills = np.repeat(skills, rng.integers(1, 4, n), axis=0)  # a mentor's slots repeat them
+        dims = rng.integers(0, 3, int(rng.integers(1, 128)))
+        strength = skills @ (np.bincount(dims, minlength=3) / len(dims))
+        assert np.array_equal(_strongest(skills, dims, k), np.argsort(-strength, kind="stable")[:k])

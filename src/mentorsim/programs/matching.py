@@ -52,6 +52,19 @@ def fit_score(skills: np.ndarray, style: np.ndarray, mentee: np.ndarray, mentor:
     return 0.5 * lead + 0.5 * (1.0 - np.abs(style[mentor] - style[mentee]))
 
 
+def _strongest(skills: np.ndarray, dims: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k rows of ``skills`` strongest on average over ``dims`` (one entry per
+    mentee of a block), strongest first, ties in position order: ``argsort(-strength)[:k]``
+    (stable) in linear time."""
+    strength = skills @ (np.bincount(dims, minlength=skills.shape[1]) / len(dims))
+    if len(strength) <= k:
+        return np.argsort(-strength, kind="stable")
+    kth = strength[np.argpartition(-strength, k - 1)[k - 1]]
+    above = np.flatnonzero(strength > kth)
+    sel = np.concatenate([above, np.flatnonzero(strength == kth)[: k - len(above)]])
+    return sel[np.lexsort((sel, -strength[sel]))]
+
+
 def _rows(mentee, mentor, dims, fit) -> Rows:
     g = -np.ones(len(mentee), dtype=np.int64)
     return Rows(np.asarray(mentee, dtype=np.int64), np.asarray(mentor, dtype=np.int64), g,
@@ -133,8 +146,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
                 break
             d = dims[blk]
             if len(cand) > 2 * BLOCK:
-                strength = skills[slots[cand]][:, d].mean(axis=1)
-                cand = cand[np.argsort(-strength, kind="stable")[: 2 * BLOCK]]
+                cand = cand[_strongest(skills[slots[cand]], d, 2 * BLOCK)]
             e = waiting[blk]
             score = fit_score(skills, style, e[:, None], slots[cand][None, :], d[:, None])
             score[slots[cand][None, :] == prev[e][:, None]] = INFEASIBLE
@@ -234,8 +246,7 @@ def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray
             g = np.arange(start, min(start + BLOCK, n_groups))
             cand = np.flatnonzero(~taken)
             if len(cand) > 2 * BLOCK:
-                strength = ctx.skills[slots[cand]][:, gdim[g]].mean(axis=1)
-                cand = cand[np.argsort(-strength, kind="stable")[: 2 * BLOCK]]
+                cand = cand[_strongest(ctx.skills[slots[cand]], gdim[g], 2 * BLOCK)]
             score = ctx.skills[slots[cand][None, :], gdim[g][:, None]] - 0.5 * np.abs(
                 ctx.style[slots[cand]][None, :] - ctx.style[members[g * size]][:, None])
             r, c = linear_sum_assignment(score, maximize=True)
