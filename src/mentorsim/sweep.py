@@ -826,11 +826,12 @@ class SweepResult:
         """Long: point, parameters, metric, mean, ci_low, ci_high, n (a t-interval over replications).
 
         The same interval as ``results.interval``: NaN bounds with fewer than two values.
-        A store is summarised chunk by chunk (each holds whole points), so memory stays small.
+        A store is summarised a group of chunks at a time (each chunk holds whole points), so
+        memory stays small.
         """
         if self._frame is None and "frame" not in self.__dict__ and self.store is not None:
             parts = [_summarize(_typed(c, self.sweep), self.parameters, self.metrics, level)
-                     for c in self.store.iter_chunks()]
+                     for c in _grouped(self.store.iter_chunks(), SUMMARY_ROWS)]
             parts = [p for p in parts if len(p)]
             if not parts:
                 return _summarize(self.frame, self.parameters, self.metrics, level)
@@ -887,6 +888,23 @@ class SweepResult:
                                       minimize_x=not METRICS[cost].higher_is_better,
                                       maximize_y=METRICS[gain].higher_is_better)
         return out
+
+
+SUMMARY_ROWS = 200_000  # rows summarised at once
+
+
+def _grouped(frames, rows: int):
+    """Concatenate consecutive frames into groups of about ``rows`` rows."""
+    group: list[pd.DataFrame] = []
+    n = 0
+    for f in frames:
+        group.append(f)
+        n += len(f)
+        if n >= rows:
+            yield pd.concat(group, ignore_index=True)
+            group, n = [], 0
+    if group:
+        yield pd.concat(group, ignore_index=True) if len(group) > 1 else group[0]
 
 
 def _summarize(f: pd.DataFrame, params: list[str], metrics: list[str], level: float) -> pd.DataFrame:
