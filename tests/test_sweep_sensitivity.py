@@ -111,3 +111,48 @@ def test_sensitivity_command(sobol, tmp_path):
     r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "nope"], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
+    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--gain",
+                        "--csv", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "gain over no program" in r.stdout and (pd.read_csv(out).metric == "retention_12m_gain").all()
+
+
+def test_gains_pair_each_point_with_its_own_no_program_twin(tmp_path):
+    doc = {"name": "world", "base": str(ROOT / "scenarios" / "one_on_one.yaml"),
+           "overrides": {"workforce.size": 200, "horizon_weeks": 52}, "sampler": "sobol", "samples": 4,
+           "parameters": {"program.participation_target": {"low": 0.1, "high": 0.5},
+                          "workforce.base_weekly_quit_hazard": {"low": 0.002, "high": 0.008},
+                          INERT: {"low": 0.0, "high": 5000.0}},
+           "replications": 2, "seed": 4, "metrics": ["retention_12m", "program_cost"]}
+    res = ms.sweep(doc, progress=False)
+    assert res.world_parameters == ["workforce.base_weekly_quit_hazard"]  # program prices are not the company
+    with pytest.raises(MentorsimError, match="each point needs its own no-program twin"):
+        res.baseline()
+    with pytest.raises(MentorsimError, match="paired"):
+        res.gains(ms.simulate(res.sweep.base, replications=2, seed=4), "retention_12m")
+    gains = res.gains("paired", "retention_12m").set_index("point")
+    twins = res.baselines()
+    assert 1 < len(twins) < res.sweep.n_points + 1
+    # point 0 against a no-program run of its own company, made by hand
+    h = res.sweep.point(0)["workforce.base_weekly_quit_hazard"]
+    twin = ms.simulate(res.sweep.base.with_overrides({"workforce.base_weekly_quit_hazard": h, "program.format": "none"}),
+                       replications=2, seed=4)
+    mine = res.frame[res.frame.point == 0].set_index("replication").retention_12m
+    assert gains.loc[0, "mean"] == pytest.approx((mine - twin.metrics.retention_12m).mean())
+    # the level is driven by turnover; the gain over no program much less so
+    lv = ms.sensitivity(res, "retention_12m").query("index == 'ST'").set_index("parameter").value
+    gn = ms.sensitivity(res, "retention_12m", baseline="paired")
+    assert (gn.metric == "retention_12m_gain").all()
+    gn = gn.query("index == 'ST'").set_index("parameter").value
+    assert not lv.equals(gn)
+    assert "gain over no program" in describe(ms.sensitivity(res, "retention_12m", baseline="paired"))
+
+
+def test_paired_gains_equal_the_single_baseline_when_only_the_program_varies(tmp_path):
+    res = ms.sweep(spec(tmp_path, "sobol", 4), progress=False)
+    assert res.world_parameters == []
+    one = res.gains(res.baseline(), "retention_12m")
+    pd.testing.assert_frame_equal(res.gains("paired", "retention_12m"), one)
+    a = ms.sensitivity(res, "retention_12m")
+    b = ms.sensitivity(res, "retention_12m", baseline="paired")
+    pd.testing.assert_series_equal(a.value, b.value, rtol=1e-9)  # a constant shift leaves the indices alone

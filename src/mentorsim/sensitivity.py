@@ -12,7 +12,8 @@ shares one no-program baseline (same people, same seed), so a metric's gain over
 no program is its level minus a constant and has exactly the same indices (Sobol
 indices are shares of variance; Morris effects are differences). When workforce or
 cost parameters vary too, the baseline moves with them and the indices of levels
-also count effects that have nothing to do with the program.
+also count effects that have nothing to do with the program: pass
+``baseline="paired"`` to analyse each point's gain over its own no-program twin.
 
 The result is tidy: one row per parameter and index, with its confidence interval
 (a bootstrap over the design, from SALib)::
@@ -52,10 +53,14 @@ def _as_result(results):
 
 
 def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95,
-                num_resamples: int = 1000) -> pd.DataFrame:
+                num_resamples: int = 1000, baseline=None) -> pd.DataFrame:
     """Sensitivity indices of ``metric`` over a sweep's parameters (see the module docstring).
 
     results: a ``SweepResult`` or a store directory. level: confidence level of the intervals.
+    baseline: analyse the paired gain over no program instead of the level: ``"paired"`` (each
+    point against its own no-program twin; needed when the sweep varies the company itself),
+    a baseline ``Results`` or a number (see ``SweepResult.gains``). The ``metric`` column then
+    reads ``<metric>_gain``.
     """
     res = _as_result(results)
     sw = res.sweep
@@ -72,9 +77,12 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
                              f"(sweep {sw.name!r} used the {sw.spec.sampler} sampler)")
     if not 0 < level < 1:
         raise MentorsimError(f"level: must be between 0 and 1 (got {level!r})")
-    f = res.frame
-    ok = f[f.status == "ok"]
-    y = ok.groupby("point")[metric].mean().reindex(range(sw.n_points)).to_numpy(dtype=float)
+    if baseline is None:
+        f = res.frame
+        ok = f[f.status == "ok"]
+        y = ok.groupby("point")[metric].mean().reindex(range(sw.n_points)).to_numpy(dtype=float)
+    else:
+        y = res.gains(baseline, metric).set_index("point")["mean"].reindex(range(sw.n_points)).to_numpy(dtype=float)
     missing = np.flatnonzero(np.isnan(y))
     if len(missing):
         bad = res.failed
@@ -106,7 +114,19 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
                 rows.append((metric, method, name, "mu_star", v, v - c, v + c))
                 rows.append((metric, method, name, "mu", float(si["mu"][i]), np.nan, np.nan))
                 rows.append((metric, method, name, "sigma", float(si["sigma"][i]), np.nan, np.nan))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    if baseline is not None:
+        out["metric"] = f"{metric}_gain"
+    return out
+
+
+def metric_label(metric: str) -> str:
+    """A metric's label; ``<metric>_gain`` reads "<label> gain over no program"."""
+    if metric in METRICS:
+        return METRICS[metric].label
+    if metric.endswith("_gain") and metric[:-5] in METRICS:
+        return f"{METRICS[metric[:-5]].label} gain over no program"
+    return metric
 
 
 def describe(indices: pd.DataFrame) -> str:
@@ -116,7 +136,7 @@ def describe(indices: pd.DataFrame) -> str:
     metric, method = indices.metric.iloc[0], indices.method.iloc[0]
     key = "ST" if method == "sobol" else "mu_star"
     t = indices[indices["index"] == key].sort_values("value", ascending=False)
-    label = METRICS[metric].label if metric in METRICS else metric
+    label = metric_label(metric)
     what = "share of its variance (total order)" if method == "sobol" else "mean absolute elementary effect"
     parts = [f"{r.parameter} {r.value:.3g} [{r.ci_low:.3g}, {r.ci_high:.3g}]" for r in t.itertuples()]
     return f"{label}: {what}, most influential first: " + "; ".join(parts)

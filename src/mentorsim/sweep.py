@@ -752,6 +752,13 @@ def _concat(frames: list[pd.DataFrame], sw: Sweep) -> pd.DataFrame:
 
 # ---- results ----------------------------------------------------------------------------------
 
+_NO_PROGRAM = {"program.format": "none", "program.sponsorship": False}
+# costs that only price the program (a baseline without one never reads them)
+PROGRAM_COSTS = ("costs.hourly_cost_by_level", "costs.admin_per_participant_per_year",
+                 "costs.learning_credit_per_mentor_per_year", "costs.celebration_per_mentor_per_year",
+                 "costs.prep_hours_per_session")
+
+
 def pareto_mask(x: np.ndarray, y: np.ndarray, minimize_x: bool = True, maximize_y: bool = True) -> np.ndarray:
     """True for the points no other point beats on both: at least as good on each and better on one."""
     x = np.asarray(x, dtype=float) * (1 if minimize_x else -1)
@@ -773,6 +780,7 @@ class SweepResult:
         self.store = store
         self._frame = frame
         self.run_info = run_info or {}
+        self._baselines: dict[tuple, Any] | None = None
 
     def __repr__(self) -> str:
         where = f", store={str(self.store.path)!r}" if self.store is not None else ""
@@ -846,32 +854,83 @@ class SweepResult:
         out = g[self.parameters].first().join(g[self.metrics].mean())
         return out.reset_index()
 
+    @property
+    def world_parameters(self) -> list[str]:
+        """Varied parameters that change the company itself, not just the program (anything outside
+        ``program.*``, ``effects.*`` and the program's own prices): with no program they still
+        change the outcomes."""
+        return [k for k in self.parameters if not k.startswith(("program.", "effects.")) and k not in PROGRAM_COSTS]
+
     def baseline(self, overrides: dict[str, Any] | None = None, workers: int = 1):
         """Simulate the no-program baseline paired with the sweep (same seed, same replications).
 
-        overrides default to ``{"program.format": "none"}`` on the sweep's base scenario.
+        overrides default to ``{"program.format": "none"}`` on the sweep's base scenario. When the
+        sweep varies the company itself (``world_parameters``), one baseline cannot pair with every
+        point: use ``baselines()`` or ``gains(..., baseline="paired")``.
         """
         from .experiment import simulate
 
-        sc = self.sweep.base.with_overrides(overrides or {"program.format": "none", "program.sponsorship": False},
-                                            source="baseline")
+        if self.world_parameters and overrides is None:
+            raise MentorsimError(
+                f"baseline: the sweep varies {', '.join(self.world_parameters)} (the company itself, not just the "
+                "program), so each point needs its own no-program twin: use res.baselines() or "
+                "res.gains(\"paired\", metric)")
+        sc = self.sweep.base.with_overrides(overrides or _NO_PROGRAM, source="baseline")
         sc = sc.model_copy(update={"name": "baseline"})
         return simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed, workers=workers)
 
+    def baselines(self, workers: int = 1) -> dict[tuple, Any]:
+        """The no-program twin of every point: one ``Results`` per combination of the varied world
+        parameters (same seed and replications, so each is paired with its points), keyed by the
+        tuple of those parameters' values (the empty tuple when only the program varies)."""
+        if self._baselines is None:
+            from .experiment import simulate
+
+            keys = self.world_parameters
+            out: dict[tuple, Any] = {}
+            for _, ov in self.sweep.points():
+                combo = tuple(ov[k] for k in keys)
+                key = tuple(self._param_column(k, v) for k, v in zip(keys, combo))
+                if key in out:
+                    continue
+                sc = self.sweep.base.with_overrides({**dict(zip(keys, combo)), **_NO_PROGRAM}, source="baseline")
+                name = "baseline" + ("" if not keys else " (" + ", ".join(f"{k}={v}" for k, v in zip(keys, combo)) + ")")
+                sc = sc.model_copy(update={"name": name[:80]})
+                out[key] = simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed,
+                                    workers=workers)
+            self._baselines = out
+        return self._baselines
+
+    def _param_column(self, key: str, v: Any) -> Any:
+        p = next(p for p in self.sweep.params if p.key == key)
+        return p.column(v)
+
     def gains(self, baseline, metric: str = "retention_36m", level: float = 0.95) -> pd.DataFrame:
-        """Paired gain of each point over a baseline ``Results`` (or a number).
+        """Paired gain of each point over a baseline: a ``Results`` (``baseline()``), a number, or
+        ``"paired"`` (each point against its own no-program twin, see ``baselines()``).
 
         Columns: point, parameters, mean, ci_low, ci_high.
         """
         if metric not in self.metrics:
             raise MentorsimError(f"metric: {metric!r} was not kept by this sweep{_nearest(metric, self.metrics)}")
+        if isinstance(baseline, str):
+            if baseline != "paired":
+                raise MentorsimError(f"baseline: {baseline!r} is not 'paired', a Results or a number")
+            twins = self.baselines()
+        elif not isinstance(baseline, (int, float)) and self.world_parameters:
+            raise MentorsimError(f"baseline: the sweep varies {', '.join(self.world_parameters)}; one baseline "
+                                 "cannot pair with every point, use baseline=\"paired\"")
         f = self.ok_frame()
         const = float(baseline) if isinstance(baseline, (int, float)) else None
-        base = None if const is not None else baseline.metrics[metric]
+        keys = self.world_parameters
         rows = []
         for point, g in f.groupby("point", sort=True):
             v = g[metric].to_numpy(dtype=float)
-            b = np.full(len(v), const) if const is not None else base.reindex(g.replication).to_numpy(dtype=float)
+            if const is not None:
+                b = np.full(len(v), const)
+            else:
+                res = twins[tuple(g.iloc[0][k] for k in keys)] if isinstance(baseline, str) else baseline
+                b = res.metrics[metric].reindex(g.replication).to_numpy(dtype=float)
             rows.append((point, *(g.iloc[0][p] for p in self.parameters), *interval(v - b, level)))
         return pd.DataFrame(rows, columns=["point", *self.parameters, "mean", "ci_low", "ci_high"])
 

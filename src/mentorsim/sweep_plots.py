@@ -41,8 +41,10 @@ def _figure(ax: "Axes | None", figsize: tuple[float, float]) -> tuple["Figure", 
 
 
 def _label(metric: str) -> str:
-    m = METRICS.get(metric)
-    return f"{m.label} ({m.unit})" if m else metric
+    from .sensitivity import metric_label
+
+    m = METRICS.get(metric[:-5] if metric.endswith("_gain") and metric not in METRICS else metric)
+    return f"{metric_label(metric)} ({m.unit})" if m else metric
 
 
 def _fmt(v: Any) -> str:
@@ -110,7 +112,9 @@ def indices(frame: pd.DataFrame, ax: "Axes | None" = None, title: str | None = N
     ax.set_xlabel("index (share of variance)" if method == "sobol" else f"mu* ({_label(metric)})")
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title or f"What drives {METRICS[metric].label.lower() if metric in METRICS else metric}? "
+    from .sensitivity import metric_label
+
+    ax.set_title(title or f"What drives {metric_label(metric).lower()}? "
                           f"({method}, 95% intervals)")
     return fig
 

@@ -10,6 +10,9 @@ which varied parameters drive a metric. Sobol indices need a sweep with 'sampler
 (S1: share of the metric's variance a parameter explains alone; ST: alone and through
 interactions); Morris screening needs 'sampler: morris' (mu_star: mean absolute effect,
 in the metric's unit). Each index has a confidence interval (bootstrap over the design).
+--gain analyses each point's paired gain over no program instead of the metric's level
+(each point against its own no-program twin, simulated here; this matters when the sweep
+varies the company itself, e.g. workforce.* parameters).
 Prints a table; --csv writes it, --plot draws the indices with their intervals."""
 
 EPILOG = """\
@@ -18,6 +21,7 @@ examples:
   mentorsim sensitivity out/sobol --metric retention_36m
   mentorsim sensitivity out/sobol --metric program_cost --csv sobol_cost.csv --plot sobol_cost.png
   mentorsim sensitivity out/morris --metric retention_36m --method morris
+  mentorsim sensitivity out/sobol --metric retention_36m --gain
 """
 
 
@@ -30,6 +34,8 @@ def register(sub) -> None:
     p.add_argument("--method", choices=("sobol", "morris"), default=None,
                    help="analysis method (default: the sweep's sampler)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
+    p.add_argument("--gain", action="store_true",
+                   help="analyse the paired gain over no program (each point against its no-program twin)")
     p.add_argument("--csv", help="write the indices to this CSV file")
     p.add_argument("--plot", help="draw the indices to this image file (.png, .svg, .pdf); one per metric if several")
     p.set_defaults(func=run)
@@ -52,7 +58,7 @@ def run(a) -> int:
                              "needs a sweep with 'sampler: sobol' or 'sampler: morris' (see scenarios/sweeps/sobol.yaml)")
     frames = []
     for metric in a.metric:
-        idx = sensitivity(res, metric, method=method, level=a.level)
+        idx = sensitivity(res, metric, method=method, level=a.level, baseline="paired" if a.gain else None)
         frames.append(idx)
         print(describe(idx))
         shown = idx.pivot(index="parameter", columns="index", values="value")
