@@ -16,13 +16,14 @@ Order of operations in week w (each a SimPy process waking at (w - 1) + offset):
                         and mentors (supply set by recognition); sponsors sign up
     +0.10  matching     waiting mentees are matched within mentor capacity
                         (random or goal fit); sponsorship pairs high-potential mentees
-    +0.20  meetings     meeting slots: relationships due this week (each cadence meets
-                        in its own slots, from the week of the match) schedule a session; mentor
-                        overload and friction cancel some; held sessions grow the goal
-                        skill (expertise x fit x momentum), engagement and quality;
-                        commitments are done with a chance set by preparation and
-                        move the goal; the hot seat rotates in circles; mentor load
-                        and burnout are updated
+    +0.20  meetings     first, every week: mentor strain from load over capacity builds
+                        burnout (recovering 0.01 a week); a mentor who burns out steps
+                        back. Then the meeting slots: relationships due this week (each
+                        cadence meets in its own slots, from the week of the match)
+                        schedule a session; mentor overload and friction cancel some;
+                        held sessions grow the goal skill (expertise x fit x momentum),
+                        engagement and quality; commitments are done with a chance set
+                        by preparation and move the goal; the hot seat rotates in circles
     +0.30  seasons      every 13 weeks: deepen, narrow (halve cadence) or sunset
                         each relationship; a sunset frees the mentor and the mentee
                         rematches once
@@ -252,7 +253,6 @@ class Simulation:
         self._n_active = np.zeros(R, dtype=np.int64)  # active relationship rows, per site
         self._n_mentors = np.zeros(R, dtype=np.int64)  # people with an active row as mentor, per site
         self._mean_load = np.zeros(R)
-        self._last_strain = np.zeros(R, dtype=np.int64)  # per site: week of its last session slot
         self._next_term_end = 1 << 30
         self._next_due = np.inf
         self._mentors = np.empty(0, dtype=np.int64)
@@ -649,18 +649,12 @@ class Simulation:
         self._end_terms(week)
         if self._rel_dirty:
             self._refresh()
+        self._burnout(week)
+        if self._rel_dirty:  # burnout may have ended relationships
+            self._refresh()
         ai = self._ai
         if len(ai) == 0 or week < self._next_due:
             return  # no session falls due this week (relationships on one cadence meet in the same slots)
-        if self.R == 1:
-            meet = np.ones(1, dtype=bool)
-        else:  # the sites with a session slot this week
-            meet = np.zeros(self.R, dtype=bool)
-            meet[rel.site[ai[rel.next_due[ai] <= week]]] = True
-        self._burnout(week, meet)
-        if self._rel_dirty:  # burnout may have ended relationships
-            self._refresh()
-            ai = self._ai
         nd = rel.next_due[ai]
         due = ai[nd <= week]
         rel.scheduled[due] += 1
@@ -747,42 +741,29 @@ class Simulation:
         if self.tracer is not None:
             self.log(e, "meeting_held", lambda s: f"held a session ({int(p.meetings_held[s])} so far)")
 
-    def _burnout(self, week: int, meet: np.ndarray) -> None:
-        """Mentor strain since the site's last session slot (for the sites with one this week): burnout
-        builds with load over capacity (per week); recognition and boundaries buffer it; it
-        recovers by 0.01 a week."""
+    def _burnout(self, week: int) -> None:
+        """This week's mentor strain: burnout builds with load over capacity (per week, from the
+        current load); recognition and boundaries buffer it; it recovers by 0.01 a week. A mentor
+        who reaches the threshold burns out and steps back before this week's sessions."""
         p = self.p
-        dt = week - self._last_strain  # per site
-        self._last_strain[meet] = week
-        ms = self._mentors
-        stressed = ms
+        ms, idx = self._mentors, self._burn_idx  # everyone still recovering, and every mentor under strain
         if ms.size:
-            sm = self._site_of(ms)
-            sel = meet[sm]
-            if sel.all():
-                p.burnout[ms] += self._stress * dt[sm]
-            else:
-                p.burnout[ms[sel]] += self._stress[sel] * dt[sm[sel]]
-            stressed = ms[(self._stress > 0) & sel]
-        idx = self._burn_idx  # everyone still recovering, and the mentors under strain in these sites
-        if stressed.size:
-            idx = np.union1d(idx, stressed)
+            p.burnout[ms] += self._stress
+            stressed = ms[self._stress > 0]
+            if stressed.size:
+                idx = np.union1d(idx, stressed)
         if idx.size == 0:
             return
-        si = self._site_of(idx)
-        sel = meet[si]
-        act = idx[sel]
-        b = np.clip(p.burnout[act] - 0.01 * dt[si[sel]], 0.0, 1.0)
-        p.burnout[act] = b
-        out = act[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[act]]
+        b = np.clip(p.burnout[idx] - 0.01, 0.0, 1.0)
+        p.burnout[idx] = b
+        out = idx[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
         if len(out):
             p.burned_out[out] = True
             self.mentor_pool[out] = False
             p.engagement[out] = np.maximum(p.engagement[out] - 0.1, 0.0)
             self._end_rows_of(out, week, "burnout", side="mentor")
             self.log(out, "burned_out", "burned out and stepped back from mentoring")
-        kept = act[b > 0]
-        self._burn_idx = kept if sel.all() else np.sort(np.concatenate([idx[~sel], kept]))
+        self._burn_idx = idx[b > 0]
 
     # +0.30 --------------------------------------------------------------------------------
     def seasons(self, week: int) -> None:
