@@ -282,3 +282,13 @@ def test_peer_partners_meet_together_and_their_time_is_costed_once(one_on_one):
     expected = (rel.meetings_held.to_numpy() * hours * hourly[lv]).sum()
     cost = res.timeseries.query("metric == 'program_cost'").value.sum()
     assert cost == pytest.approx(expected, rel=1e-9)
+
+
+def test_peer_partners_review_their_season_together(one_on_one):
+    # weekly pairs get narrowed when overloaded and deepened when strong: both rows always move together
+    sc = small(ms.load_scenario(SCENARIOS / "peer.yaml"), size=500, horizon=200, program__cadence="weekly",
+               program__term_weeks=104, program__boundaries=1.0)
+    rel = run(sc, reps=2, seed=3).relationships
+    pairs = rel.groupby(["replication", "group"])
+    assert (rel.cadence != 1).any(), "no pair was ever narrowed: the test does not exercise seasons"
+    assert (pairs.cadence.nunique() == 1).all() and (pairs.meetings_held.nunique() == 1).all()

@@ -398,3 +398,12 @@ def test_store_killed_before_its_manifest_starts_fresh(spec_path, serial, tmp_pa
     (tmp_path / "other" / "notes.txt").write_text("mine")
     with pytest.raises(MentorsimError, match="not a sweep store"):
         ms.sweep(spec_path, store=tmp_path / "other", progress=False)
+
+
+def test_heatmap_share_ticks_keep_close_levels_apart():
+    from mentorsim.sweep_plots import _ticks
+
+    assert _ticks("program.participation_target", [0.1, 0.105, 0.11, 0.115]) == ["10.0%", "10.5%", "11.0%", "11.5%"]
+    assert _ticks("program.participation_target", [0.1, 0.3]) == ["10%", "30%"]
+    assert _ticks("program.format", ["peer", "circle"]) == ["peer", "circle"]
+    assert _ticks("program.mentor_capacity", [1, 3]) == ["1", "3"]

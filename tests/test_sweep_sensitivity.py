@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -156,3 +157,15 @@ def test_paired_gains_equal_the_single_baseline_when_only_the_program_varies(tmp
     a = ms.sensitivity(res, "retention_12m")
     b = ms.sensitivity(res, "retention_12m", baseline="paired")
     pd.testing.assert_series_equal(a.value, b.value, rtol=1e-9)  # a constant shift leaves the indices alone
+
+
+def test_paired_gains_skip_points_that_failed(tmp_path):
+    doc = {"name": "f", "base": str(ROOT / "scenarios" / "one_on_one.yaml"), "overrides": {"horizon_weeks": 52},
+           "parameters": {"workforce.size": [5, 150], "program.participation_target": [0.1, 0.3]},
+           "replications": 2, "seed": 3, "metrics": ["retention_12m", "program_cost"]}
+    res = ms.sweep(doc, progress=False)
+    assert res.failed.point.tolist() == [0, 1]  # a workforce of 5 is below the allowed size
+    g = res.gains("paired", "retention_12m")
+    assert g.point.tolist() == [2, 3] and list(res.baselines()) == [(150,)]
+    c = res.gains(np.int64(0), "retention_12m")  # a number (numpy ones too) is a constant baseline
+    assert c.point.tolist() == [2, 3]

@@ -773,8 +773,12 @@ class Simulation:
             return
         old = ai[week - rel.start[ai] >= QUARTER]
         q = rel.quality[old]
-        sunset = old[q < 0.35]
         over = self.load[rel.mentor[old]] > 1.1 * self._capacity_hours()
+        if self.peer and len(old):  # a pair reviews its season together: mean quality, either partner overloaded
+            inv = np.unique(rel.group[old], return_inverse=True)[1].reshape(-1)
+            q = (np.bincount(inv, weights=q) / np.bincount(inv))[inv]
+            over = (np.bincount(inv, weights=over) > 0)[inv]
+        sunset = old[q < 0.35]
         narrow = old[(q >= 0.35) & over]
         deepen = old[(q >= 0.65) & ~over]
         c = rel.cadence[narrow]

@@ -35,6 +35,7 @@ import hashlib
 import itertools
 import json
 import math
+import numbers
 import os
 import socket
 import sys
@@ -882,13 +883,17 @@ class SweepResult:
     def baselines(self, workers: int = 1) -> dict[tuple, Any]:
         """The no-program twin of every point: one ``Results`` per combination of the varied world
         parameters (same seed and replications, so each is paired with its points), keyed by the
-        tuple of those parameters' values (the empty tuple when only the program varies)."""
+        tuple of those parameters' values (the empty tuple when only the program varies). Only
+        combinations of points that ran are simulated."""
         if self._baselines is None:
             from .experiment import simulate
 
             keys = self.world_parameters
+            ran = set(self.ok_frame()["point"].unique().tolist())  # a point that failed has no twin to pair with
             out: dict[tuple, Any] = {}
-            for _, ov in self.sweep.points():
+            for i, ov in self.sweep.points():
+                if i not in ran:
+                    continue
                 combo = tuple(ov[k] for k in keys)
                 key = tuple(self._param_column(k, v) for k, v in zip(keys, combo))
                 if key in out:
@@ -917,11 +922,11 @@ class SweepResult:
             if baseline != "paired":
                 raise MentorsimError(f"baseline: {baseline!r} is not 'paired', a Results or a number")
             twins = self.baselines()
-        elif not isinstance(baseline, (int, float)) and self.world_parameters:
+        elif not isinstance(baseline, numbers.Real) and self.world_parameters:
             raise MentorsimError(f"baseline: the sweep varies {', '.join(self.world_parameters)}; one baseline "
                                  "cannot pair with every point, use baseline=\"paired\"")
         f = self.ok_frame()
-        const = float(baseline) if isinstance(baseline, (int, float)) else None
+        const = float(baseline) if isinstance(baseline, numbers.Real) else None
         keys = self.world_parameters
         rows = []
         for point, g in f.groupby("point", sort=True):

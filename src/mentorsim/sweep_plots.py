@@ -72,11 +72,19 @@ def _param_label(key: str) -> str:
     return f"{key} ({unit})" if unit else key
 
 
-def _tick(key: str, v: Any) -> str:
-    """A parameter value for an axis: shares as percentages, other numbers to 3 significant digits."""
-    if _unit(key).startswith("share") and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return f"{v:.0%}"
-    return _fmt(v)
+def _ticks(key: str, values) -> list[str]:
+    """Parameter values for an axis: shares as percentages (with as many decimals as it takes to
+    tell them apart), other numbers to 3 significant digits."""
+    vals = list(values)
+    numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                  for v in vals)
+    if _unit(key).startswith("share") and numeric:
+        for digits in range(5):
+            out = [f"{float(v):.{digits}%}" for v in vals]
+            if len(set(out)) == len(set(vals)):
+                return out
+        return out
+    return [_fmt(v) for v in vals]
 
 
 def _value(metric: str, v: float) -> str:
@@ -139,8 +147,8 @@ def heatmap(results, metric: str, x: str, y: str, ax: "Axes | None" = None, titl
     good = METRICS[metric].higher_is_better if metric in METRICS else True
     im = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", origin="lower",
                    cmap=cmap or ("viridis" if good else "viridis_r"))
-    ax.set_xticks(range(grid.shape[1]), [_tick(x, v) for v in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [_tick(y, v) for v in grid.index])
+    ax.set_xticks(range(grid.shape[1]), _ticks(x, grid.columns))
+    ax.set_yticks(range(grid.shape[0]), _ticks(y, grid.index))
     ax.set_xlabel(_param_label(x))
     ax.set_ylabel(_param_label(y))
     if annotate and grid.size <= 400:
