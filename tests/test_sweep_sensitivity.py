@@ -113,7 +113,7 @@ def test_sensitivity_command(sobol, tmp_path):
                        text=True, timeout=120)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
     r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--gain",
-                        "--csv", str(out)], capture_output=True, text=True, timeout=120)
+                        "--workers", "2", "--csv", str(out)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "gain over no program" in r.stdout and (pd.read_csv(out).metric == "retention_12m_gain").all()
 
@@ -131,8 +131,10 @@ def test_gains_pair_each_point_with_its_own_no_program_twin(tmp_path):
         res.baseline()
     with pytest.raises(MentorsimError, match="paired"):
         res.gains(ms.simulate(res.sweep.base, replications=2, seed=4), "retention_12m")
+    twins_two = res.baselines(workers=2)  # computed on 2 processes, then kept
     gains = res.gains("paired", "retention_12m").set_index("point")
     twins = res.baselines()
+    assert twins is twins_two
     assert 1 < len(twins) < res.sweep.n_points + 1
     # point 0 against a no-program run of its own company, made by hand
     h = res.sweep.point(0)["workforce.base_weekly_quit_hazard"]

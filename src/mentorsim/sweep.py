@@ -884,26 +884,30 @@ class SweepResult:
         """The no-program twin of every point: one ``Results`` per combination of the varied world
         parameters (same seed and replications, so each is paired with its points), keyed by the
         tuple of those parameters' values (the empty tuple when only the program varies). Only
-        combinations of points that ran are simulated."""
+        combinations of points that ran are simulated; ``workers`` processes share them (the
+        results do not depend on it). Computed once, then kept."""
         if self._baselines is None:
-            from .experiment import simulate
+            from .experiment import run_many
+            from .results import Results
 
             keys = self.world_parameters
             ran = set(self.ok_frame()["point"].unique().tolist())  # a point that failed has no twin to pair with
-            out: dict[tuple, Any] = {}
+            twins: dict[tuple, Scenario] = {}
             for i, ov in self.sweep.points():
                 if i not in ran:
                     continue
                 combo = tuple(ov[k] for k in keys)
                 key = tuple(self._param_column(k, v) for k, v in zip(keys, combo))
-                if key in out:
+                if key in twins:
                     continue
                 sc = self.sweep.base.with_overrides({**dict(zip(keys, combo)), **_NO_PROGRAM}, source="baseline")
                 name = "baseline" + ("" if not keys else " (" + ", ".join(f"{k}={v}" for k, v in zip(keys, combo)) + ")")
-                sc = sc.model_copy(update={"name": name[:80]})
-                out[key] = simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed,
-                                    workers=workers)
-            self._baselines = out
+                twins[key] = sc.model_copy(update={"name": name[:80]})
+            seed, reps = self.sweep.spec.seed, self.sweep.spec.replications
+            done = run_many([(sc, seed, r) for sc in twins.values() for r in range(reps)], workers)
+            ex = "serial" if workers == 1 else "processes"
+            self._baselines = {key: Results(sc, seed, done[i * reps:(i + 1) * reps], ex, workers)
+                               for i, (key, sc) in enumerate(twins.items())}
         return self._baselines
 
     def _param_column(self, key: str, v: Any) -> Any:

@@ -21,11 +21,13 @@ examples:
   mentorsim sensitivity out/sobol --metric retention_36m
   mentorsim sensitivity out/sobol --metric program_cost --csv sobol_cost.csv --plot sobol_cost.png
   mentorsim sensitivity out/morris --metric retention_36m --method morris
-  mentorsim sensitivity out/sobol --metric retention_36m --gain
+  mentorsim sensitivity out/sobol --metric retention_36m --gain --workers 2
 """
 
 
 def register(sub) -> None:
+    from ..cli import _positive
+
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("store", metavar="DIR", help="sweep store directory (from 'mentorsim sweep --out DIR')")
@@ -36,6 +38,8 @@ def register(sub) -> None:
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     p.add_argument("--gain", action="store_true",
                    help="analyse the paired gain over no program (each point against its no-program twin)")
+    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+                   help="with --gain: processes to simulate the no-program twins on (default 1)")
     p.add_argument("--csv", help="write the indices to this CSV file")
     p.add_argument("--plot", help="draw the indices to this image file (.png, .svg, .pdf); one per metric if several")
     p.set_defaults(func=run)
@@ -56,6 +60,8 @@ def run(a) -> int:
 
         raise MentorsimError(f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
                              "needs a sweep with 'sampler: sobol' or 'sampler: morris' (see scenarios/sweeps/sobol.yaml)")
+    if a.gain:
+        res.baselines(workers=a.workers)  # simulated once for every metric
     frames = []
     for metric in a.metric:
         idx = sensitivity(res, metric, method=method, level=a.level, baseline="paired" if a.gain else None)
