@@ -74,6 +74,14 @@ END_REASONS = ("active", "term", "sunset", "dissolved", "mentee_left", "mentor_l
 BATCH_PEOPLE = 50_000
 
 
+# columns of a replication's people table and the People field each comes from (role: derived)
+PEOPLE_COLUMNS = {"initial": "initial", "persona": "persona", "start_level": "start_level", "end_level": "level",
+                  "hired_week": "hired_week", "left_week": "left_week", "promotions": "promotions",
+                  "role": None, "sponsored": "sponsored", "meetings_held": "meetings_held", "goal_attained": "goal_attained",
+                  "moved_internally": "moved", "ambition": "ambition", "burned_out": "burned_out",
+                  "goal_week": "goal_week", "first_promotion_week": "first_promo"}
+
+
 @dataclass
 class RepResult:
     """Everything one replication produced, as plain arrays (cheap to pickle)."""
@@ -1078,25 +1086,8 @@ class Simulation:
             lo = s * p.C
             sl = slice(lo, lo + int(p.used[s]))
             role = p.ever_mentee[sl].astype(np.int64) + 2 * p.ever_mentor[sl].astype(np.int64)
-            people = {
-                "person_id": np.arange(int(p.used[s]), dtype=np.int64),
-                "initial": p.initial[sl].copy(),
-                "persona": p.persona[sl].copy(),
-                "start_level": p.start_level[sl].copy(),
-                "end_level": p.level[sl].copy(),
-                "hired_week": p.hired_week[sl].copy(),
-                "left_week": p.left_week[sl].copy(),
-                "promotions": p.promotions[sl].copy(),
-                "role": role,
-                "sponsored": p.sponsored[sl].copy(),
-                "meetings_held": p.meetings_held[sl].copy(),
-                "goal_attained": p.goal_attained[sl].copy(),
-                "moved_internally": p.moved[sl].copy(),
-                "ambition": p.ambition[sl].copy(),
-                "burned_out": p.burned_out[sl].copy(),
-                "goal_week": p.goal_week[sl].copy(),
-                "first_promotion_week": p.first_promo[sl].copy(),
-            }
+            people = {"person_id": np.arange(int(p.used[s]), dtype=np.int64)}
+            people.update({col: role if f is None else getattr(p, f)[sl].copy() for col, f in PEOPLE_COLUMNS.items()})
             rows = np.arange(k) if self.R == 1 else np.flatnonzero(rel.site[:k] == s)
             rels = {f: getattr(rel, f)[rows] for f in ("mentee", "mentor", "group", "dim", "start", "end",
                                                       "reason", "held", "scheduled", "cadence", "quality", "fit")}

@@ -104,7 +104,7 @@ class People:
         self.traits = Traits(streams, C, wf.self_goal_progress_per_week, wf.persona_shares)
         self.C = 0
         self.used = np.zeros(self.R, dtype=np.int64)
-        self._alloc(C)
+        self.regrow(C)
         self._tenure_factor = self._tenure_table()
         self._level_mult = np.array((1.0,) + tuple(wf.level_hazard_multipliers))
         self._start()
@@ -125,7 +125,7 @@ class People:
              "burned_out", "ever_mentee", "ever_mentor", "was_waiting")
     _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000}
 
-    def _alloc(self, C: int) -> None:
+    def regrow(self, C: int) -> None:
         """Give every site C slots (first call: allocate; later: re-lay the blocks)."""
         old, R = self.C, self.R
         for group, dt in ((self._FLOAT, np.float64), (self._INT, np.int64), (self._BOOL, np.bool_)):
@@ -140,9 +140,6 @@ class People:
         t = self.traits  # traits that do not depend on when or at which level someone joins
         self.ambition[:], self.style[:] = t.data["ambition"], t.data["style"]
         self.eng_base[:], self.goal_rate[:] = t.eng_base, t.goal_rate
-
-    def regrow(self, C: int) -> None:
-        self._alloc(C)
 
     def site_of(self, slots: np.ndarray) -> np.ndarray:
         return slots // self.C

@@ -26,10 +26,11 @@ class MicroBoard(Format):
         go in rounds, fewest mentors first: every mentee gets a first mentor before any board
         gets a second, and so on. Each mentee's seats fill in the order goal skill, then the
         others; a seat's mentor is matched on that skill."""
-        from .matching import match_one_to_one
+        from .matching import _rows, match_one_to_one
 
         seats = ctx.board(waiting)[0]
-        seated = [self._rows(waiting[seats[:, d] >= 0], seats[seats[:, d] >= 0, d]) for d in range(3)]
+        seated = [_rows(waiting[has], seats[has, d], np.full(int(has.sum()), d), np.zeros(int(has.sum())))
+                  for d, has in ((d, seats[:, d] >= 0) for d in range(3))]
         seated = [r for r in seated if len(r)]
         goal = ctx.goal_dim[waiting]
         order = np.stack([goal, (goal + 1) % 3, (goal + 2) % 3], axis=1)  # each mentee's seat order
@@ -53,8 +54,3 @@ class MicroBoard(Format):
             return Rows.empty()
         cat = {f: np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__}
         return Rows(**cat)
-
-    @staticmethod
-    def _rows(mentee: np.ndarray, mentor: np.ndarray) -> Rows:
-        z = np.zeros(len(mentee), dtype=np.int64)
-        return Rows(mentee, mentor, z, z, z, np.zeros(len(mentee)))
