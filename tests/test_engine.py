@@ -221,20 +221,47 @@ def test_timeseries_has_required_metrics_for_every_week(small_results):
         assert sorted(w.week.unique()) == list(range(1, H + 1))
 
 
-def test_order_of_operations_docstring_exists():
-    """The order of operations in a week is written down in one place: engine's docstring."""
+def test_order_of_operations_is_generated_from_the_schedule():
+    """The order people read (engine docstring, ``mentorsim order``) is the table the engine runs."""
     import re
 
+    from mentorsim.engine.schedule import STEPS, order_text
+
     doc = engine.__doc__
-    assert doc and "order of operations" in doc.lower()
+    assert order_text() in doc
     table = re.findall(r"^\s*\+(\d\.\d+)\s+(\S+)", doc, flags=re.M)
-    offsets = [float(o) for o, _ in table]
-    labels = [name for _, name in table]
-    assert offsets == sorted(offsets) and offsets[-1] < 1.0, table
-    assert labels[:6] == ["intake", "matching", "meetings", "seasons", "recognition", "promotions"], labels
-    assert labels[-1] == "record", labels
+    assert [(float(o), n) for o, n in table] == [(s.offset, s.name) for s in STEPS]
+    offsets = [s.offset for s in STEPS]
+    assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets) and offsets[-1] < 1.0
+    names = [s.name for s in STEPS]
+    assert names[:3] == ["intake", "matching", "burnout"] and names[-1] == "record"
     rest = doc[doc.index("promotions", doc.index("+0.")):]
     assert "quit" in rest and "hir" in rest, "quits and hiring are not in the order of operations"
+
+
+@pytest.mark.parametrize("fmt", ["none", "one_on_one"])
+def test_run_calls_the_processes_in_the_order_of_the_schedule(fmt, request):
+    """Within every week the processes run in the order of STEPS (those the scenario has)."""
+    from mentorsim.engine import Simulation
+    from mentorsim.engine.schedule import STEPS
+
+    sc = small(request.getfixturevalue("baseline" if fmt == "none" else "one_on_one"), horizon=52,
+               program__recognition="review_credit")
+    sim = Simulation(sc, SEED, 0)
+    calls = []
+    for name, proc in sim.processes.items():
+        sim.processes[name] = (lambda f, n: lambda week: (calls.append((week, n)), f(week)))(proc, name)
+    sim.run()
+    order = {s.name: i for i, s in enumerate(STEPS)}
+    assert calls == sorted(calls, key=lambda c: (c[0], order[c[1]]))
+    ran = {n for _, n in calls}
+    assert ran == {s.name for s in sim.steps}
+    if fmt == "none":
+        assert ran == {"promotions", "growth", "quits", "hiring", "record"}
+    else:
+        assert ran == set(order)  # every step, recognition included (26-week cycles)
+    weeks = [w for w, n in calls if n == "record"]
+    assert weeks == list(range(1, 53))
 
 
 def test_run_is_pure(small_one_on_one):

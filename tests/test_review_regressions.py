@@ -38,10 +38,11 @@ def test_mentees_who_leave_are_out_of_the_program():
 def test_sponsor_places_follow_live_proteges():
     sim = _sim("scenarios/sponsorship.yaml")
     n = sim.p.n
-    live = sim.sponsor_of[:n][sim.sponsor_of[:n] >= 0]
+    (sp,) = sim.overlays
+    live = sp.sponsor_of[:n][sp.sponsor_of[:n] >= 0]
     counts = np.bincount(live, minlength=n)
-    sponsors = np.flatnonzero(sim.sponsor_pool[:n] & sim.p.employed[:n])
-    assert np.array_equal(sim.sponsor_load[sponsors], counts[sponsors])
+    sponsors = np.flatnonzero(sp.pool[:n] & sim.p.employed[:n])
+    assert np.array_equal(sp.load[sponsors], counts[sponsors])
     assert sim.p.employed[live].all()  # nobody keeps a sponsor who has left
 
 
@@ -68,10 +69,10 @@ def test_circle_hot_seat_reaches_every_remaining_member():
     sim = _sim("scenarios/circle.yaml")
     rel = sim.rel
     act = np.flatnonzero(rel.active[: rel.n])
-    sim._refresh()
+    rel.refresh()
     for g in np.unique(rel.group[act])[:50]:
         rows = act[rel.group[act] == g]
-        assert sorted(sim._rank[rows].tolist()) == list(range(len(rows)))
+        assert sorted(rel.rank[rows].tolist()) == list(range(len(rows)))
 
 
 def test_direct_assignment_solver_matches_scipy():

@@ -94,10 +94,9 @@ def _cmd_schema(a) -> int:
 
 
 def _cmd_order(a) -> int:
-    from . import engine
+    from .engine.schedule import order_text
 
-    doc = engine.__doc__.split("Order of operations", 1)[-1]
-    print("Order of operations" + doc.replace("``", "").rstrip().removesuffix("mentorsim order prints this docstring.").rstrip())
+    print(order_text().replace("``", "").replace("::", ":"))
     return 0
 
 

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .tables import TS as _TS
+
 if TYPE_CHECKING:
-    from .engine import RepResult
     from .scenario import Scenario
+    from .tables import RepResult
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,6 @@ def _nan_div(a: float, b: float) -> float:
 
 def rep_metrics(sc: "Scenario", r: "RepResult") -> dict[str, float]:
     """The summary metrics of one replication, from its arrays."""
-    from .engine import _TS
-
     P, ts, H = r.people, r.timeseries, sc.horizon_weeks
     years = H / 52.0
     left = P["left_week"]

@@ -18,8 +18,10 @@ import pandas as pd
 from .metrics import METRICS, SUMMARY_METRICS, Metric, interval, rep_metrics  # noqa: F401 (re-exported)
 from .workforce import PERSONA_NAMES
 
+from .tables import END_REASONS, TS_METRICS
+
 if TYPE_CHECKING:
-    from .engine import RepResult
+    from .tables import RepResult
     from .scenario import Scenario
 
 ROLE_NAMES = np.array(["none", "mentee", "mentor", "both"], dtype=object)
@@ -66,8 +68,6 @@ class Results:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        from .engine import TS_METRICS
-
         parts = []
         for r in self.reps:
             H, M = r.timeseries.shape
@@ -81,8 +81,6 @@ class Results:
 
     @cached_property
     def relationships(self) -> pd.DataFrame:
-        from .engine import END_REASONS
-
         parts = []
         for r in self.reps:
             d = r.relationships

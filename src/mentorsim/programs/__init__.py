@@ -1,23 +1,47 @@
-"""Mentoring formats, one file each, behind the small protocol in ``base.Format``."""
+"""The plug-ins of a program: mentoring formats, recognition policies and overlays, one file each.
 
-from .base import Format, Rows
+``FORMATS`` registers the formats (``base.Format``), ``recognition.POLICIES`` the recognition
+policies (``recognition.base.Recognition``), and ``overlays_of`` the overlays a scenario
+switches on (``overlay.Overlay``: sponsorship). The engine reaches them only through these
+registries and the hooks of their base classes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .base import Format, Rows, SiteView
 from .circle import Circle
 from .micro_board import MicroBoard
 from .none import NoProgram
 from .one_on_one import OneOnOne
+from .overlay import Overlay
 from .peer import Peer
-from .recognition import Recognition, recognition_of
+from .recognition import POLICIES, Recognition, recognition_of
 from .reverse import Reverse
+from .sponsorship import Sponsorship
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 FORMATS: dict[str, Format] = {f.name: f for f in (NoProgram(), OneOnOne(), Peer(), Circle(), Reverse(), MicroBoard())}
 
 
-
-def mentor_capacity_hours(program) -> float:
-    """Hours a month a mentor can give before overload: per mentee (or circle) x capacity.
-    A peer mentors exactly one partner, so a peer's limit is one mentee's hours."""
-    per = 1 if program.format == "peer" else program.mentor_capacity
-    return program.mentor_hours_per_month * per
+def register_format(fmt: Format) -> Format:
+    """Add a format to the registry (a scenario can then name it in ``program.format``)."""
+    FORMATS[fmt.name] = fmt
+    return fmt
 
 
-__all__ = ["FORMATS", "Format", "Recognition", "Rows", "mentor_capacity_hours", "recognition_of"]
+def overlays_of(sc: Scenario, cap: int) -> list[Overlay]:
+    """The overlays a scenario switches on, in the order their hooks are called."""
+    return [Sponsorship(cap)] if sc.program.sponsorship and FORMATS[sc.program.format].holds_sessions else []
+
+
+def mentor_capacity_hours(program: Any) -> float:
+    """Hours a month a mentor can give before overload (the format's ``capacity_hours``)."""
+    return FORMATS[program.format].capacity_hours(program)
+
+
+__all__ = ["FORMATS", "POLICIES", "Format", "Overlay", "Recognition", "Rows", "SiteView", "Sponsorship",
+           "mentor_capacity_hours", "overlays_of", "recognition_of", "register_format"]

@@ -1,17 +1,23 @@
-"""The protocol every mentoring format follows.
+"""The protocol every mentoring format follows, and the view of a site a format forms rows in.
 
-A format says who may be a mentee and who may mentor, how waiting mentees are
-formed into relationships (rows of mentee, mentor, group, focus skill). How
-strongly a held session works is data in the scenario (``effects.<format>``,
-see scenario.FormatEffects), so it can be overridden and swept. Everything else
-(meetings, momentum, load, seasons, recognition) is shared and lives in the engine.
+A format says who may be a mentee and who may mentor, how waiting mentees are formed
+into relationships (rows of mentee, mentor, group, focus skill), and what kind of
+sessions its relationships hold (properties below). How strongly a held session works
+is data in the scenario (``effects.<format>``, see scenario.FormatEffects), so it can be
+overridden and swept. The shared mechanisms (meetings, momentum, load, seasons) live in
+the engine and read only these properties and hooks: the engine never asks a format's name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..rng import Streams
+    from ..scenario import FormatEffects, Program, Scenario
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class Rows:
     fit: np.ndarray  # 0..1
 
     @staticmethod
-    def empty() -> "Rows":
+    def empty() -> Rows:
         e = np.empty(0, dtype=np.int64)
         return Rows(e, e, e, e, e, np.empty(0))
 
@@ -34,22 +40,73 @@ class Rows:
         return len(self.mentee)
 
 
+class SiteView(Protocol):
+    """What a format sees while it forms relationships in one site (one replication of a batch).
+
+    Arrays are over the batch's person slots; ``lo`` is the site's first slot, so a slot's
+    person id in its replication is ``slot - lo``."""
+
+    level: np.ndarray  # level 1..5 of every slot
+    skills: np.ndarray  # slots x 3 skills, 0..1
+    style: np.ndarray  # working style of every slot
+    goal_dim: np.ndarray  # the skill each person's career goal needs
+    prev_mentor: np.ndarray  # the mentor of each person's last relationship (-1 = none): a rematch goes elsewhere
+    program: Program
+    week: int
+    streams: Streams  # this replication's random streams
+    lo: int
+
+    def draw(self, name: str, ids: np.ndarray) -> np.ndarray:
+        """One uniform per person in ``ids`` from this replication's stream ``name`` this week."""
+        ...
+
+    def fit(self, mentee: np.ndarray, mentor: np.ndarray, dims: np.ndarray) -> np.ndarray:
+        """Goal fit of (mentee, mentor) pairs on skill ``dims``, 0..1."""
+        ...
+
+    def new_groups(self, k: int) -> np.ndarray:
+        """k new group numbers (a circle, a pair)."""
+        ...
+
+    def board(self, mentees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For sorted mentees: the mentor in each seat of their board (-1 = open) and its term's end."""
+        ...
+
+
 class Format:
-    """Base class of a mentoring format. Subclasses override the eligibility and formation hooks."""
+    """Base class of a mentoring format. Subclasses override the eligibility and formation hooks
+    and the properties that say what their sessions are like."""
 
     name = "none"
-    code = 0
-    senior_capacity = True  # uses senior mentors' capacity
-    rows_per_mentee = 1
     evidence = "assumption"
+    #: whether the format runs a program at all (the baseline "none" holds no sessions)
+    holds_sessions = True
+    #: whether mentors come from a pool of volunteers (False: mentors are drawn from the mentees)
+    draws_on_mentor_pool = True
+    #: relationship rows a mentee can hold at once (a board has one per seat)
+    rows_per_mentee = 1
+    #: the rows of a group meet as one session: the facilitator's load, time and engagement gain are
+    #: shared by the group, the hot seat rotates (the others learn vicariously), capacity counts groups
+    group_sessions = False
+    #: a group is a pair of mirrored rows (each partner mentors the other): a session is held for both
+    #: or neither, the pair reviews its season and ends together, and each partner's time is costed once
+    pair_sessions = False
 
-    def mentee_eligible(self, level: np.ndarray, program) -> np.ndarray:
+    def mentee_eligible(self, level: np.ndarray, program: Any) -> np.ndarray:
         return level <= program.mentee_max_level
 
-    def mentor_eligible(self, level: np.ndarray, program) -> np.ndarray:
+    def mentor_eligible(self, level: np.ndarray, program: Any) -> np.ndarray:
         return level >= program.mentor_min_level
 
-    def form(self, ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray) -> Rows:
+    def capacity_hours(self, program: Any) -> float:
+        """Hours a month a mentor can give before overload: per mentee (or group) x capacity."""
+        return program.mentor_hours_per_month * program.mentor_capacity
+
+    def effects(self, sc: Scenario) -> FormatEffects:
+        """How strongly this format's sessions work: ``effects.<name>`` (one-on-one's if it has none)."""
+        return getattr(sc.effects, self.name, sc.effects.one_on_one)
+
+    def form(self, ctx: SiteView, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray) -> Rows:
         """Pair waiting mentees with mentors that have free capacity (``free`` slots each)."""
         from .matching import match_one_to_one
 

@@ -9,8 +9,10 @@ from .base import Format
 
 
 class Circle(Format):
+    """Circles of ``program.circle_size`` with one facilitator: group sessions with a hot seat."""
+
     name = "circle"
-    code = 3
+    group_sessions = True
 
     def form(self, ctx, waiting, mentors, free):
         from .matching import form_circles

@@ -14,8 +14,9 @@ from .base import Format, Rows
 
 
 class MicroBoard(Format):
+    """Three mentors a mentee, one per skill: three rows per mentee, seats filled in rounds."""
+
     name = "micro_board"
-    code = 5
     rows_per_mentee = 3
 
     def form(self, ctx, waiting, mentors, free):

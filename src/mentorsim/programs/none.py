@@ -4,8 +4,10 @@ from .base import Format
 
 
 class NoProgram(Format):
+    """No mentoring: nobody is eligible and no process of a program runs."""
+
     name = "none"
-    code = 0
+    holds_sessions = False
 
     def mentee_eligible(self, level, program):
         return level < 0

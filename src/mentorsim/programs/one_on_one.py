@@ -4,6 +4,8 @@ from .base import Format
 
 
 class OneOnOne(Format):
+    """The reference format: every default of the base class (a senior mentor, one row per mentee,
+    matched on the mentee's goal skill)."""
+
     name = "one_on_one"
-    code = 1
     evidence = "C4, C5"

@@ -13,12 +13,18 @@ from .base import Format, Rows
 
 
 class Peer(Format):
+    """Same-level pairs from the mentees themselves: pair sessions, no mentor pool."""
+
     name = "peer"
-    code = 2
-    senior_capacity = False
+    draws_on_mentor_pool = False  # peers come from the mentee pool
+    pair_sessions = True
 
     def mentor_eligible(self, level, program):
         return level < 0  # peers come from the mentee pool, not a mentor pool
+
+    def capacity_hours(self, program):
+        """A peer mentors exactly one partner, so a peer's limit is one mentee's hours."""
+        return program.mentor_hours_per_month * 1
 
     def form(self, ctx, waiting, mentors, free):
         from .matching import pair_peers

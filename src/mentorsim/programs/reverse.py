@@ -10,9 +10,9 @@ from .base import Format
 
 
 class Reverse(Format):
+    """Junior mentors (levels 1-2) from the mentor pool, senior mentees, on the technical skill."""
+
     name = "reverse"
-    code = 4
-    senior_capacity = False
 
     def mentee_eligible(self, level, program):
         return level >= program.mentor_min_level

@@ -1,0 +1,64 @@
+"""The engine: one SimPy environment, time in weeks, processes acting on arrays.
+
+``run(scenario, seed, replication)`` simulates one replication and returns plain
+arrays (a ``RepResult``); everything parallel builds on this pure function.
+``run_batch(scenario, seed, replications)`` runs several replications of a scenario
+as one population: each replication is a *site* (a block of person slots with its
+own random streams, counters and time series), so a weekly update is one array
+operation for all of them, while everything decided per replication is decided from
+its own site. A replication's result is exactly what ``run`` gives it alone (tested),
+whatever batch it shares.
+
+Layout: ``simulation`` wires the state; ``schedule`` is the table of steps; one module
+per process (``intake``, ``matching``, ``burnout``, ``meetings``, ``seasons``,
+``recognition``, ``promotions``, ``growth``, ``turnover``, ``hiring``, ``recording``);
+``relationships`` is the relationship store and its lifecycle; ``sites`` the per-site
+arithmetic and draws; ``tracer`` the event log; ``output`` packs the results. Formats,
+recognition policies and overlays are plug-ins in ``mentorsim.programs``.
+
+{order}
+
+``mentorsim order`` prints this order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..metrics import rep_metrics
+from ..scenario import Scenario
+from ..tables import END_REASONS, TS, TS_METRICS, RepResult
+from .schedule import STEPS, order_text
+from .simulation import Simulation
+
+__doc__ = __doc__.replace("{order}", order_text())
+
+# a batch holds at most this many starting people across its replications (memory stays small,
+# and large workforces are already vectorized within one replication)
+BATCH_PEOPLE = 50_000
+
+
+def batches(scenario: Scenario, replications: list[int]) -> list[list[int]]:
+    """Split replications into batches of at most ``BATCH_PEOPLE`` starting people (at least one each)."""
+    per = max(1, BATCH_PEOPLE // max(scenario.workforce.size, 1))
+    return [replications[i:i + per] for i in range(0, len(replications), per)]
+
+
+def run_batch(scenario: Scenario, seed: int, replications: Iterable[int], trace: Any = None) -> list[RepResult]:
+    """Simulate several replications of one scenario together (in batches of ``BATCH_PEOPLE``
+    starting people). Replication r's result is exactly ``run(scenario, seed, r)``."""
+    out: list[RepResult] = []
+    for part in batches(scenario, [int(r) for r in replications]):
+        for r in Simulation(scenario, seed, part, trace).run():
+            r.metrics = rep_metrics(scenario, r)
+            out.append(r)
+    return out
+
+
+def run(scenario: Scenario, seed: int, replication: int, trace: Any = None) -> RepResult:
+    """Simulate one replication. Pure: same inputs, same output."""
+    return run_batch(scenario, seed, [replication], trace)[0]
+
+
+__all__ = ["BATCH_PEOPLE", "END_REASONS", "STEPS", "TS", "TS_METRICS", "RepResult", "Simulation", "batches",
+           "order_text", "run", "run_batch"]

@@ -1,0 +1,68 @@
+"""+0.00 intake: at a cohort start (every week when evergreen) people volunteer as mentees and mentors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .process import Process
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+
+class Intake(Process):
+    """Enrols volunteers up to the participation target and fills the mentor pool up to supply."""
+
+    def __call__(self, week: int) -> None:
+        sim = self.sim
+        p, prog, n, sites, fmt = sim.p, sim.program, sim.p.n, sim.sites, sim.fmt
+        sim.changes.match_due[:] = True
+        emp = p.employed[:n]
+        tenure = week - p.hired_week[:n]
+        sim.rel.end_terms(week)
+        enrolled = p.enrolled[:n]
+        elig = (emp & fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
+                & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n])  # an active mentor is not also a mentee
+        n_enrolled = sites.count_mask(enrolled)
+        target = np.round(prog.participation_target * (sites.count_mask(elig) + n_enrolled)).astype(np.int64)
+        deficit = target - n_enrolled
+        if (deficit > 0).any():
+            pick = volunteers(sim, "volunteer", np.flatnonzero(elig), deficit)
+            if len(pick):
+                p.enrolled[pick] = True
+                p.was_waiting[pick] = True
+                sim.changes.counts = True
+                sim.log(pick, "enrolled")
+        if fmt.draws_on_mentor_pool:
+            melig = emp & fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~enrolled
+            pool = sim.mentor_pool[:n]
+            supply = min(1.0, prog.mentor_supply * sim.recognition.supply)
+            want = np.round(supply * sites.count_mask(melig)).astype(np.int64) - sites.count_mask(pool & emp)
+            if (want > 0).any():
+                pick = volunteers(sim, "mentor_volunteer", np.flatnonzero(melig & ~pool), want)
+                if len(pick):
+                    sim.mentor_pool[pick] = True
+                    sim.log(pick, "volunteered_mentor")
+        for o in sim.overlays:
+            o.sign_up(sim, week, emp)
+
+
+def volunteers(sim: Simulation, stream: str, cand: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """In each site, the k[site] candidates most inclined to volunteer: selection on ambition and
+    engagement plus logistic noise, weighted by the program's selection strength."""
+    p = sim.p
+    site = sim.sites.site_of(cand)
+    keep = k[site] > 0
+    cand, site = cand[keep], site[keep]
+    if len(cand) == 0:
+        return cand
+    u = sim.sites.draw_keyed(stream, sim.week, site, cand - site * p.C)[:, 0]
+    noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
+    z = 0.7 * p.ambition[cand] + 0.3 * (p.engagement[cand] - 0.6) / 0.08
+    score = sim.program.selection_strength * z + noise
+    order = np.lexsort((-score, site))  # by site, most inclined first
+    first = np.searchsorted(site[order], site[order])  # candidates are in site order
+    rank = np.arange(len(order)) - first
+    return np.sort(cand[order[rank < k[site[order]]]])

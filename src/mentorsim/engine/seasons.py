@@ -1,0 +1,40 @@
+"""+0.30 seasons: every 13 weeks each relationship is deepened, narrowed or sunset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .process import Process
+from .relationships import WEEKS_PER_MONTH
+
+QUARTER = 13
+
+
+class Seasons(Process):
+    """A quarterly review: a low-quality relationship sunsets, an overloaded one narrows (half the
+    cadence), a good one deepens (back to the program's cadence)."""
+
+    def __call__(self, week: int) -> None:
+        sim = self.sim
+        rel, prog = sim.rel, sim.program
+        ai = np.flatnonzero(rel.active[: rel.n])
+        if not prog.seasons or len(ai) == 0:
+            return
+        old = ai[week - rel.start[ai] >= QUARTER]
+        q = rel.quality[old]
+        over = rel.load[rel.mentor[old]] > 1.1 * sim.fmt.capacity_hours(prog)
+        if sim.fmt.pair_sessions and len(old):  # a pair reviews its season together: mean quality, either overloaded
+            inv = np.unique(rel.group[old], return_inverse=True)[1].reshape(-1)
+            q = (np.bincount(inv, weights=q) / np.bincount(inv))[inv]
+            over = (np.bincount(inv, weights=over) > 0)[inv]
+        sunset = old[q < 0.35]
+        narrow = old[(q >= 0.35) & over]
+        deepen = old[(q >= 0.65) & ~over]
+        c = rel.cadence[narrow]
+        rel.cadence[narrow] = np.maximum(c, np.minimum(c * 2.0, 2 * WEEKS_PER_MONTH))  # narrowing never meets more
+        sim.changes.relationships = True
+        rel.cadence[deepen] = prog.cadence_weeks
+        rel.quality[deepen] = np.minimum(rel.quality[deepen] + 0.03, 1.0)
+        if len(sunset):
+            rel.close(sunset, week, "sunset")
+            sim.log(rel.mentee[sunset], "sunset")

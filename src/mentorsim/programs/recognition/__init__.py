@@ -1,0 +1,27 @@
+"""Mentor recognition policies, one module each, behind the hooks of ``base.Recognition``.
+
+The effect sizes live in the scenario (``effects.recognition.<policy>``) so they can be
+overridden, swept and analysed for sensitivity; see scenario.RecognitionEffects. A policy
+module says what the policy does at its 26-week cycle and what it costs a week.
+"""
+
+from __future__ import annotations
+
+from ...scenario import RecognitionEffects, Scenario
+from .base import NoRecognition, Recognition, Recognising
+from .celebrate_impact import CelebrateImpact
+from .learning_credits import LearningCredits
+from .review_credit import ReviewCredit
+
+POLICIES: dict[str, type[Recognition]] = {
+    c.name: c for c in (NoRecognition, ReviewCredit, LearningCredits, CelebrateImpact)}
+
+
+def recognition_of(sc: Scenario) -> Recognition:
+    """The scenario's recognition policy with its effect sizes (no recognition changes nothing)."""
+    cls = POLICIES[sc.program.recognition]
+    fx = getattr(sc.effects.recognition, cls.name, None) if cls.has_cycle else None
+    return cls(fx if fx is not None else RecognitionEffects())
+
+
+__all__ = ["POLICIES", "NoRecognition", "Recognising", "Recognition", "recognition_of"]

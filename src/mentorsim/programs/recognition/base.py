@@ -1,0 +1,71 @@
+"""The hooks of a recognition policy, and the two bases: no recognition, and recognising mentors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ...scenario import Costs, RecognitionEffects
+    from ...workforce import People
+
+#: how much more a recognised mentor gains in engagement from a session (assumption)
+RECOGNISED_MENTOR_LIFT = 0.5
+
+
+class Recognition:
+    """A recognition policy. The engine reads its effect sizes (``supply``, ``burnout_buffer``,
+    ``hazard``, ``promotion_logit``) and calls ``cycle`` every 26 weeks (when ``has_cycle``) and
+    ``weekly_cost`` when it prices the week."""
+
+    name = "none"
+    has_cycle = False  # whether the policy acts at recognition cycles
+
+    def __init__(self, effects: RecognitionEffects):
+        self.effects = effects
+
+    @property
+    def supply(self) -> float:
+        """Multiplier on the share of eligible mentors who volunteer."""
+        return self.effects.supply
+
+    @property
+    def burnout_buffer(self) -> float:
+        """Share of overload stress the policy absorbs."""
+        return self.effects.burnout_buffer
+
+    @property
+    def hazard(self) -> float:
+        """Quit hazard multiplier of active mentors."""
+        return self.effects.hazard
+
+    @property
+    def promotion_logit(self) -> float:
+        """Promotion log-odds for active mentors at reviews."""
+        return self.effects.promotion_logit
+
+    @property
+    def mentor_engagement_factor(self) -> float:
+        """Multiplier on a mentor's engagement gain from a session."""
+        return 1.0 + RECOGNISED_MENTOR_LIFT * float(self.has_cycle)
+
+    def cycle(self, people: People, mentors: np.ndarray) -> None:
+        """What the policy does for the employed active ``mentors`` at a recognition cycle."""
+
+    def weekly_cost(self, costs: Costs, n_mentors: np.ndarray) -> np.ndarray | None:
+        """Per site, what the policy costs this week (None: nothing)."""
+        return None
+
+
+class NoRecognition(Recognition):
+    """No recognition: mentoring is its own reward."""
+
+
+class Recognising(Recognition):
+    """A policy that recognises active mentors: at each cycle their engagement is lifted."""
+
+    has_cycle = True
+
+    def cycle(self, people: People, mentors: np.ndarray) -> None:
+        people.engagement[mentors] = np.minimum(people.engagement[mentors] + self.effects.engagement_boost, 1.0)

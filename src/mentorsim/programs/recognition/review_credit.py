@@ -1,0 +1,9 @@
+"""Review credit: mentoring counts in performance reviews (ATD ~2023: 25% of organisations)."""
+
+from .base import Recognising
+
+
+class ReviewCredit(Recognising):
+    """Mentoring counts at reviews: its effect is the promotion log-odds and supply it adds."""
+
+    name = "review_credit"
