@@ -18,7 +18,7 @@ import pandas as pd
 from .metrics import METRICS, SUMMARY_METRICS, Metric, interval, rep_metrics  # noqa: F401 (re-exported)
 from .workforce import PERSONA_NAMES
 
-from .tables import END_REASONS, TS_METRICS
+from .tables import END_REASONS, EVENT_COLUMNS, TS_METRICS
 
 if TYPE_CHECKING:
     from .tables import RepResult
@@ -97,7 +97,7 @@ class Results:
     def events(self) -> pd.DataFrame:
         parts = [pd.DataFrame({"replication": r.replication, **r.events}) for r in self.reps if r.events]
         if not parts:
-            return pd.DataFrame(columns=["replication", "week", "person_id", "event", "details"])
+            return pd.DataFrame(columns=["replication", *EVENT_COLUMNS])
         return pd.concat(parts, ignore_index=True)
 
     @cached_property

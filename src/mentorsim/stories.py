@@ -14,12 +14,12 @@ same person in a world without the program.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from .programs import FORMATS
 from .scenario import Scenario
 
 STORY_PERSONAS = ("early_career", "first_time_manager", "career_pivoter")
@@ -27,7 +27,6 @@ PERSONA_LABELS = {"early_career": "early-career", "first_time_manager": "first-t
                   "career_pivoter": "career pivoter", "established": "established"}
 GOALS = {"early_career": "growing their technical skills", "first_time_manager": "growing as a leader",
          "career_pivoter": "moving into a different role", "established": "strengthening their weakest skill"}
-_MATCH = re.compile(r"#(\d+) \(level (\d+)\)")
 
 
 @dataclass
@@ -124,7 +123,7 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
            ev: pd.DataFrame, bev: pd.DataFrame, row: pd.Series, brow: pd.Series) -> Story:
     H = sc.horizon_weeks
     fmt_name = sc.program.format.replace("_", "-")
-    is_circle = sc.program.format == "circle"
+    is_circle = FORMATS[sc.program.format].group_sessions  # a group with a facilitator
     label = PERSONA_LABELS[persona]
     title = f"Employee #{pid}: {label}, level {int(row.start_level)}, goal: {GOALS[persona]}"
     st = Story(persona, sc.name, base.name, seed, 0, pid, title)
@@ -148,9 +147,9 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
         if len(nxt):
             m_r = nxt.iloc[0]
             fact("program", m_r)
-            m = _MATCH.search(str(m_r.details))
-            who = (f"a circle led by a level-{m.group(2)} facilitator (#{m.group(1)})" if is_circle and m else
-                   f"a level-{m.group(2)} mentor (#{m.group(1)})" if m else "a mentor")
+            m = _counterpart(m_r)
+            who = (f"a circle led by a level-{m[1]} facilitator (#{m[0]})" if is_circle and m else
+                   f"a level-{m[1]} mentor (#{m[0]})" if m else "a mentor")
             verb = "joined" if is_circle else "were matched with"
             wait = int(m_r.week) - int(r.week)
             if wait == 0:
@@ -168,9 +167,9 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
         if first_of_enrolment or int(r.week) in used:
             continue
         fact("program", r)
-        m = _MATCH.search(str(r.details))
-        who = (f"a new circle (facilitator #{m.group(1)}, level {m.group(2)})" if is_circle and m else
-               f"a new mentor (#{m.group(1)}, level {m.group(2)})" if m else "a new mentor")
+        m = _counterpart(r)
+        who = (f"a new circle (facilitator #{m[0]}, level {m[1]})" if is_circle and m else
+               f"a new mentor (#{m[0]}, level {m[1]})" if m else "a new mentor")
         timeline.append((int(r.week), 1, f"In {_wk(r.week)} they were rematched with {who}."))
         used.add(int(r.week))
     if len(held) or len(missed):
@@ -201,6 +200,12 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
     return st
 
 
+def _counterpart(r) -> tuple[int, int] | None:
+    """The other person of a 'matched' event and their level (the event's structured fields)."""
+    other, value = int(r.get("other", -1)), int(r.get("value", -1))
+    return (other, value) if other >= 0 else None
+
+
 def _outcomes(ev: pd.DataFrame, world: str, fact, H: int) -> list[tuple[int, int, str]]:
     """Goal, promotions, internal move, quit or stay: (week, order, sentence) from the events."""
     out = []
@@ -216,8 +221,8 @@ def _outcomes(ev: pd.DataFrame, world: str, fact, H: int) -> list[tuple[int, int
     prom = ev[ev.event == "promoted"]
     for _, r in prom.iterrows():
         fact(world, r)
-        lvl = re.search(r"level (\d+)", str(r.details))
-        out.append((int(r.week), 5, f"They were promoted{' to level ' + lvl.group(1) if lvl else ''} in {_wk(r.week)}."))
+        lvl = int(r.get("value", -1))
+        out.append((int(r.week), 5, f"They were promoted{f' to level {lvl}' if lvl > 0 else ''} in {_wk(r.week)}."))
     if not len(prom):
         out.append((end, 5, "They were not promoted."))
     for _, r in ev[ev.event == "moved_internally"].iterrows():

@@ -30,8 +30,9 @@ PEOPLE_COLUMNS = {"initial": "initial", "persona": "persona", "start_level": "st
 RELATIONSHIP_COLUMNS = ("mentee", "mentor", "group", "dim", "start", "end", "reason", "held", "scheduled",
                         "cadence", "quality", "fit")
 
-#: columns of the event log of traced people
-EVENT_COLUMNS = ("week", "person_id", "event", "details")
+#: columns of the event log of traced people: ``other`` is the other person's id (-1 = none) and
+#: ``value`` the event's number (a level, a count; -1 = none), as in the templates below
+EVENT_COLUMNS = ("week", "person_id", "event", "details", "other", "value")
 
 #: every event a traced person can have: its sentence, with ``{other}`` (the other person's id) and
 #: ``{value}`` (a level or a count) filled from the event's fields and ``{program}``/``{policy}`` from

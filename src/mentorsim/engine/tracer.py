@@ -68,7 +68,8 @@ class Tracer:
         for row in self.rows:
             by_site[row[1]].append(row)
         return [{"week": [r[0] for r in mine], "person_id": [r[2] for r in mine], "event": [r[3] for r in mine],
-                 "details": [r[4] for r in mine]} for mine in by_site]
+                 "details": [r[4] for r in mine], "other": [r[5] for r in mine],
+                 "value": [r[6] for r in mine]} for mine in by_site]
 
 
 def _field(f: Field, hit: np.ndarray, keep: np.ndarray) -> np.ndarray:
