@@ -62,7 +62,7 @@ def _nan_div(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
 
-def rep_metrics(sc: "Scenario", r: "RepResult") -> dict[str, float]:
+def rep_metrics(sc: Scenario, r: RepResult) -> dict[str, float]:
     """The summary metrics of one replication, from its arrays."""
     P, ts, H = r.people, r.timeseries, sc.horizon_weeks
     years = H / 52.0

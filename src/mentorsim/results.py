@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .metrics import METRICS, SUMMARY_METRICS, Metric, interval, rep_metrics  # noqa: F401 (re-exported)
+from .tables import END_REASONS, EVENT_COLUMNS, TS_METRICS
 from .workforce import PERSONA_NAMES
 
-from .tables import END_REASONS, EVENT_COLUMNS, TS_METRICS
-
 if TYPE_CHECKING:
-    from .tables import RepResult
     from .scenario import Scenario
+    from .tables import RepResult
 
 ROLE_NAMES = np.array(["none", "mentee", "mentor", "both"], dtype=object)
 
@@ -30,7 +29,7 @@ ROLE_NAMES = np.array(["none", "mentee", "mentor", "both"], dtype=object)
 class Results:
     """The replications of one scenario: people, timeseries, relationships, events and a summary."""
 
-    def __init__(self, scenario: "Scenario", seed: int, reps: list["RepResult"], executor: str = "serial",
+    def __init__(self, scenario: Scenario, seed: int, reps: list[RepResult], executor: str = "serial",
                  workers: int = 1):
         from . import __version__
 

@@ -93,6 +93,42 @@ class People:
     Slots not yet in use are never employed; a hire resets whatever drift touched them.
     """
 
+    # one array per field over every slot (float, int and bool fields below; skills is slots x 3)
+    engagement: np.ndarray
+    eng_base: np.ndarray
+    ambition: np.ndarray
+    style: np.ndarray
+    goal_progress: np.ndarray
+    goal_rate: np.ndarray
+    burnout: np.ndarray
+    hazard_mult: np.ndarray
+    level: np.ndarray
+    start_level: np.ndarray
+    persona: np.ndarray
+    goal_dim: np.ndarray
+    hired_week: np.ndarray
+    level_since: np.ndarray
+    last_promo: np.ndarray
+    promotions: np.ndarray
+    meetings_held: np.ndarray
+    left_week: np.ndarray
+    role: np.ndarray
+    moved_week: np.ndarray
+    goal_week: np.ndarray
+    first_promo: np.ndarray
+    employed: np.ndarray
+    initial: np.ndarray
+    sponsored: np.ndarray
+    moved: np.ndarray
+    goal_attained: np.ndarray
+    enrolled: np.ndarray
+    mentoring: np.ndarray
+    burned_out: np.ndarray
+    ever_mentee: np.ndarray
+    ever_mentor: np.ndarray
+    was_waiting: np.ndarray
+    skills: np.ndarray
+
     def __init__(self, sc: Scenario, streams: Streams | list[Streams], site_cap: int | None = None):
         wf = self.wf = sc.workforce
         self.sc = sc

@@ -23,7 +23,8 @@ recognition policies and overlays are plug-ins in ``mentorsim.programs``.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..metrics import rep_metrics
 from ..scenario import Scenario

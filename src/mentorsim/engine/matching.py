@@ -52,15 +52,16 @@ class Matching(Process):
                     continue
             else:
                 m, f = none, none
-            rows = fmt.form(FormationSite(sim, s), w, m, f)
-            if len(rows):
-                self.start(rows, week, s)
+            formed = fmt.form(FormationSite(sim, s), w, m, f)
+            if len(formed):
+                self.start(formed, week, s)
 
     def start(self, rows: Rows, week: int, site: int) -> None:
         """Start the rows a format formed in one site: term, first meeting slot, quality."""
         sim = self.sim
         p, prog, rel, fmt = sim.p, sim.program, sim.rel, sim.fmt
         cad = prog.cadence_weeks
+        term_end: int | np.ndarray
         if prog.intake == "cohort":
             cohort_start = 1 + ((week - 1) // prog.term_weeks) * prog.term_weeks
             term_end = cohort_start + prog.term_weeks

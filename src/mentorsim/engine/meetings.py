@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class Meetings(Process):
     """Schedules, cancels and holds this week's sessions, and costs the time of those held."""
 
-    def __init__(self, sim: "Simulation"):
+    def __init__(self, sim: Simulation):
         super().__init__(sim)
         prog, fx = sim.program, sim.fx
         self.gain_unit = prog.skill_gain_per_meeting * fx.expertise
@@ -67,7 +67,7 @@ class Meetings(Process):
         mom = 0.3 + 0.7 * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
         rel.last_held[h] = week
         d, fit = rel.dim[h], rel.fit[h]
-        focus = 1.0
+        focus: float | np.ndarray = 1.0
         if fmt.group_sessions:  # group sessions: the hot seat rotates; the others learn vicariously
             gs = rel.group_size[rel.group[h]]
             hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.rank[h]

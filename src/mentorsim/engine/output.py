@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .simulation import Simulation
 
 
-def results_of(sim: "Simulation") -> list[RepResult]:
+def results_of(sim: Simulation) -> list[RepResult]:
     """One RepResult per replication, with its own person ids (0..) and relationship groups."""
     p, rel = sim.p, sim.rel
     out = []

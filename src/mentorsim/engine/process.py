@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 class Process:
     """A step of the schedule. Subclasses act in ``__call__(week)`` on the simulation's state."""
 
-    def __init__(self, sim: "Simulation"):
+    def __init__(self, sim: Simulation):
         self.sim = sim
 
     def __call__(self, week: int) -> None:  # pragma: no cover - every step overrides it

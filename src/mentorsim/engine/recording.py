@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class Recording(Process):
     """Writes headcount, engagement and the program's counts and fixed cost for the week."""
 
-    def __init__(self, sim: "Simulation"):
+    def __init__(self, sim: Simulation):
         super().__init__(sim)
         self._fixed_cost = np.zeros(sim.R)
         self._n_waiting = np.zeros(sim.R, dtype=np.int64)

@@ -9,7 +9,8 @@ due) up to date. Processes change relationships only through this store.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class Relationships:
     site: np.ndarray
     local: np.ndarray
 
-    def __init__(self, people: "People", sites: "Sites", fmt: "Format", changes: Changes, session_hours: float,
+    def __init__(self, people: People, sites: Sites, fmt: Format, changes: Changes, session_hours: float,
                  prep_hours: float, log: Callable[..., None], cap: int = 256):
         self.p, self.sites, self.fmt, self.changes = people, sites, fmt, changes
         self.session_hours, self.prep_hours, self.log = session_hours, prep_hours, log
@@ -77,7 +78,7 @@ class Relationships:
         self.rows_as_mentor = np.zeros(n, dtype=np.int64)
         self.prev_mentor = -np.ones(n, dtype=np.int64)  # a rematch goes to someone new
         self.rematched = np.zeros(n, dtype=bool)
-        self.load = np.zeros(n)  # mentor hours a month
+        self.load: np.ndarray = np.zeros(n)  # mentor hours a month
         self.n_groups = 0
         self.n_active = np.zeros(R, dtype=np.int64)  # active rows, per site
         self.n_mentors = np.zeros(R, dtype=np.int64)  # people with an active row as mentor, per site
@@ -92,7 +93,7 @@ class Relationships:
 
     def _grow(self, cap: int) -> None:
         for f, dt in self.FIELDS.items():
-            new = np.zeros(cap, dtype=dt)
+            new: np.ndarray = np.zeros(cap, dtype=dt)
             old = getattr(self, f, None)
             if old is not None:
                 new[: self.n] = old[: self.n]

@@ -8,8 +8,9 @@ people read is the order the engine runs.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .burnout import Burnout
 from .growth import Growth
@@ -38,25 +39,25 @@ class Step:
     offset: float
     name: str
     process: type
-    period: Callable[["Scenario"], int]
-    first: Callable[["Scenario"], int]
-    runs: Callable[["Simulation"], bool]  # whether this batch has the process at all
+    period: Callable[[Scenario], int]
+    first: Callable[[Scenario], int]
+    runs: Callable[[Simulation], bool]  # whether this batch has the process at all
     what: str
 
 
-def _program(sim: "Simulation") -> bool:
+def _program(sim: Simulation) -> bool:
     return sim.fmt.holds_sessions
 
 
-def _always(sim: "Simulation") -> bool:
+def _always(sim: Simulation) -> bool:
     return True
 
 
-def _weekly(sc: "Scenario") -> int:
+def _weekly(sc: Scenario) -> int:
     return 1
 
 
-def _cycle(sc: "Scenario") -> int:
+def _cycle(sc: Scenario) -> int:
     return sc.workforce.promotion_cycle_weeks
 
 

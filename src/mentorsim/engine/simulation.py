@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..programs import FORMATS, Overlay, overlays_of, recognition_of
+from ..programs import FORMATS, Format, Overlay, Recognition, overlays_of, recognition_of
 from ..rng import Streams
 from ..scenario import Scenario
 from ..tables import TS_METRICS, RepResult
@@ -47,9 +47,9 @@ class Simulation:
         self.streams = [Streams(seed, r) for r in self.reps]
         self.p = People(sc, self.streams, site_cap)
         self.sites = Sites(self.p, self.streams)
-        self.fmt = FORMATS[sc.program.format]
+        self.fmt: Format = FORMATS[sc.program.format]
         self.fx = self.fmt.effects(sc)  # how strongly this format's sessions work
-        self.recognition = recognition_of(sc)
+        self.recognition: Recognition = recognition_of(sc)
         self.overlays: list[Overlay] = overlays_of(sc, self.p.cap)  # in the order their hooks are called
         self.changes = Changes(R)
         self.tracer: Tracer | None = make_tracer(trace, self.p, R, self.wf.size, self._context())

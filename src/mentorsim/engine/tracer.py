@@ -7,7 +7,8 @@ When nobody is traced the engine holds no tracer and logging costs one ``is None
 
 from __future__ import annotations
 
-from typing import Any, Callable, Union
+from collections.abc import Callable
+from typing import Any, Union
 
 import numpy as np
 

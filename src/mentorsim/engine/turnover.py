@@ -40,7 +40,7 @@ class Turnover(Process):
         sim.changes.costs = True
         sim.headcount -= sim.sites.per_site(site)
         lvl = p.level[gone]
-        np.add.at(sim.vacancies, (site, week + wf.hiring_lag_weeks, lvl), 1)
+        np.add.at(sim.vacancies, (site, week + wf.hiring_lag_weeks, lvl), 1)  # type: ignore[arg-type]
         sim.ts[:, week - 1, TS["turnover_cost"]] += sim.sites.sum_by_site(site, sim.replacement[lvl])
         if sim.fmt.holds_sessions and p.enrolled[gone].any():
             sim.changes.counts = True  # waiting and matched counts change

@@ -11,7 +11,7 @@ the engine and read only these properties and hooks: the engine never asks a for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 
@@ -104,7 +104,8 @@ class Format:
 
     def effects(self, sc: Scenario) -> FormatEffects:
         """How strongly this format's sessions work: ``effects.<name>`` (one-on-one's if it has none)."""
-        return getattr(sc.effects, self.name, sc.effects.one_on_one)
+        fx = getattr(sc.effects, self.name, None)
+        return cast("FormatEffects", sc.effects.one_on_one if fx is None else fx)
 
     def form(self, ctx: SiteView, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray) -> Rows:
         """Pair waiting mentees with mentors that have free capacity (``free`` slots each)."""

@@ -8,7 +8,7 @@ module says what the policy does at its 26-week cycle and what it costs a week.
 from __future__ import annotations
 
 from ...scenario import RecognitionEffects, Scenario
-from .base import NoRecognition, Recognition, Recognising
+from .base import NoRecognition, Recognising, Recognition
 from .celebrate_impact import CelebrateImpact
 from .learning_credits import LearningCredits
 from .review_credit import ReviewCredit
