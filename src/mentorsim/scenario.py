@@ -1,21 +1,26 @@
-"""The scenario schema: frozen pydantic models, YAML load/dump and dotted overrides.
+"""The scenario schema: frozen pydantic models, YAML dump and dotted overrides.
 
 Every parameter carries a description, a unit, an allowed range and its source:
 an evidence ID from EVIDENCE.md (C1..C7, or a row of its defaults table) or the
 word "assumption". ``mentorsim params`` prints this register.
+
+Reading scenario files and wording their errors is :mod:`mentorsim.scenario_io`
+(``load_scenario``, ``scenario_from_dict`` and ``read_yaml`` are importable from here too);
+the pydantic base and the error wording shared with sweeps and targets files are
+:mod:`mentorsim.validation`.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .errors import ScenarioError
+from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
+from .validation import StrictFrozen, field_bounds, param, refuse_coercion
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
@@ -24,34 +29,13 @@ RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
 PERSONAS = ("early_career", "first_time_manager", "career_pivoter", "established")
 
-
-def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None = None,
-          le: float | None = None, sensitivity: tuple[float, float] | None = None) -> Any:
-    """A documented parameter: default, unit, source (evidence ID or 'assumption'), range."""
-    extra: dict[str, Any] = {"unit": unit, "source": source}
-    if sensitivity is not None:
-        extra["sensitivity_range"] = list(sensitivity)
-    return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
+__all__ = ["CADENCES", "FORMATS", "MAX_HORIZON_WEEKS", "MAX_WORKFORCE", "PERSONAS", "RECOGNITIONS", "Costs", "Effects",
+           "FormatEffects", "Program", "RecognitionEffects", "RecognitionPolicies", "Scenario", "Workforce",
+           "load_scenario", "param", "read_yaml", "refuse_coercion", "scenario_from_dict"]
 
 
-def refuse_coercion(ann: Any, v: Any) -> Any:
-    """Refuse what YAML users mean as something else: 'yes' for a switch, true or "12" for a number."""
-    if ann is bool and not isinstance(v, bool):
-        raise ValueError("must be true or false")
-    if ann in (int, float, int | None, float | None) and isinstance(v, (bool, str)):
-        raise ValueError("must be a number")
-    if ann in (int, int | None) and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
-        raise ValueError("must be a whole number")
-    return v
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, validate_default=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_silent_coercion(cls, v: Any, info) -> Any:
-        return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
+class _Frozen(StrictFrozen, validate_default=True):
+    """Base of the scenario's models: frozen, closed, no silent coercion, defaults validated too."""
 
 
 class Workforce(_Frozen):
@@ -226,21 +210,14 @@ def _variant(base: type[_Frozen], name: str, doc: str, **defaults: float) -> typ
     fields = {}
     for key, value in defaults.items():
         f = base.model_fields[key]
-        lo, hi = _bound(f, "ge", -1e9), _bound(f, "le", 1e9)
+        ge, le = field_bounds(f)
+        lo, hi = -1e9 if ge is None else ge, 1e9 if le is None else le
         span = max(abs(value) * 0.5, 0.05)
         extra = f.json_schema_extra
         fields[key] = (float, param(value, unit=extra["unit"], source=extra["source"], desc=f.description,
-                                    ge=_bound(f, "ge"), le=_bound(f, "le"),
+                                    ge=ge, le=le,
                                     sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3))))
     return create_model(name, __base__=base, __doc__=doc, **fields)
-
-
-def _bound(field, kind: str, default: float | None = None) -> float | None:
-    for m in field.metadata:
-        v = getattr(m, kind, None)
-        if v is not None:
-            return v
-    return default
 
 
 class FormatEffects(_Frozen):
@@ -377,7 +354,15 @@ class Scenario(_Frozen):
 
     # ---- variants -------------------------------------------------------------------------
     def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> "Scenario":
-        """A new validated scenario with dotted keys replaced, e.g. {"program.cadence": "weekly"}."""
+        """A new validated scenario with dotted keys replaced, e.g. {"program.cadence": "weekly"}.
+
+        >>> sc = Scenario().with_overrides({"program.format": "peer", "program.cadence": 3, "name": "peer"})
+        >>> sc.name, sc.program.format, sc.program.cadence_label
+        ('peer', 'peer', 'every 3 weeks')
+        >>> sc.with_overrides({"program.cadense": "weekly"})
+        Traceback (most recent call last):
+        mentorsim.errors.ScenarioError: overrides: program.cadense: unknown field; did you mean 'program.cadence'?
+        """
         doc = self.model_dump(mode="json")
         for key, value in overrides.items():
             _set_dotted(doc, key, value, source)
@@ -399,88 +384,3 @@ class Scenario(_Frozen):
     @property
     def label(self) -> str:
         return self.name
-
-
-# ---- loading and errors ---------------------------------------------------------------------
-
-def _model_at(keys: list[str]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Scenario
-    for k in keys:
-        if model is None or k not in model.model_fields:
-            return None
-        ann = model.model_fields[k].annotation
-        model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
-    return model
-
-
-def _suggest(keys: list[str]) -> str:
-    model = _model_at(keys[:-1])
-    if model is None:
-        return ""
-    close = difflib.get_close_matches(keys[-1], list(model.model_fields), n=1, cutoff=0.5)
-    prefix = ".".join(keys[:-1] + [close[0]]) if close else ""
-    return f"; did you mean '{prefix}'?" if close else f"; allowed: {', '.join(model.model_fields)}"
-
-
-def _set_dotted(doc: dict, key: str, value: Any, source: str) -> None:
-    keys = str(key).split(".")
-    cur = doc
-    for i, k in enumerate(keys):
-        if not isinstance(cur, dict) or k not in cur:
-            raise ScenarioError(f"{source}: {key}: unknown field{_suggest(keys[: i + 1])}")
-        if i == len(keys) - 1:
-            cur[k] = value
-        else:
-            cur = cur[k]
-
-
-def _describe(err: dict) -> str:
-    keys = [str(k) for k in err["loc"] if not isinstance(k, int)]
-    where = ".".join(str(k) for k in err["loc"])
-    if not where:  # a model-level check: its message names the field itself
-        return err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field{_suggest(keys)}"
-    msg = err["msg"].removeprefix("Value error, ")
-    got = err.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-    return f"{where}: {msg}{shown}"
-
-
-def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
-    """Validate a plain dict into a Scenario; a ScenarioError names the source and the field."""
-    if doc is None:
-        raise ScenarioError(f"{source}: the file is empty; a scenario needs at least a name (see scenarios/*.yaml)")
-    if not isinstance(doc, dict):
-        raise ScenarioError(f"{source}: a scenario must be a mapping of fields, got {type(doc).__name__}")
-    try:
-        return Scenario.model_validate(doc)
-    except ValidationError as e:
-        errs = e.errors()
-        more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
-        raise ScenarioError(f"{source}: {_describe(errs[0])}{more}") from None
-
-
-def read_yaml(path: str | Path) -> Any:
-    """Safely read a YAML file; errors name the file and say what is wrong in one line."""
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError(f"{p}: no such file")
-    if p.is_dir():
-        raise ScenarioError(f"{p}: is a directory, expected a YAML file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{p}: cannot read: {e}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ScenarioError(f"{p}: invalid YAML{where}: {problem}") from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario YAML file."""
-    return scenario_from_dict(read_yaml(path), str(path))
