@@ -43,7 +43,11 @@ CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly
 
 
 def describe(program: Any) -> str:
-    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'."""
+    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'.
+
+    >>> describe(Scenario().with_overrides({"program.format": "circle", "program.cadence": "monthly"}).program)
+    'Monthly mentoring circles'
+    """
     if program.format == "none":
         return "Sponsorship alone" if program.sponsorship else "No program"
     cad = program.cadence
@@ -181,7 +185,7 @@ class Dashboard:
 
         self.controls: dict[str, Any] = {}
         for spec in self.specs:
-            w = self._make_control(W, spec)
+            w = view.make_control(W, spec, self._initial(spec))
             self.controls[spec["name"]] = w
             w.observe(self._on_change, names="value")
         page = view.page(W, [(spec["label"], self.controls[spec["name"]]) for spec in self.specs])
@@ -195,9 +199,6 @@ class Dashboard:
         if "path" in spec:
             return self.scenario.get(spec["path"])
         return self._run_defaults.get(spec["run"], spec.get("default"))
-
-    def _make_control(self, W: Any, spec: dict[str, Any]) -> Any:
-        return view.make_control(W, spec, self._initial(spec))
 
     def values(self) -> dict[str, Any]:
         """The current control values by control name."""
@@ -324,13 +325,9 @@ class Dashboard:
             self.runs_superseded += 1
             self._cond.notify_all()
 
-    def _show_text(self, text: str, cards: list[tuple[str, str, str]]) -> None:
-        self._headline.value = view.headline_html(text)
-        self._cards.value = view.cards_html(cards)
-
     def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
                  text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
-        self._show_text(text, cards)
+        self._headline.value, self._cards.value = view.headline_html(text), view.cards_html(cards)
         if images:
             self._img_retention.value = images["retention"]
             self._img_bars.value = images["bars"]
