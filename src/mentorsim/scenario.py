@@ -4,10 +4,8 @@ Every parameter carries a description, a unit, an allowed range and its source:
 an evidence ID from EVIDENCE.md (C1..C7, or a row of its defaults table) or the
 word "assumption". ``mentorsim params`` prints this register.
 
-Reading scenario files and wording their errors is :mod:`mentorsim.scenario_io`
-(``load_scenario``, ``scenario_from_dict`` and ``read_yaml`` are importable from here too);
-the pydantic base and the error wording shared with sweeps and targets files are
-:mod:`mentorsim.validation`.
+Reading scenario files is :mod:`mentorsim.scenario_io` (its functions are importable from here
+too); the pydantic base, ``param`` and the error wording are :mod:`mentorsim.validation`.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 
 from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
-from .validation import StrictFrozen, field_bounds, param, refuse_coercion
+from .validation import StrictFrozen, param, refuse_coercion, variant
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
@@ -202,24 +200,6 @@ class Program(_Frozen):
         return self.cadence if isinstance(self.cadence, str) else f"every {self.cadence:g} weeks"
 
 
-def _variant(base: type[_Frozen], name: str, doc: str, **defaults: float) -> type[_Frozen]:
-    """A subclass of ``base`` with other defaults (one format's or policy's effect sizes); each changed
-    default gets a sensitivity range of +-50% (at least +-0.05) within the field's bounds."""
-    from pydantic import create_model
-
-    fields = {}
-    for key, value in defaults.items():
-        f = base.model_fields[key]
-        ge, le = field_bounds(f)
-        lo, hi = -1e9 if ge is None else ge, 1e9 if le is None else le
-        span = max(abs(value) * 0.5, 0.05)
-        extra = f.json_schema_extra
-        fields[key] = (float, param(value, unit=extra["unit"], source=extra["source"], desc=f.description,
-                                    ge=ge, le=le,
-                                    sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3))))
-    return create_model(name, __base__=base, __doc__=doc, **fields)
-
-
 class FormatEffects(_Frozen):
     """How strongly a held session of a format works. No workplace evidence exists for circles,
     peer or board effects (EVIDENCE.md gaps): these are assumptions, exposed to sensitivity analysis."""
@@ -244,14 +224,14 @@ class FormatEffects(_Frozen):
                              desc="Share of the hot-seat benefit the other circle members get by listening.")
 
 
-OneOnOneEffects = _variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
-PeerEffects = _variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
+OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
+PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
                              friction=0.7, commitment_bonus=0.1, mentor_engagement=1.0)
-CircleEffects = _variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
+CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
                                engagement=1.6, vicarious=0.35, commitment_bonus=0.05)
-ReverseEffects = _variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
+ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
                                 mentor_engagement=1.0, mentor_visibility=0.4)
-MicroBoardEffects = _variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
+MicroBoardEffects = variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
                                    expertise=0.8, friction=0.6, session_factor=0.5)
 
 
@@ -271,13 +251,13 @@ class RecognitionEffects(_Frozen):
                                     desc="Engagement lift for active mentors at each 26-week recognition cycle.")
 
 
-ReviewCreditEffects = _variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
+ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
                                          supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.5,
                                          engagement_boost=0.02)
-LearningCreditsEffects = _variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
+LearningCreditsEffects = variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
                                             supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
                                             engagement_boost=0.03)
-CelebrateImpactEffects = _variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
+CelebrateImpactEffects = variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
                                             supply=1.25, burnout_buffer=0.35, hazard=0.85, promotion_logit=0.1,
                                             engagement_boost=0.06)
 
@@ -345,7 +325,7 @@ class Scenario(_Frozen):
     effects: Effects = Field(default_factory=Effects)
 
     @model_validator(mode="after")
-    def _shares(self) -> "Scenario":
+    def _shares(self) -> Scenario:
         for field, shares in (("workforce.level_shares", self.workforce.level_shares),
                               ("workforce.persona_shares", self.workforce.persona_shares)):
             if any(s < 0 for s in shares) or abs(sum(shares) - 1.0) > 1e-6:
@@ -353,7 +333,7 @@ class Scenario(_Frozen):
         return self
 
     # ---- variants -------------------------------------------------------------------------
-    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> "Scenario":
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
         """A new validated scenario with dotted keys replaced, e.g. {"program.cadence": "weekly"}.
 
         >>> sc = Scenario().with_overrides({"program.format": "peer", "program.cadence": 3, "name": "peer"})

@@ -21,13 +21,15 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.fields import FieldInfo
 
 __all__ = ["Frozen", "StrictFrozen", "describe", "field_bounds", "location", "model_at", "nearest", "param",
-           "refuse_coercion", "summarize"]
+           "refuse_coercion", "summarize", "variant"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Frozen(BaseModel):
@@ -76,6 +78,23 @@ def field_bounds(field: FieldInfo) -> tuple[float | None, float | None]:
         lo = getattr(m, "ge", None) if lo is None else lo
         hi = getattr(m, "le", None) if hi is None else hi
     return lo, hi
+
+
+def variant(base: type[M], name: str, doc: str, **defaults: float) -> type[M]:
+    """A subclass of ``base`` (in its module) with other defaults of its :func:`param` fields, e.g. one
+    format's effect sizes; each changed default gets a sensitivity range of +-50% (at least +-0.05)
+    within the field's bounds."""
+    fields: dict[str, Any] = {}
+    for key, value in defaults.items():
+        f = base.model_fields[key]
+        ge, le = field_bounds(f)
+        lo, hi = -1e9 if ge is None else ge, 1e9 if le is None else le
+        span = max(abs(value) * 0.5, 0.05)
+        extra: Any = f.json_schema_extra
+        fields[key] = (float, param(value, unit=extra["unit"], source=extra["source"], desc=f.description or "",
+                                    ge=ge, le=le,
+                                    sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3))))
+    return create_model(name, __base__=base, __doc__=doc, __module__=base.__module__, **fields)
 
 
 # ---- one-line errors ------------------------------------------------------------------------
