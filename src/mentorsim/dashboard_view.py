@@ -144,9 +144,9 @@ def page(W: Any, controls: list[tuple[str, Any]]) -> Page:
     for img, size in ((retention, "ms-ret"), (bars, "ms-small"), (load, "ms-small")):
         img.add_class("ms-chart")
         img.add_class(size)
-    title = W.HTML(f"<div class='ms-title'>What would a mentoring program change here?</div>"
-                   f"<div class='ms-sub'>Simulated workforce, program against no program, "
-                   f"same people in both (95% ranges over replications)</div>")
+    title = W.HTML("<div class='ms-title'>What would a mentoring program change here?</div>"
+                   "<div class='ms-sub'>Simulated workforce, program against no program, "
+                   "same people in both (95% ranges over replications)</div>")
     charts = W.VBox([
         W.Box([retention], layout=W.Layout(width="100%")),
         W.HBox([W.Box([bars], layout=W.Layout(width="44%")),

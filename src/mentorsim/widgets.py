@@ -181,7 +181,7 @@ class Dashboard:
         self.headline = ""
         self.facts: list[tuple[str, str, str]] = []
         self.values_shown: dict[str, Any] | None = None
-        self.on_update: list[Callable[["Dashboard"], None]] = []
+        self.on_update: list[Callable[[Dashboard], None]] = []
 
         self.controls: dict[str, Any] = {}
         for spec in self.specs:
@@ -204,7 +204,7 @@ class Dashboard:
         """The current control values by control name."""
         return {name: w.value for name, w in self.controls.items()}
 
-    def set(self, **values: Any) -> "Dashboard":
+    def set(self, **values: Any) -> Dashboard:
         """Set controls by name, e.g. ``dash.set(format="peer", cadence="weekly")``; triggers a run."""
         for k, v in values.items():
             if k not in self.controls:
@@ -345,7 +345,7 @@ class Dashboard:
         for cb in list(self.on_update):
             cb(self)
 
-    def wait(self, timeout: float = 60.0) -> "Dashboard":
+    def wait(self, timeout: float = 60.0) -> Dashboard:
         """Block until the newest request is on screen (raises TimeoutError after ``timeout`` seconds)."""
         end = time.monotonic() + timeout
         with self._cond:
