@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
@@ -160,15 +160,15 @@ def location(loc: Sequence[Any], doc: Any = None, *,
     return keys, shown
 
 
-def _literal_choices(err: dict[str, Any]) -> list[str]:
+def _literal_choices(err: Mapping[str, Any]) -> list[str]:
     return re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
 
 
-def describe(err: dict[str, Any], root: type[BaseModel] | None = None, *, doc: Any = None,
+def describe(err: Mapping[str, Any], root: type[BaseModel] | None = None, *, doc: Any = None,
              style: Literal["dotted", "document"] = "dotted", top: str | None = "(top level)",
              missing: str | None = None, literals: bool = False,
-             rewrite: Callable[[dict[str, Any], list[str], str], str] | None = None,
-             hint: Callable[[dict[str, Any], list[str]], str] | None = None) -> str:
+             rewrite: Callable[[Mapping[str, Any], list[str], str], str] | None = None,
+             hint: Callable[[Mapping[str, Any], list[str]], str] | None = None) -> str:
     """One pydantic error (an item of ``ValidationError.errors()``) in one line: ``where: what (got x)``.
 
     root: the validated model; an unknown field gets the nearest field of its model (or the allowed ones).
@@ -208,7 +208,7 @@ def describe(err: dict[str, Any], root: type[BaseModel] | None = None, *, doc: A
     return f"{where}: {msg}{shown}{extra}"
 
 
-def summarize(errors: Sequence[dict[str, Any]], *, typos_first: bool = False, distinct: bool = False,
+def summarize(errors: Sequence[Mapping[str, Any]], *, typos_first: bool = False, distinct: bool = False,
               **options: Any) -> str:
     """The first error described (see :func:`describe`, which gets ``options``) and how many more there are.
 
