@@ -208,7 +208,7 @@ def check_people(res: ms.Results) -> None:
 
 def check_relationships(res: ms.Results) -> None:
     """Relationship rows agree with the people table and the time series."""
-    sc, rel, p, H = res.scenario, res.relationships, res.people, res.scenario.horizon_weeks
+    rel, p, H = res.relationships, res.people, res.scenario.horizon_weeks
     if len(rel) == 0:
         return
     assert (rel["mentee"] != rel["mentor"]).all(), "someone mentors themselves"

@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 import mentorsim as ms
-from mentorsim.cli import build_parser
-
 from conftest import REQUIRED_SUMMARY, SCENARIOS, mentorsim_bin
+from mentorsim.cli import build_parser
 
 CORE = ("run", "compare", "validate", "schema", "order")
 

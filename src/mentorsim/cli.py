@@ -34,6 +34,7 @@ def _positive(name: str, minimum: int | None = None):
 
 
 def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
+    """Add --replications, --seed and --workers (and their checks) to a command's parser."""
     p.add_argument("--replications", "-r", type=_positive("replications"), default=reps,
                    help=f"replications per scenario (default {reps})")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=0, help="random seed (default 0)")
@@ -43,6 +44,7 @@ def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
 
 def _cmd_run(a) -> int:
     import mentorsim as ms
+
     from .fmt import summary_table
 
     sc = ms.load_scenario(a.scenario)
@@ -59,6 +61,7 @@ def _cmd_run(a) -> int:
 
 def _cmd_compare(a) -> int:
     import mentorsim as ms
+
     from .fmt import compare_table
 
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
@@ -108,6 +111,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``mentorsim`` parser: the core commands and those of ``mentorsim.commands``."""
     ap = _Parser(
         prog="mentorsim", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Simulate mentorship programs on a workforce and compare them against no program.",
@@ -123,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one")
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
-    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json")
+    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, "
+                                      "summary.csv, scenario.yaml, meta.json")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("compare", help="paired differences of scenarios against a baseline", formatter_class=raw,
@@ -160,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default: sys.argv); returns the exit code (2 for bad input)."""
     ap = build_parser()
     try:
         a = ap.parse_args(argv)

@@ -1,6 +1,6 @@
 """The parameter register: every scenario parameter with its default, unit, range and source.
 
-Generated from the scenario schema (``param(...)`` in scenario.py), never written
+Generated from the scenario schema (``param(...)`` of mentorsim.validation, used throughout scenario.py), never written
 by hand, so it cannot drift from the model::
 
     import mentorsim as ms
@@ -21,10 +21,10 @@ import typing
 from typing import Any, Literal
 
 import pandas as pd
-from annotated_types import Ge, Le
 from pydantic import BaseModel
 
 from .scenario import Scenario
+from .validation import field_bounds
 
 #: Calibration targets of EVIDENCE.md, by ID: (what, figure).
 EVIDENCE_IDS: dict[str, str] = {
@@ -101,16 +101,6 @@ def source_kind(source: str) -> str:
     return "unknown"
 
 
-def _bounds(field) -> tuple[float | None, float | None]:
-    lo = hi = None
-    for m in field.metadata:
-        if isinstance(m, Ge):
-            lo = m.ge
-        elif isinstance(m, Le):
-            hi = m.le
-    return lo, hi
-
-
 def _fmt_num(v: Any) -> str:
     if isinstance(v, bool):
         return str(v).lower()
@@ -131,7 +121,7 @@ def _fmt_value(v: Any) -> str:
 
 def _allowed(name: str, field) -> str:
     ann = field.annotation
-    lo, hi = _bounds(field)
+    lo, hi = field_bounds(field)
     if name in VALIDATOR_RANGES:
         return VALIDATOR_RANGES[name]
     if typing.get_origin(ann) is Literal:
@@ -177,7 +167,7 @@ def parameter_register() -> pd.DataFrame:
     rows = []
     for name, field in _walk(Scenario):
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        lo, hi = _bounds(field)
+        lo, hi = field_bounds(field)
         default: Any = defaults
         for k in name.split("."):
             default = default[k]

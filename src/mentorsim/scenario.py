@@ -1,21 +1,24 @@
-"""The scenario schema: frozen pydantic models, YAML load/dump and dotted overrides.
+"""The scenario schema: frozen pydantic models, YAML dump and dotted overrides.
 
 Every parameter carries a description, a unit, an allowed range and its source:
 an evidence ID from EVIDENCE.md (C1..C7, or a row of its defaults table) or the
 word "assumption". ``mentorsim params`` prints this register.
+
+Reading scenario files is :mod:`mentorsim.scenario_io` (its functions are importable from here
+too); the pydantic base, ``param`` and the error wording are :mod:`mentorsim.validation`.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from .errors import ScenarioError
+from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
+from .validation import StrictFrozen, param, refuse_coercion, variant
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
@@ -24,34 +27,13 @@ RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
 PERSONAS = ("early_career", "first_time_manager", "career_pivoter", "established")
 
-
-def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None = None,
-          le: float | None = None, sensitivity: tuple[float, float] | None = None) -> Any:
-    """A documented parameter: default, unit, source (evidence ID or 'assumption'), range."""
-    extra: dict[str, Any] = {"unit": unit, "source": source}
-    if sensitivity is not None:
-        extra["sensitivity_range"] = list(sensitivity)
-    return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
+__all__ = ["CADENCES", "FORMATS", "MAX_HORIZON_WEEKS", "MAX_WORKFORCE", "PERSONAS", "RECOGNITIONS", "Costs", "Effects",
+           "FormatEffects", "Program", "RecognitionEffects", "RecognitionPolicies", "Scenario", "Workforce",
+           "load_scenario", "param", "read_yaml", "refuse_coercion", "scenario_from_dict"]
 
 
-def refuse_coercion(ann: Any, v: Any) -> Any:
-    """Refuse what YAML users mean as something else: 'yes' for a switch, true or "12" for a number."""
-    if ann is bool and not isinstance(v, bool):
-        raise ValueError("must be true or false")
-    if ann in (int, float, int | None, float | None) and isinstance(v, (bool, str)):
-        raise ValueError("must be a number")
-    if ann in (int, int | None) and isinstance(v, float) and math.isfinite(v) and not v.is_integer():
-        raise ValueError("must be a whole number")
-    return v
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, validate_default=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_silent_coercion(cls, v: Any, info) -> Any:
-        return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
+class _Frozen(StrictFrozen, validate_default=True):
+    """Base of the scenario's models: frozen, closed, no silent coercion, defaults validated too."""
 
 
 class Workforce(_Frozen):
@@ -218,31 +200,6 @@ class Program(_Frozen):
         return self.cadence if isinstance(self.cadence, str) else f"every {self.cadence:g} weeks"
 
 
-def _variant(base: type[_Frozen], name: str, doc: str, **defaults: float) -> type[_Frozen]:
-    """A subclass of ``base`` with other defaults (one format's or policy's effect sizes); each changed
-    default gets a sensitivity range of +-50% (at least +-0.05) within the field's bounds."""
-    from pydantic import create_model
-
-    fields = {}
-    for key, value in defaults.items():
-        f = base.model_fields[key]
-        lo, hi = _bound(f, "ge", -1e9), _bound(f, "le", 1e9)
-        span = max(abs(value) * 0.5, 0.05)
-        extra = f.json_schema_extra
-        fields[key] = (float, param(value, unit=extra["unit"], source=extra["source"], desc=f.description,
-                                    ge=_bound(f, "ge"), le=_bound(f, "le"),
-                                    sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3))))
-    return create_model(name, __base__=base, __doc__=doc, **fields)
-
-
-def _bound(field, kind: str, default: float | None = None) -> float | None:
-    for m in field.metadata:
-        v = getattr(m, kind, None)
-        if v is not None:
-            return v
-    return default
-
-
 class FormatEffects(_Frozen):
     """How strongly a held session of a format works. No workplace evidence exists for circles,
     peer or board effects (EVIDENCE.md gaps): these are assumptions, exposed to sensitivity analysis."""
@@ -267,14 +224,14 @@ class FormatEffects(_Frozen):
                              desc="Share of the hot-seat benefit the other circle members get by listening.")
 
 
-OneOnOneEffects = _variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
-PeerEffects = _variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
+OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
+PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
                              friction=0.7, commitment_bonus=0.1, mentor_engagement=1.0)
-CircleEffects = _variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
+CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
                                engagement=1.6, vicarious=0.35, commitment_bonus=0.05)
-ReverseEffects = _variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
+ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
                                 mentor_engagement=1.0, mentor_visibility=0.4)
-MicroBoardEffects = _variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
+MicroBoardEffects = variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
                                    expertise=0.8, friction=0.6, session_factor=0.5)
 
 
@@ -294,13 +251,13 @@ class RecognitionEffects(_Frozen):
                                     desc="Engagement lift for active mentors at each 26-week recognition cycle.")
 
 
-ReviewCreditEffects = _variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
+ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
                                          supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.5,
                                          engagement_boost=0.02)
-LearningCreditsEffects = _variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
+LearningCreditsEffects = variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
                                             supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
                                             engagement_boost=0.03)
-CelebrateImpactEffects = _variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
+CelebrateImpactEffects = variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
                                             supply=1.25, burnout_buffer=0.35, hazard=0.85, promotion_logit=0.1,
                                             engagement_boost=0.06)
 
@@ -368,7 +325,7 @@ class Scenario(_Frozen):
     effects: Effects = Field(default_factory=Effects)
 
     @model_validator(mode="after")
-    def _shares(self) -> "Scenario":
+    def _shares(self) -> Scenario:
         for field, shares in (("workforce.level_shares", self.workforce.level_shares),
                               ("workforce.persona_shares", self.workforce.persona_shares)):
             if any(s < 0 for s in shares) or abs(sum(shares) - 1.0) > 1e-6:
@@ -376,8 +333,16 @@ class Scenario(_Frozen):
         return self
 
     # ---- variants -------------------------------------------------------------------------
-    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> "Scenario":
-        """A new validated scenario with dotted keys replaced, e.g. {"program.cadence": "weekly"}."""
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """A new validated scenario with dotted keys replaced, e.g. {"program.cadence": "weekly"}.
+
+        >>> sc = Scenario().with_overrides({"program.format": "peer", "program.cadence": 3, "name": "peer"})
+        >>> sc.name, sc.program.format, sc.program.cadence_label
+        ('peer', 'peer', 'every 3 weeks')
+        >>> sc.with_overrides({"program.cadense": "weekly"})
+        Traceback (most recent call last):
+        mentorsim.errors.ScenarioError: overrides: program.cadense: unknown field; did you mean 'program.cadence'?
+        """
         doc = self.model_dump(mode="json")
         for key, value in overrides.items():
             _set_dotted(doc, key, value, source)
@@ -399,88 +364,3 @@ class Scenario(_Frozen):
     @property
     def label(self) -> str:
         return self.name
-
-
-# ---- loading and errors ---------------------------------------------------------------------
-
-def _model_at(keys: list[str]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Scenario
-    for k in keys:
-        if model is None or k not in model.model_fields:
-            return None
-        ann = model.model_fields[k].annotation
-        model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
-    return model
-
-
-def _suggest(keys: list[str]) -> str:
-    model = _model_at(keys[:-1])
-    if model is None:
-        return ""
-    close = difflib.get_close_matches(keys[-1], list(model.model_fields), n=1, cutoff=0.5)
-    prefix = ".".join(keys[:-1] + [close[0]]) if close else ""
-    return f"; did you mean '{prefix}'?" if close else f"; allowed: {', '.join(model.model_fields)}"
-
-
-def _set_dotted(doc: dict, key: str, value: Any, source: str) -> None:
-    keys = str(key).split(".")
-    cur = doc
-    for i, k in enumerate(keys):
-        if not isinstance(cur, dict) or k not in cur:
-            raise ScenarioError(f"{source}: {key}: unknown field{_suggest(keys[: i + 1])}")
-        if i == len(keys) - 1:
-            cur[k] = value
-        else:
-            cur = cur[k]
-
-
-def _describe(err: dict) -> str:
-    keys = [str(k) for k in err["loc"] if not isinstance(k, int)]
-    where = ".".join(str(k) for k in err["loc"])
-    if not where:  # a model-level check: its message names the field itself
-        return err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field{_suggest(keys)}"
-    msg = err["msg"].removeprefix("Value error, ")
-    got = err.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-    return f"{where}: {msg}{shown}"
-
-
-def scenario_from_dict(doc: Any, source: str = "scenario") -> Scenario:
-    """Validate a plain dict into a Scenario; a ScenarioError names the source and the field."""
-    if doc is None:
-        raise ScenarioError(f"{source}: the file is empty; a scenario needs at least a name (see scenarios/*.yaml)")
-    if not isinstance(doc, dict):
-        raise ScenarioError(f"{source}: a scenario must be a mapping of fields, got {type(doc).__name__}")
-    try:
-        return Scenario.model_validate(doc)
-    except ValidationError as e:
-        errs = e.errors()
-        more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
-        raise ScenarioError(f"{source}: {_describe(errs[0])}{more}") from None
-
-
-def read_yaml(path: str | Path) -> Any:
-    """Safely read a YAML file; errors name the file and say what is wrong in one line."""
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError(f"{p}: no such file")
-    if p.is_dir():
-        raise ScenarioError(f"{p}: is a directory, expected a YAML file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{p}: cannot read: {e}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise ScenarioError(f"{p}: invalid YAML{where}: {problem}") from None
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate a scenario YAML file."""
-    return scenario_from_dict(read_yaml(path), str(path))

@@ -4,8 +4,9 @@
     dash = ms.Dashboard(ms.load_scenario("scenarios/one_on_one.yaml"))
     dash                      # in JupyterLab, or served with `mentorsim dashboard`
 
-The controls are declared as data in :data:`CONTROLS` (a list of specs), apart
-from the model: each names the scenario field it sets (a dotted path for
+The controls are declared as data in :data:`CONTROLS` (a list of specs, kept with
+the page's layout, style and charts in :mod:`mentorsim.dashboard_view`), apart from
+the model: each names the scenario field it sets (a dotted path for
 ``Scenario.with_overrides``) or the run option it changes. The program and its
 "no program" baseline run paired: the same seed, so the same starting people
 (identical to ``ms.compare([baseline, program], seed=...)``, because a
@@ -20,7 +21,6 @@ newest settings run next, so changes are never queued up.
 
 from __future__ import annotations
 
-import html
 import math
 import threading
 import time
@@ -28,43 +28,26 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from . import dashboard_view as view
 from . import fmt
+from .dashboard_view import CONTROLS
 from .experiment import simulate
 from .programs import mentor_capacity_hours
 from .results import Comparison
 from .scenario import Scenario, scenario_from_dict
 
-# ---- controls as data ------------------------------------------------------------------------
+# ---- the design and its outcome in words ------------------------------------------------------
 FORMAT_WORDS = {"one_on_one": "one-on-one mentoring", "peer": "peer mentoring", "circle": "mentoring circles",
                 "reverse": "reverse mentoring", "micro_board": "micro-board mentoring", "none": "no mentoring"}
 CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
 
-#: The dashboard's controls. kind: dropdown | toggle | slider | choice (a slider over listed values).
-#: path: the scenario field set through ``with_overrides``; ``run`` instead names a run option.
-CONTROLS: list[dict[str, Any]] = [
-    {"name": "format", "kind": "dropdown", "label": "Mentoring format", "path": "program.format",
-     "options": [("One-on-one", "one_on_one"), ("Peer", "peer"), ("Circle", "circle"),
-                 ("Reverse", "reverse"), ("Micro-board (3 mentors)", "micro_board"), ("No program", "none")]},
-    {"name": "cadence", "kind": "dropdown", "label": "Meetings", "path": "program.cadence",
-     "options": [("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly")]},
-    {"name": "recognition", "kind": "dropdown", "label": "Mentor recognition", "path": "program.recognition",
-     "options": [("None", "none"), ("Counts in reviews", "review_credit"), ("Learning credits", "learning_credits"),
-                 ("Celebrate impact", "celebrate_impact")]},
-    {"name": "sponsorship", "kind": "toggle", "label": "Sponsors", "path": "program.sponsorship",
-     "text": ("Sponsors advocate", "No sponsors")},
-    {"name": "participation", "kind": "slider", "label": "Participation target", "path": "program.participation_target",
-     "min": 0.05, "max": 0.6, "step": 0.05, "readout": "{:.0%}"},
-    {"name": "size", "kind": "choice", "label": "Workforce (people)", "path": "workforce.size",
-     "options": [("200", 200), ("500", 500), ("1,000", 1000), ("2,000", 2000), ("5,000", 5000)]},
-    {"name": "horizon", "kind": "choice", "label": "Horizon", "path": "horizon_weeks",
-     "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)]},
-    {"name": "replications", "kind": "choice", "label": "Replications", "run": "replications",
-     "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)]},
-]
-
 
 def describe(program: Any) -> str:
-    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'."""
+    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'.
+
+    >>> describe(Scenario().with_overrides({"program.format": "circle", "program.cadence": "monthly"}).program)
+    'Monthly mentoring circles'
+    """
     if program.format == "none":
         return "Sponsorship alone" if program.sponsorship else "No program"
     cad = program.cadence
@@ -135,42 +118,6 @@ def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
     return out
 
 
-# ---- the dashboard ---------------------------------------------------------------------------
-CSS = """
-<style>
-.ms-dash { --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 38px; --jp-widgets-inline-label-width: 0px;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a1a1a; }
-.ms-dash .ms-title { font-size: 26px; font-weight: 700; margin: 0; }
-.ms-dash .ms-sub { font-size: 16px; color: #555; }
-.ms-dash .ms-label { font-size: 16px; font-weight: 600; color: #333; margin-top: 8px; }
-.ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 17px !important; }
-.ms-dash .ms-controls { background: #f4f6f8; border-radius: 10px; padding: 8px 14px 14px 14px; }
-.ms-dash .ms-headline { font-size: 30px; font-weight: 650; line-height: 1.25; color: #0b3d6e; margin: 4px 0 6px 0; }
-.ms-dash .ms-headline.ms-busy { color: #7a8a99; }
-.ms-dash .ms-status { font-size: 14px; color: #777; }
-.ms-dash .ms-cards { display: flex; gap: 12px; margin: 4px 0 8px 0; }
-.ms-dash .ms-card { flex: 1; background: #f4f6f8; border-radius: 10px; padding: 8px 12px; }
-.ms-dash .ms-card .t { font-size: 15px; color: #555; }
-.ms-dash .ms-card .v { font-size: 28px; font-weight: 700; color: #1a1a1a; }
-.ms-dash .ms-card .d { font-size: 14px; color: #666; }
-.ms-dash img.ms-chart { width: auto !important; max-width: 100%; height: auto; object-fit: contain; }
-.ms-dash img.ms-ret { max-height: max(200px, calc((100vh - 320px) * 0.56)); }
-.ms-dash img.ms-small { max-height: max(170px, calc((100vh - 320px) * 0.44)); }
-@media (max-height: 820px) {
-  .ms-dash { --jp-widgets-font-size: 15px; --jp-widgets-inline-height: 30px; }
-  .ms-dash .ms-title { font-size: 21px; } .ms-dash .ms-sub { font-size: 14px; }
-  .ms-dash .ms-label { font-size: 14px; margin-top: 3px; }
-  .ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 15px !important; }
-  .ms-dash .ms-headline { font-size: 25px; }
-  .ms-dash .ms-card { padding: 4px 10px; } .ms-dash .ms-card .v { font-size: 23px; }
-  .ms-dash .ms-card .t, .ms-dash .ms-card .d { font-size: 13px; }
-  .ms-dash img.ms-ret { max-height: max(180px, calc((100vh - 305px) * 0.56)); }
-  .ms-dash img.ms-small { max-height: max(150px, calc((100vh - 305px) * 0.44)); }
-}
-</style>
-"""
-
-
 class Dashboard:
     """A presenter dashboard: a program against no program, re-run whenever a control changes.
 
@@ -234,42 +181,17 @@ class Dashboard:
         self.headline = ""
         self.facts: list[tuple[str, str, str]] = []
         self.values_shown: dict[str, Any] | None = None
-        self.on_update: list[Callable[["Dashboard"], None]] = []
+        self.on_update: list[Callable[[Dashboard], None]] = []
 
         self.controls: dict[str, Any] = {}
-        rows = []
         for spec in self.specs:
-            w = self._make_control(W, spec)
+            w = view.make_control(W, spec, self._initial(spec))
             self.controls[spec["name"]] = w
-            rows.append(W.HTML(f"<div class='ms-label'>{html.escape(spec['label'])}</div>"))
-            rows.append(getattr(w, "_ms_box", w))
             w.observe(self._on_change, names="value")
-        panel = W.VBox(rows, layout=W.Layout(width="300px", min_width="300px"))
-        panel.add_class("ms-controls")
-
-        self._headline = W.HTML("<div class='ms-headline ms-busy'>Running the simulation…</div>")
-        self._cards = W.HTML("")
-        self._status = W.HTML("<div class='ms-status'>&nbsp;</div>")
-        self._img_retention = W.Image(format="png", layout=W.Layout(width="100%"))
-        self._img_bars = W.Image(format="png", layout=W.Layout(width="100%"))
-        self._img_load = W.Image(format="png", layout=W.Layout(width="100%"))
-        for img, size in ((self._img_retention, "ms-ret"), (self._img_bars, "ms-small"), (self._img_load, "ms-small")):
-            img.add_class("ms-chart")
-            img.add_class(size)
-        title = W.HTML(f"<div class='ms-title'>What would a mentoring program change here?</div>"
-                       f"<div class='ms-sub'>Simulated workforce, program against no program, "
-                       f"same people in both (95% ranges over replications)</div>")
-        charts = W.VBox([
-            W.Box([self._img_retention], layout=W.Layout(width="100%")),
-            W.HBox([W.Box([self._img_bars], layout=W.Layout(width="44%")),
-                    W.Box([self._img_load], layout=W.Layout(width="56%"))], layout=W.Layout(width="100%")),
-        ], layout=W.Layout(width="100%"))
-        main = W.VBox([self._headline, self._cards, charts, self._status],
-                      layout=W.Layout(flex="1 1 auto", padding="0 0 0 18px", min_width="0"))
-        self.ui = W.VBox([W.HTML(CSS), title, W.HBox([panel, main], layout=W.Layout(width="100%",
-                                                                                       align_items="flex-start"))],
-                         layout=W.Layout(width="100%", max_width="1700px"))
-        self.ui.add_class("ms-dash")
+        page = view.page(W, [(spec["label"], self.controls[spec["name"]]) for spec in self.specs])
+        self._headline, self._cards, self._status = page.headline, page.cards, page.status
+        self._img_retention, self._img_bars, self._img_load = page.retention, page.bars, page.load
+        self.ui = page.ui
         self.refresh()
 
     # ---- controls ----------------------------------------------------------------------------
@@ -278,48 +200,11 @@ class Dashboard:
             return self.scenario.get(spec["path"])
         return self._run_defaults.get(spec["run"], spec.get("default"))
 
-    def _make_control(self, W: Any, spec: dict[str, Any]) -> Any:
-        value = self._initial(spec)
-        kind = spec["kind"]
-        layout = W.Layout(width="100%")
-        if kind in ("dropdown", "choice"):
-            options = list(spec["options"])
-            if value not in [v for _, v in options]:  # e.g. a custom cadence in the scenario
-                options.append((f"every {value:g} weeks" if isinstance(value, float) else f"{value:,}"
-                                if isinstance(value, int) else str(value), value))
-                if kind == "choice" and all(isinstance(v, (int, float)) for _, v in options):
-                    options.sort(key=lambda o: o[1])
-                spec["options"] = options
-            if kind == "dropdown":
-                return W.Dropdown(options=options, value=value, layout=layout)
-            return W.SelectionSlider(options=options, value=value, layout=layout, continuous_update=False)
-        if kind == "toggle":
-            on, off = spec.get("text", ("On", "Off"))
-            w = W.ToggleButton(value=bool(value), description=on if value else off, layout=layout,
-                               button_style="info" if value else "")
-
-            def flip(ch: dict[str, Any]) -> None:
-                ch["owner"].description = on if ch["new"] else off
-                ch["owner"].button_style = "info" if ch["new"] else ""
-
-            w.observe(flip, names="value")
-            return w
-        if kind == "slider":
-            w = W.FloatSlider(value=value, min=spec["min"], max=spec["max"], step=spec["step"],
-                              layout=W.Layout(width="75%"), continuous_update=False, readout=False)
-            fmt_ = spec.get("readout", "{}")
-            box = W.HBox([w, W.Label(fmt_.format(value))], layout=layout)
-            w.observe(lambda ch: setattr(box.children[1], "value", fmt_.format(ch["new"])), names="value")
-            # the slider itself is the control; keep the box for layout
-            w._ms_box = box  # type: ignore[attr-defined]
-            return w
-        raise ValueError(f"control {spec['name']!r}: unknown kind {kind!r}")
-
     def values(self) -> dict[str, Any]:
         """The current control values by control name."""
         return {name: w.value for name, w in self.controls.items()}
 
-    def set(self, **values: Any) -> "Dashboard":
+    def set(self, **values: Any) -> Dashboard:
         """Set controls by name, e.g. ``dash.set(format="peer", cadence="weekly")``; triggers a run."""
         for k, v in values.items():
             if k not in self.controls:
@@ -364,22 +249,7 @@ class Dashboard:
 
     def render(self, cmp: Comparison) -> dict[str, bytes]:
         """The dashboard's charts as PNG bytes: retention, bars (promotion and cost), mentor load."""
-        import matplotlib
-
-        from . import plots
-
-        with matplotlib.rc_context(plots.PRESENTER_RC):
-            out = {}
-            fig = plots.retention(cmp, title="Starting staff still here: program vs no program")
-            fig.set_size_inches(12, 3.9)
-            out["retention"] = plots.to_png(fig, self.dpi)
-            fig = plots.outcome_bars(cmp)
-            fig.set_size_inches(6.2, 3.7)
-            out["bars"] = plots.to_png(fig, self.dpi)
-            fig = plots.mentor_load(cmp, burnout=False, title="Mentor hours a month")
-            fig.set_size_inches(7.6, 3.7)
-            out["load"] = plots.to_png(fig, self.dpi)
-        return out
+        return view.render_charts(cmp, self.dpi)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         self.request(self.debounce)
@@ -455,15 +325,9 @@ class Dashboard:
             self.runs_superseded += 1
             self._cond.notify_all()
 
-    def _show_text(self, text: str, cards: list[tuple[str, str, str]]) -> None:
-        self._headline.value = f"<div class='ms-headline'>{html.escape(text)}</div>"
-        self._cards.value = "<div class='ms-cards'>" + "".join(
-            f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
-            f"<div class='d'>{html.escape(d)}</div></div>" for t, v, d in cards) + "</div>"
-
     def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
                  text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
-        self._show_text(text, cards)
+        self._headline.value, self._cards.value = view.headline_html(text), view.cards_html(cards)
         if images:
             self._img_retention.value = images["retention"]
             self._img_bars.value = images["bars"]
@@ -481,7 +345,7 @@ class Dashboard:
         for cb in list(self.on_update):
             cb(self)
 
-    def wait(self, timeout: float = 60.0) -> "Dashboard":
+    def wait(self, timeout: float = 60.0) -> Dashboard:
         """Block until the newest request is on screen (raises TimeoutError after ``timeout`` seconds)."""
         end = time.monotonic() + timeout
         with self._cond:

@@ -26,6 +26,7 @@ press F11 for full screen. Nothing is fetched from the internet. Ctrl+C stops it
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``mentorsim dashboard`` to the command line."""
     from ..cli import _positive
 
     p = sub.add_parser(
@@ -69,6 +70,7 @@ def notebook(scenario: str | None, size: int, replications: int, seed: int, work
 
 
 def run(a: argparse.Namespace) -> int:
+    """Serve the dashboard with Voila until Ctrl+C; returns the exit code."""
     import mentorsim as ms
 
     scenario = None

@@ -34,6 +34,7 @@ def _cmd(a) -> int:
 
 
 def register(sub) -> None:
+    """Add ``mentorsim params`` to the command line."""
     from ..cli import _positive
 
     p = sub.add_parser("params", help="print the parameter register (defaults, units, ranges, sources)",

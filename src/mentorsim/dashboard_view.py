@@ -1,0 +1,192 @@
+"""How the facilitator dashboard looks: its controls as data, its style sheet, its widgets and charts.
+
+:class:`mentorsim.widgets.Dashboard` runs the model and puts what it finds on this page;
+nothing here runs a simulation.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .results import Comparison
+
+#: The dashboard's controls. kind: dropdown | toggle | slider | choice (a slider over listed values).
+#: path: the scenario field set through ``with_overrides``; ``run`` instead names a run option.
+CONTROLS: list[dict[str, Any]] = [
+    {"name": "format", "kind": "dropdown", "label": "Mentoring format", "path": "program.format",
+     "options": [("One-on-one", "one_on_one"), ("Peer", "peer"), ("Circle", "circle"),
+                 ("Reverse", "reverse"), ("Micro-board (3 mentors)", "micro_board"), ("No program", "none")]},
+    {"name": "cadence", "kind": "dropdown", "label": "Meetings", "path": "program.cadence",
+     "options": [("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly")]},
+    {"name": "recognition", "kind": "dropdown", "label": "Mentor recognition", "path": "program.recognition",
+     "options": [("None", "none"), ("Counts in reviews", "review_credit"), ("Learning credits", "learning_credits"),
+                 ("Celebrate impact", "celebrate_impact")]},
+    {"name": "sponsorship", "kind": "toggle", "label": "Sponsors", "path": "program.sponsorship",
+     "text": ("Sponsors advocate", "No sponsors")},
+    {"name": "participation", "kind": "slider", "label": "Participation target", "path": "program.participation_target",
+     "min": 0.05, "max": 0.6, "step": 0.05, "readout": "{:.0%}"},
+    {"name": "size", "kind": "choice", "label": "Workforce (people)", "path": "workforce.size",
+     "options": [("200", 200), ("500", 500), ("1,000", 1000), ("2,000", 2000), ("5,000", 5000)]},
+    {"name": "horizon", "kind": "choice", "label": "Horizon", "path": "horizon_weeks",
+     "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)]},
+    {"name": "replications", "kind": "choice", "label": "Replications", "run": "replications",
+     "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)]},
+]
+
+CSS = """
+<style>
+.ms-dash { --jp-widgets-font-size: 17px; --jp-widgets-inline-height: 38px; --jp-widgets-inline-label-width: 0px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a1a1a; }
+.ms-dash .ms-title { font-size: 26px; font-weight: 700; margin: 0; }
+.ms-dash .ms-sub { font-size: 16px; color: #555; }
+.ms-dash .ms-label { font-size: 16px; font-weight: 600; color: #333; margin-top: 8px; }
+.ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 17px !important; }
+.ms-dash .ms-controls { background: #f4f6f8; border-radius: 10px; padding: 8px 14px 14px 14px; }
+.ms-dash .ms-headline { font-size: 30px; font-weight: 650; line-height: 1.25; color: #0b3d6e; margin: 4px 0 6px 0; }
+.ms-dash .ms-headline.ms-busy { color: #7a8a99; }
+.ms-dash .ms-status { font-size: 14px; color: #777; }
+.ms-dash .ms-cards { display: flex; gap: 12px; margin: 4px 0 8px 0; }
+.ms-dash .ms-card { flex: 1; background: #f4f6f8; border-radius: 10px; padding: 8px 12px; }
+.ms-dash .ms-card .t { font-size: 15px; color: #555; }
+.ms-dash .ms-card .v { font-size: 28px; font-weight: 700; color: #1a1a1a; }
+.ms-dash .ms-card .d { font-size: 14px; color: #666; }
+.ms-dash img.ms-chart { width: auto !important; max-width: 100%; height: auto; object-fit: contain; }
+.ms-dash img.ms-ret { max-height: max(200px, calc((100vh - 320px) * 0.56)); }
+.ms-dash img.ms-small { max-height: max(170px, calc((100vh - 320px) * 0.44)); }
+@media (max-height: 820px) {
+  .ms-dash { --jp-widgets-font-size: 15px; --jp-widgets-inline-height: 30px; }
+  .ms-dash .ms-title { font-size: 21px; } .ms-dash .ms-sub { font-size: 14px; }
+  .ms-dash .ms-label { font-size: 14px; margin-top: 3px; }
+  .ms-dash select, .ms-dash button, .ms-dash .widget-readout { font-size: 15px !important; }
+  .ms-dash .ms-headline { font-size: 25px; }
+  .ms-dash .ms-card { padding: 4px 10px; } .ms-dash .ms-card .v { font-size: 23px; }
+  .ms-dash .ms-card .t, .ms-dash .ms-card .d { font-size: 13px; }
+  .ms-dash img.ms-ret { max-height: max(180px, calc((100vh - 305px) * 0.56)); }
+  .ms-dash img.ms-small { max-height: max(150px, calc((100vh - 305px) * 0.44)); }
+}
+</style>
+"""
+
+
+def make_control(W: Any, spec: dict[str, Any], value: Any) -> Any:
+    """The widget of one control spec (see :data:`CONTROLS`), set to ``value``.
+
+    A value the spec does not list (e.g. a custom cadence in the scenario) is added to ``spec["options"]``.
+    A slider comes in a box with its readout, kept as ``widget._ms_box`` for the layout.
+    """
+    kind = spec["kind"]
+    layout = W.Layout(width="100%")
+    if kind in ("dropdown", "choice"):
+        options = list(spec["options"])
+        if value not in [v for _, v in options]:  # e.g. a custom cadence in the scenario
+            options.append((f"every {value:g} weeks" if isinstance(value, float) else f"{value:,}"
+                            if isinstance(value, int) else str(value), value))
+            if kind == "choice" and all(isinstance(v, (int, float)) for _, v in options):
+                options.sort(key=lambda o: o[1])
+            spec["options"] = options
+        if kind == "dropdown":
+            return W.Dropdown(options=options, value=value, layout=layout)
+        return W.SelectionSlider(options=options, value=value, layout=layout, continuous_update=False)
+    if kind == "toggle":
+        on, off = spec.get("text", ("On", "Off"))
+        w = W.ToggleButton(value=bool(value), description=on if value else off, layout=layout,
+                           button_style="info" if value else "")
+
+        def flip(ch: dict[str, Any]) -> None:
+            ch["owner"].description = on if ch["new"] else off
+            ch["owner"].button_style = "info" if ch["new"] else ""
+
+        w.observe(flip, names="value")
+        return w
+    if kind == "slider":
+        w = W.FloatSlider(value=value, min=spec["min"], max=spec["max"], step=spec["step"],
+                          layout=W.Layout(width="75%"), continuous_update=False, readout=False)
+        fmt_ = spec.get("readout", "{}")
+        box = W.HBox([w, W.Label(fmt_.format(value))], layout=layout)
+        w.observe(lambda ch: setattr(box.children[1], "value", fmt_.format(ch["new"])), names="value")
+        # the slider itself is the control; keep the box for layout
+        w._ms_box = box  # type: ignore[attr-defined]
+        return w
+    raise ValueError(f"control {spec['name']!r}: unknown kind {kind!r}")
+
+
+@dataclass
+class Page:
+    """The dashboard's page (``ui``) and the widgets a run updates."""
+
+    ui: Any
+    headline: Any
+    cards: Any
+    status: Any
+    retention: Any
+    bars: Any
+    load: Any
+
+
+def page(W: Any, controls: list[tuple[str, Any]]) -> Page:
+    """The page: a panel of (label, control widget) beside the headline, cards, charts and status line."""
+    rows = []
+    for label, w in controls:
+        rows.append(W.HTML(f"<div class='ms-label'>{html.escape(label)}</div>"))
+        rows.append(getattr(w, "_ms_box", w))
+    panel = W.VBox(rows, layout=W.Layout(width="300px", min_width="300px"))
+    panel.add_class("ms-controls")
+
+    headline = W.HTML("<div class='ms-headline ms-busy'>Running the simulation…</div>")
+    cards = W.HTML("")
+    status = W.HTML("<div class='ms-status'>&nbsp;</div>")
+    retention = W.Image(format="png", layout=W.Layout(width="100%"))
+    bars = W.Image(format="png", layout=W.Layout(width="100%"))
+    load = W.Image(format="png", layout=W.Layout(width="100%"))
+    for img, size in ((retention, "ms-ret"), (bars, "ms-small"), (load, "ms-small")):
+        img.add_class("ms-chart")
+        img.add_class(size)
+    title = W.HTML("<div class='ms-title'>What would a mentoring program change here?</div>"
+                   "<div class='ms-sub'>Simulated workforce, program against no program, "
+                   "same people in both (95% ranges over replications)</div>")
+    charts = W.VBox([
+        W.Box([retention], layout=W.Layout(width="100%")),
+        W.HBox([W.Box([bars], layout=W.Layout(width="44%")),
+                W.Box([load], layout=W.Layout(width="56%"))], layout=W.Layout(width="100%")),
+    ], layout=W.Layout(width="100%"))
+    main = W.VBox([headline, cards, charts, status],
+                  layout=W.Layout(flex="1 1 auto", padding="0 0 0 18px", min_width="0"))
+    ui = W.VBox([W.HTML(CSS), title, W.HBox([panel, main], layout=W.Layout(width="100%", align_items="flex-start"))],
+                layout=W.Layout(width="100%", max_width="1700px"))
+    ui.add_class("ms-dash")
+    return Page(ui, headline, cards, status, retention, bars, load)
+
+
+def headline_html(text: str) -> str:
+    """The headline sentence as HTML."""
+    return f"<div class='ms-headline'>{html.escape(text)}</div>"
+
+
+def cards_html(cards: list[tuple[str, str, str]]) -> str:
+    """(title, value, detail) cards as HTML."""
+    return "<div class='ms-cards'>" + "".join(
+        f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
+        f"<div class='d'>{html.escape(d)}</div></div>" for t, v, d in cards) + "</div>"
+
+
+def render_charts(cmp: Comparison, dpi: int) -> dict[str, bytes]:
+    """The dashboard's charts as PNG bytes: retention, bars (promotion and cost), mentor load."""
+    import matplotlib
+
+    from . import plots
+
+    with matplotlib.rc_context(plots.PRESENTER_RC):
+        out = {}
+        fig = plots.retention(cmp, title="Starting staff still here: program vs no program")
+        fig.set_size_inches(12, 3.9)
+        out["retention"] = plots.to_png(fig, dpi)
+        fig = plots.outcome_bars(cmp)
+        fig.set_size_inches(6.2, 3.7)
+        out["bars"] = plots.to_png(fig, dpi)
+        fig = plots.mentor_load(cmp, burnout=False, title="Mentor hours a month")
+        fig.set_size_inches(7.6, 3.7)
+        out["load"] = plots.to_png(fig, dpi)
+    return out
