@@ -7,10 +7,8 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
+from conftest import FORMATS, PROGRAM_FORMATS, RECOGNITIONS, SCENARIOS, SEED, check_capacity, check_invariants, small
 from mentorsim import engine
-
-from conftest import (FORMATS, PROGRAM_FORMATS, RECOGNITIONS, SCENARIOS, SEED, check_capacity, check_invariants,
-                      small)
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -279,7 +277,7 @@ def test_micro_boards_short_of_mentors_are_topped_up_later(one_on_one):
     starts = rel.groupby(["replication", "mentee"])["start"].nunique()
     assert (starts > 1).any(), "no board was ever topped up"
     topped_up_terms = 0
-    for (rep, mentee), rows in rel.groupby(["replication", "mentee"]):
+    for _, rows in rel.groupby(["replication", "mentee"]):
         # at every week a board seats at most one mentor per skill and never the same mentor twice
         for week in np.unique(rows.start.to_numpy()):
             live = rows[(rows.start <= week) & (rows.end > week)]

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
-
 from conftest import PROGRAM_FORMATS, SEED, check_invariants, small
 
 

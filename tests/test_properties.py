@@ -7,7 +7,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentorsim as ms
-
 from conftest import FORMATS, RECOGNITIONS, check_invariants
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
-
 from conftest import PROGRAM_FORMATS, SCENARIOS, SEED, small
 
 TRAITS = ["replication", "person_id", "persona", "start_level", "hired_week", "ambition"]

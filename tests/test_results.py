@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
-
 from conftest import PEOPLE_COLUMNS, REQUIRED_SUMMARY, SEED, TIMESERIES_METRICS
 
 

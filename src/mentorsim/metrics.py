@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Metric:
+    """How a summary metric is shown: its label, unit, which direction is better, and what it measures."""
+
     label: str
     unit: str
     higher_is_better: bool
@@ -45,8 +47,9 @@ METRICS: dict[str, Metric] = {
     "mentor_share": Metric("Mentors", "share", True, "Share of everyone employed during the run who mentored."),
     "goal_attainment_rate": Metric("Goal attainment", "share", True, "Share of the starting workforce who reached their career goal."),
     "mentee_goal_attainment_rate": Metric("Goal attainment of mentees", "share", True, "Share of mentees who reached their goal."),
-    "meetings_held": Metric("Sessions held", "sessions", True, ("Mentoring sessions held over the horizon, counted per mentee: a circle session once per member, "
-                              "a peer session once per partner, a board once per mentor met.")),
+    "meetings_held": Metric("Sessions held", "sessions", True,
+                            "Mentoring sessions held over the horizon, counted per mentee: a circle session once "
+                            "per member, a peer session once per partner, a board once per mentor met."),
     "meetings_held_share": Metric("Sessions held of scheduled", "share", True, "Sessions held over sessions scheduled."),
     "mentor_load_hours": Metric("Mentor load", "hours per month", False, "Average monthly hours of an active mentor."),
     "mentor_burnout_rate": Metric("Mentor burnout", "share", False, "Share of mentors who burned out."),

@@ -22,7 +22,7 @@ from .validation import StrictFrozen, param, refuse_coercion, variant
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
-FORMATS = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
+FORMATS = FORMATS_BUILTIN = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
 RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
 PERSONAS = ("early_career", "first_time_manager", "career_pivoter", "established")
@@ -180,6 +180,19 @@ class Program(_Frozen):
                                   desc="A session's benefit fades with exp(-gap / this) since the last held session.")
     goal_progress_per_commitment: float = param(0.04, unit="goal per commitment", source="assumption", ge=0, le=1,
                                                 desc="Progress toward the goal from one commitment done (1.0 = goal reached).")
+
+    @field_validator("format", "recognition", mode="wrap")
+    @classmethod
+    def _registered(cls, v: Any, handler: Any, info: Any) -> Any:
+        """A format or policy registered at run time (``programs.register_format``) is allowed too;
+        the shipped ones (and the error for an unknown name) come from the field's choices."""
+        from .programs import FORMATS, POLICIES
+
+        registry = FORMATS if info.field_name == "format" else POLICIES
+        if isinstance(v, str) and v in registry and v not in (FORMATS_BUILTIN if info.field_name == "format"
+                                                               else RECOGNITIONS):
+            return v
+        return handler(v)
 
     @field_validator("cadence", mode="before")
     @classmethod

@@ -8,14 +8,14 @@ When nobody is traced the engine holds no tracer and logging costs one ``is None
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from ..tables import EVENTS
 from ..workforce import reslot
 
-Field = Union[None, int, np.ndarray, Callable[[np.ndarray], np.ndarray]]
+Field = None | int | np.ndarray | Callable[[np.ndarray], np.ndarray]
 
 
 class Tracer:

@@ -136,7 +136,9 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
             e, s = waiting[grp[:k]], cand[:k]
             good = ~_is_banned(banned, grp[:k], slots[s]) & (slots[s] != prev[e])
             taken[s[good]] = True
-            out_e.append(e[good]); out_m.append(slots[s[good]]); out_d.append(dims[grp[:k]][good])
+            out_e.append(e[good])
+            out_m.append(slots[s[good]])
+            out_d.append(dims[grp[:k]][good])
             continue
         for start in range(0, len(grp), BLOCK):
             blk = grp[start:start + BLOCK]
@@ -156,7 +158,9 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
             good = score[r, c] > INFEASIBLE / 2
             r, c = r[good], c[good]
             taken[cand[c]] = True
-            out_e.append(e[r]); out_m.append(slots[cand[c]]); out_d.append(d[r])
+            out_e.append(e[r])
+            out_m.append(slots[cand[c]])
+            out_d.append(d[r])
     if not out_e:
         return Rows.empty()
     mentee, mentor, d = np.concatenate(out_e), np.concatenate(out_m), np.concatenate(out_d)
@@ -212,7 +216,8 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                     break
             else:
                 keep[i] = False
-        a.append(x[keep]); b.append(y[keep])
+        a.append(x[keep])
+        b.append(y[keep])
     return np.concatenate(a), np.concatenate(b)
 
 
