@@ -528,12 +528,6 @@ def _sponsorship_per_rep(reps, reps_without) -> np.ndarray:
     return np.array(out, dtype=float)
 
 
-def _no_program(sc: Scenario) -> Scenario:
-    if sc.program.format == "none" and not sc.program.sponsorship:
-        return sc
-    return sc.with_overrides({"program.format": "none", "program.sponsorship": False})
-
-
 def _no_sponsorship(sc: Scenario) -> Scenario:
     return sc.with_overrides({"program.sponsorship": False}) if sc.program.sponsorship else sc
 
@@ -549,7 +543,7 @@ def _content(sc: Scenario) -> str:
 def _sims_of(spec: _Spec, item: _Item, sc: Scenario) -> list[Scenario]:
     """The scenarios a target's figure is measured on."""
     if item.kind in WORKFORCE_TARGETS:
-        return [sc if spec.file.observed_with_program else _no_program(sc)]
+        return [sc if spec.file.observed_with_program else sc.without_program()]
     if item.kind == "sponsorship_promotion_ratio":
         return [sc, _no_sponsorship(sc)]
     return [sc]

@@ -338,7 +338,7 @@ class Dashboard:
     def baseline_scenario(self, values: dict[str, Any] | None = None) -> Scenario:
         """No program, on the same workforce and horizon as the controls describe."""
         sc = self.program_scenario(values)
-        return sc.with_overrides({"program.format": "none", "program.sponsorship": False, "name": "No program"})
+        return sc.without_program("No program")
 
     def _cached_simulate(self, sc: Scenario, reps: int) -> Any:
         key = (sc.model_dump_json(), reps, self.seed)
