@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import mentorsim as ms
-from mentorsim.calibrate import FREE_PARAMETERS, Calibration, load_targets
+from mentorsim.calibration import FREE_PARAMETERS, Calibration, load_targets
 from mentorsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
