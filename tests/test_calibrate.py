@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import mentorsim as ms
-from mentorsim.calibrate import FREE_PARAMETERS, Calibration, load_targets
+from mentorsim.calibration import FREE_PARAMETERS, Calibration, load_targets
 from mentorsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -298,3 +298,11 @@ def test_mentees_and_mentors_on_a_program_scenario():
         par.loc["program.selection_strength", "after"])
     assert cal.scenarios["sun_like"].workforce.promotion_base_logit == pytest.approx(
         cal.scenario.workforce.promotion_base_logit)
+
+
+def test_without_program_is_the_no_program_twin():
+    sc = ms.load_scenario(ROOT / "scenarios" / "one_on_one.yaml").with_overrides({"program.sponsorship": True})
+    off = sc.without_program()
+    assert (off.program.format, off.program.sponsorship, off.name) == ("none", False, sc.name)
+    assert off.workforce == sc.workforce and off.without_program() is off
+    assert sc.without_program("No program").name == "No program"

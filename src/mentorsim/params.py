@@ -23,37 +23,13 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
+from .evidence import DEFAULTS, EVIDENCE, TOPIC_ALIASES
 from .scenario import Scenario
 from .validation import field_bounds
 
-#: Calibration targets of EVIDENCE.md, by ID: (what, figure).
-EVIDENCE_IDS: dict[str, str] = {
-    "C1": "monthly voluntary quit rate 2.2% (BLS JOLTS; 1.5-3.0% for sensitivity)",
-    "C2": "33-40% of new hires quit within a year, about half of them within 13 weeks (Work Institute)",
-    "C3": "about 6% of employees promoted a year, 6-10% range (SHRM)",
-    "C4": "mentee and mentor quit hazard ratios 0.46 and 0.52 vs non-participants (Sun Microsystems, relative)",
-    "C5": "mentees and mentors promoted ~5x and ~5.6x as often as non-participants (Sun, relative)",
-    "C6": "meeting frequency vs psychosocial support correlation ~0.25 (Eby et al. 2013)",
-    "C7": "sponsored employees up to ~30% better promotion odds (Center for Talent Innovation)",
-}
-
-#: Topics of EVIDENCE.md's "Defaults and ranges" table.
-DEFAULTS_TOPICS: dict[str, str] = {
-    "replacement cost of a leaver": "median 21% of salary; ~40% frontline, 80% technical, 200% leaders (CAP 2012; Gallup)",
-    "mentor time": "2-4 hours a month; sessions 45-60 minutes; formal terms 6-12 months (practice; Sun SEED)",
-    "real-world meeting rhythm": "~4 hours a month of talk; in-person meetings less than monthly (Olivet 2019)",
-    "matching speed": "81% of mentees matched within 3 weeks (Sun SEED 2007)",
-    "who has a mentor": "37% of workers; 57% junior, 35% mid, 8% senior (Olivet 2019)",
-    "recognition in practice": "46% recognise mentoring, 25% count it in promotions, 47% struggle to find mentors (ATD ~2023)",
-    "program formats in practice": "78% of programs are one-on-one (ATD ~2023)",
-    "early endings": "relationships of a year or more helped most; very early endings harmed (Grossman & Rhodes 2002)",
-    "relationship phases": "initiation 6-12 months, cultivation 2-5 years (Kram 1983)",
-    "mentor-side effects": "mentors more satisfied and committed; turnover intent not clearly lower (Ghosh & Reio 2013)",
-    "matching input": "input into matching and training go with better relationships (Allen, Eby & Lentz 2006)",
-}
-
-#: Short aliases a parameter may use for a defaults-table topic.
-TOPIC_ALIASES: dict[str, str] = {"replacement cost": "replacement cost of a leaver"}
+#: The figures alone, by ID and by topic.
+EVIDENCE_IDS: dict[str, str] = {k: e.figure for k, e in EVIDENCE.items()}
+DEFAULTS_TOPICS: dict[str, str] = {k: e.figure for k, e in DEFAULTS.items()}
 
 ASSUMPTION = "assumption"
 

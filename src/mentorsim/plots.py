@@ -16,6 +16,7 @@ without pyplot, so they are safe in threads and display once in notebooks.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ import numpy as np
 
 from . import fmt
 from .programs import mentor_capacity_hours
-from .results import METRICS, Comparison, Results
+from .results import METRICS, Comparison, Results, interval
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -300,8 +301,6 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
     """
     if not isinstance(cmp, Comparison):
         raise TypeError(f"cost_benefit needs a Comparison (from ms.compare), got {type(cmp).__name__}")
-    from .results import interval
-
     fig, ax = _figure(ax, (7.5, 5.5))
     top = 0.0
     handles: list[Any] = []
@@ -343,8 +342,6 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
     program's cost against the turnover cost it avoids (paired), over the horizon."""
     if not isinstance(cmp, Comparison):
         raise TypeError(f"outcome_bars needs a Comparison (from ms.compare), got {type(cmp).__name__}")
-    from .results import interval
-
     r = cmp[scenario] if scenario else cmp.results[1]
     base = cmp.baseline
     if axes is None:
@@ -396,8 +393,6 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
 
 def to_png(fig: "Figure", dpi: int = 100) -> bytes:
     """A figure as PNG bytes (for widgets and reports)."""
-    import io
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()

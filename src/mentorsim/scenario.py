@@ -361,6 +361,13 @@ class Scenario(_Frozen):
             _set_dotted(doc, key, value, source)
         return scenario_from_dict(doc, source)
 
+    def without_program(self, name: str | None = None) -> "Scenario":
+        """The same organisation with no program: format none, no sponsorship overlay; ``name`` renames it."""
+        if self.program.format == "none" and not self.program.sponsorship and name is None:
+            return self
+        return self.with_overrides({"program.format": "none", "program.sponsorship": False,
+                                    **({} if name is None else {"name": name})})
+
     def get(self, dotted: str) -> Any:
         """The value at a dotted key, e.g. ``sc.get("program.cadence")``."""
         value: Any = self

@@ -33,6 +33,7 @@ from . import fmt
 from .dashboard_view import CONTROLS
 from .experiment import simulate
 from .programs import mentor_capacity_hours
+from .report.headline import retention_change
 from .results import Comparison
 from .scenario import Scenario, scenario_from_dict
 
@@ -58,10 +59,6 @@ def describe(program: Any) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _per100(v: float) -> str:
-    return f"{abs(v) * 100:.1f}"
-
-
 def headline(cmp: Comparison) -> str:
     """One plain-words sentence on retention, program against no program, with its 95% interval.
 
@@ -79,18 +76,8 @@ def headline(cmp: Comparison) -> str:
     if row.empty:
         return f"{what} makes no difference to retention {when}."
     r = row.iloc[0]
-    d, lo, hi = r.diff_mean, r.ci_low, r.ci_high
     keeps = "keep" if prog.scenario.program.format == "circle" and not prog.scenario.program.sponsorship else "keeps"
-    if round(abs(d) * 100, 1) == 0:
-        verb = f"{keeps} about as many people"
-    else:
-        verb = f"{keeps} {_per100(d)} {'more' if d > 0 else 'fewer'} people per 100"
-    if math.isnan(lo):
-        return f"{what} {verb} {when}."
-    if lo > 0 or hi < 0:  # the interval excludes no difference: state it in the direction of the effect
-        a, b = sorted((abs(lo), abs(hi)))
-        return f"{what} {verb} {when} ({a * 100:.1f} to {b * 100:.1f})."
-    return f"{what} {verb} {when} (between {lo * 100:+.1f} and {hi * 100:+.1f}: could be no difference)."
+    return retention_change(what, r.diff_mean, r.ci_low, r.ci_high, when, keeps)
 
 
 def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
@@ -223,7 +210,7 @@ class Dashboard:
     def baseline_scenario(self, values: dict[str, Any] | None = None) -> Scenario:
         """No program, on the same workforce and horizon as the controls describe."""
         sc = self.program_scenario(values)
-        return sc.with_overrides({"program.format": "none", "program.sponsorship": False, "name": "No program"})
+        return sc.without_program("No program")
 
     def _cached_simulate(self, sc: Scenario, reps: int) -> Any:
         key = (sc.model_dump_json(), reps, self.seed)

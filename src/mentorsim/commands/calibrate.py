@@ -46,7 +46,7 @@ See docs/calibration.md.
 def _cmd(a) -> int:
     from pathlib import Path
 
-    from ..calibrate import calibrate
+    from ..calibration import calibrate
     from ..errors import MentorsimError
 
     if a.out and not Path(a.out).resolve().parent.is_dir():
