@@ -46,8 +46,8 @@ NOTEBOOK_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "leg
 
 
 # ---- helpers -------------------------------------------------------------------------------
-def _figure(ax: "Axes | None", figsize: tuple[float, float], nrows: int = 1, ncols: int = 1,
-            **kw: Any) -> tuple["Figure", Any]:
+def _figure(ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1,
+            **kw: Any) -> tuple[Figure, Any]:
     if ax is not None:
         return ax.figure, ax
     from matplotlib.figure import Figure
@@ -57,7 +57,7 @@ def _figure(ax: "Axes | None", figsize: tuple[float, float], nrows: int = 1, nco
     return fig, axes
 
 
-def _tidy(ax: "Axes") -> None:
+def _tidy(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(True, axis="y", alpha=0.3)
 
@@ -88,7 +88,7 @@ def label(name: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def _pct_axis(ax: "Axes", axis: str = "y", points: bool = False) -> None:
+def _pct_axis(ax: Axes, axis: str = "y", points: bool = False) -> None:
     from matplotlib.ticker import FuncFormatter
 
     if points:  # differences: the axis label says "percentage points"
@@ -98,7 +98,7 @@ def _pct_axis(ax: "Axes", axis: str = "y", points: bool = False) -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
 
 
-def _usd_axis(ax: "Axes", axis: str = "y") -> None:
+def _usd_axis(ax: Axes, axis: str = "y") -> None:
     from matplotlib.ticker import FuncFormatter
 
     def f(v: float, _: Any) -> str:
@@ -109,7 +109,7 @@ def _usd_axis(ax: "Axes", axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(f))
 
 
-def _years_axis(ax: "Axes", horizon: int) -> None:
+def _years_axis(ax: Axes, horizon: int) -> None:
     step = 13 if horizon <= 104 else 26
     ticks = np.arange(0, horizon + 1, step)
     ax.set_xticks(ticks)
@@ -119,8 +119,8 @@ def _years_axis(ax: "Axes", horizon: int) -> None:
 
 
 # ---- figures -------------------------------------------------------------------------------
-def retention(obj: Comparison | Results, baseline: Results | None = None, ax: "Axes | None" = None,
-              scenarios: Sequence[str] | str | None = None, title: str | None = None) -> "Figure":
+def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Axes | None = None,
+              scenarios: Sequence[str] | str | None = None, title: str | None = None) -> Figure:
     """Share of the starting workforce still employed, week by week, with 95% bands over replications.
 
     ``obj`` is a Comparison (its baseline against each program, or those named in
@@ -164,8 +164,8 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: "A
     return fig
 
 
-def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Sequence["Axes"] | None = None,
-                title: str | None = None) -> "Figure":
+def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Sequence[Axes] | None = None,
+                title: str | None = None) -> Figure:
     """Paired differences against the baseline with 95% intervals, one panel per metric (each in its unit).
 
     Dots are the mean difference over paired replications (same people, with and
@@ -196,7 +196,7 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
         g = t[t.metric == m].set_index("scenario").reindex(names)
         usd = m in METRICS and METRICS[m].unit == "USD"
         share = m in METRICS and METRICS[m].unit in ("share", "per month", "per year")
-        for i, (name, row) in enumerate(g.iterrows()):
+        for i, (_, row) in enumerate(g.iterrows()):
             if np.isnan(row.diff_mean):
                 continue
             good = row.p_better >= 0.5
@@ -231,8 +231,8 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
     return fig
 
 
-def mentor_load(obj: Comparison | Results, ax: "Axes | None" = None, scenarios: Sequence[str] | str | None = None,
-                burnout: bool = True, title: str | None = None) -> "Figure":
+def mentor_load(obj: Comparison | Results, ax: Axes | None = None, scenarios: Sequence[str] | str | None = None,
+                burnout: bool = True, title: str | None = None) -> Figure:
     """Average monthly hours of an active mentor over time (95% band), against the hours a mentor can give;
     with ``burnout``, a second panel counts mentors who burned out and stepped back, per 100 mentors.
     """
@@ -294,7 +294,7 @@ def mentor_load(obj: Comparison | Results, ax: "Axes | None" = None, scenarios: 
     return fig
 
 
-def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = None) -> "Figure":
+def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = None) -> Figure:
     """Program cost (x) against turnover cost avoided (y) per program, with 95% intervals on both.
 
     Above the diagonal, the turnover cost avoided pays for the program.
@@ -336,8 +336,8 @@ def cost_benefit(cmp: Comparison, ax: "Axes | None" = None, title: str | None = 
     return fig
 
 
-def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["Axes"] | None = None,
-                 title: str | None = None) -> "Figure":
+def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Axes] | None = None,
+                 title: str | None = None) -> Figure:
     """Two bar panels with 95% intervals: promotions a year, no program against one program; and the
     program's cost against the turnover cost it avoids (paired), over the horizon."""
     if not isinstance(cmp, Comparison):
@@ -350,7 +350,7 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
         ax1, ax2 = axes
         fig = ax1.figure
 
-    def bar(ax: "Axes", x: float, stats: tuple[float, float, float], color: str, text: str) -> float:
+    def bar(ax: Axes, x: float, stats: tuple[float, float, float], color: str, text: str) -> float:
         m, lo, hi = stats
         err = None if np.isnan(lo) else [[m - lo], [hi - m]]
         ax.bar([x], [m], 0.62, yerr=err, color=color, capsize=6, error_kw={"linewidth": 1.5})
@@ -391,7 +391,7 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence["A
     return fig
 
 
-def to_png(fig: "Figure", dpi: int = 100) -> bytes:
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
     """A figure as PNG bytes (for widgets and reports)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)

@@ -361,7 +361,7 @@ class Scenario(_Frozen):
             _set_dotted(doc, key, value, source)
         return scenario_from_dict(doc, source)
 
-    def without_program(self, name: str | None = None) -> "Scenario":
+    def without_program(self, name: str | None = None) -> Scenario:
         """The same organisation with no program: format none, no sponsorship overlay; ``name`` renames it."""
         if self.program.format == "none" and not self.program.sponsorship and name is None:
             return self

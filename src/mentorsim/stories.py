@@ -78,11 +78,13 @@ def pick_mentees(people: pd.DataFrame, replication: int = 0) -> dict[str, int | 
 
 
 def stories(scenario: Scenario, baseline: Scenario, seed: int = 0,
-            people: pd.DataFrame | None = None) -> list[Story]:
+            people: pd.DataFrame | None = None, baseline_run: Any = None) -> list[Story]:
     """One story per persona for ``scenario`` against ``baseline`` (replication 0 of ``seed``).
 
     ``people``: the scenario's ``Results.people`` if already computed (replication 0
     is used to pick the mentees); otherwise replication 0 is run to find them.
+    ``baseline_run``: a traced baseline run of replication 0 that already traced these
+    mentees (see ``story_ids``), so several programs' stories share one baseline run.
     """
     from .experiment import simulate
 
@@ -92,7 +94,7 @@ def stories(scenario: Scenario, baseline: Scenario, seed: int = 0,
     ids = [i for i in picks.values() if i is not None]
     if ids:
         prog = simulate(scenario, replications=1, seed=seed, trace=ids)
-        base = simulate(baseline, replications=1, seed=seed, trace=ids)
+        base = baseline_run if baseline_run is not None else simulate(baseline, replications=1, seed=seed, trace=ids)
         pe, be = prog.events, base.events
         pp, bp = prog.people.set_index("person_id"), base.people.set_index("person_id")
     out = []
@@ -108,6 +110,11 @@ def stories(scenario: Scenario, baseline: Scenario, seed: int = 0,
                           be[be.person_id == pid].sort_values("week", kind="stable"),
                           pp.loc[pid], bp.loc[pid]))
     return out
+
+
+def story_ids(people: pd.DataFrame) -> list[int]:
+    """The person ids ``stories`` would tell about (replication 0), to trace a shared baseline run."""
+    return [i for i in pick_mentees(people, 0).values() if i is not None]
 
 
 def _wk(w: int) -> str:

@@ -157,4 +157,5 @@ def evaluate(spec: Spec, scenarios: dict[str, Scenario], items: list[Item], reps
 
 
 def is_share(kind: str, measure: Any) -> bool:
+    """Whether a target's value is a share (shown as a percentage)."""
     return kind in WORKFORCE_TARGETS or measure in ("retention_difference", "difference")

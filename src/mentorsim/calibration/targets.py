@@ -86,17 +86,21 @@ class Target(_Frozen):
 
 
 class RateTarget(Target):
+    """An observed rate or share of the workforce (C1-C3)."""
+
     value: float = Field(ge=0, le=1, description="The observed share or rate, 0..1 (e.g. 2.2% a month is 0.022).")
 
 
 class GapTarget(Target):
+    """A retention gap of mentees or mentors against non-participants (C4, C5)."""
+
     measure: Literal["hazard_ratio", "retention_difference"] = "hazard_ratio"
     group: Literal["mentees", "mentors"] = "mentees"
     value: float = Field(ge=-1, le=10, description="hazard_ratio: > 0 (C4: 0.46); retention_difference: -1..1.")
     tolerance: float = Field(gt=0, le=5)
 
     @model_validator(mode="after")
-    def _value(self) -> "GapTarget":
+    def _value(self) -> GapTarget:
         if self.measure == "hazard_ratio" and not self.value > 0:
             raise ValueError(f"a hazard_ratio must be > 0 (got {self.value!r})")
         if self.measure == "retention_difference" and not -1 <= self.value <= 1:
@@ -105,13 +109,15 @@ class GapTarget(Target):
 
 
 class PromotionTarget(Target):
+    """A promotion gap of mentees or mentors against non-participants (C4, C5)."""
+
     measure: Literal["ratio", "difference"] = "ratio"
     group: Literal["mentees", "mentors"] = "mentees"
     value: float = Field(ge=-1, le=100, description="ratio: > 0 (C5: 5 for mentees); difference: -1..1.")
     tolerance: float = Field(gt=0, le=50)
 
     @model_validator(mode="after")
-    def _value(self) -> "PromotionTarget":
+    def _value(self) -> PromotionTarget:
         if self.measure == "ratio" and not self.value > 0:
             raise ValueError(f"a promotion ratio must be > 0 (got {self.value!r})")
         if self.measure == "difference" and not -1 <= self.value <= 1:
@@ -120,12 +126,16 @@ class PromotionTarget(Target):
 
 
 class CorrelationTarget(Target):
+    """A correlation between meeting frequency and outcome (C6)."""
+
     value: float = Field(ge=-1, le=1, description="A correlation, -1..1 (C6: 0.25).")
     tolerance: float = Field(gt=0, le=2)
     min_weeks: int = Field(13, ge=1, le=520, description="Count relationships that lasted at least this many weeks.")
 
 
 class SponsorshipTarget(Target):
+    """The promotion ratio of sponsored against unsponsored mentees (C7)."""
+
     value: float = Field(gt=0, le=100, description="A ratio of promotion shares, > 0 (C7: up to about 1.3).")
     tolerance: float = Field(gt=0, le=50)
 

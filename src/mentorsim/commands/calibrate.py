@@ -61,6 +61,7 @@ def _cmd(a) -> int:
 
 
 def register(sub) -> None:
+    """Add the ``calibrate`` command."""
     from ..cli import _positive
 
     p = sub.add_parser("calibrate",

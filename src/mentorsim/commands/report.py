@@ -30,6 +30,7 @@ def _run(a: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
+    """Add the ``report`` command."""
     from ..cli import add_run_options
 
     p = subparsers.add_parser("report", help="write the program scorecard (one self-contained HTML file)",

@@ -82,12 +82,18 @@ def story_dicts(cmp: Comparison) -> list[dict[str, Any]]:
     """The persona stories of every program against the baseline (replication 0 of the Comparison's seed).
 
     The mentees are picked from the people the Comparison already holds; the stories
-    themselves need the event log, which only a traced run of replication 0 records.
+    themselves need the event log, which only a traced run of replication 0 records: one
+    traced run per program, and one traced baseline run shared by all of them.
     """
-    from ..stories import stories
+    from ..experiment import simulate
+    from ..stories import stories, story_ids
 
-    return [s.to_dict() for r in cmp.results[1:]
-            for s in stories(r.scenario, cmp.baseline.scenario, seed=cmp.baseline.seed, people=r.people)]
+    programs = cmp.results[1:]
+    ids = sorted({i for r in programs for i in story_ids(r.people)})
+    seed = cmp.baseline.seed
+    base = simulate(cmp.baseline.scenario, replications=1, seed=seed, trace=ids) if ids else None
+    return [s.to_dict() for r in programs
+            for s in stories(r.scenario, cmp.baseline.scenario, seed=seed, people=r.people, baseline_run=base)]
 
 
 def _neg(d: dict | None) -> dict[str, float | None]:

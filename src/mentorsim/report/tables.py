@@ -50,6 +50,7 @@ def _cell(s: dict, m: str) -> str:
 
 
 def scorecard(data: dict) -> str:
+    """The scorecard table: one column per design, against no program."""
     scs = data["scenarios"]
     base = data["baseline"]
     head = "".join(f"<th>{E(s['name'])}<div class=\"sub\">vs {E(base['name'])}</div></th>" for s in scs)
@@ -86,6 +87,7 @@ def scorecard(data: dict) -> str:
 
 
 def gap_sentence(s: dict) -> str:
+    """One sentence: the naive participant gap beside the causal effect."""
     e = s["effects"].get("retention")
     if not e or e["naive_gap"] is None or e["causal_effect"] is None:
         return ""
@@ -103,6 +105,7 @@ def gap_sentence(s: dict) -> str:
 
 
 def effects_table(data: dict) -> str:
+    """The table of naive gaps and causal effects per design."""
     rows = []
     for s in data["scenarios"]:
         for outcome, label in (("retention", "stayed to the end"), ("promotion", "promoted at least once")):
@@ -126,6 +129,7 @@ def effects_table(data: dict) -> str:
 
 
 def money_table(data: dict) -> str:
+    """The table of program cost, turnover cost avoided and ROI per design."""
     rows = []
     for s in data["scenarios"]:
         m, r = s["money"], s["roi"]
@@ -148,6 +152,7 @@ def money_table(data: dict) -> str:
 
 
 def evidence_table(data: dict) -> str:
+    """The evidence register: each source, what it says and the parameters resting on it."""
     reg = data["evidence"]
     out = ['<table class="plain ev"><thead><tr><th>evidence</th><th>what it says</th><th>parameters resting on it'
            "</th></tr></thead><tbody>"]
@@ -202,6 +207,7 @@ def _param_list(ps: list[dict]) -> str:
 
 
 def settings_table(cmp: Comparison) -> str:
+    """Every setting of the compared scenarios, side by side."""
     scs = [r.scenario for r in cmp.results]
     head = "".join(f"<th>{E(s.name)}</th>" for s in scs)
     rows = []

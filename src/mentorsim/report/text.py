@@ -39,6 +39,7 @@ def span(d: dict, metric: str, diff: bool = False, lo: str = "ci_low", hi: str =
 
 
 def years(weeks: int) -> str:
+    """A horizon in words ("3 years")."""
     y = weeks / 52
     return f"{y:g} year{'s' if y != 1 else ''}"
 
@@ -66,4 +67,5 @@ def show(v: Any) -> str:
 
 
 def unit(u: str) -> str:
+    """A unit as a small HTML suffix (empty for none)."""
     return "" if u in ("", "-") else f' <span class="sub">{E(u)}</span>'
