@@ -9,96 +9,45 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..errors import ScenarioError
 from ..scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
+from ..validation import summarize
 from .targets import FREE_PARAMETERS, PROGRAM_TARGETS, WORKFORCE_TARGETS, Target, TargetsFile
 
 
-def _field_model(ann: Any) -> type[BaseModel] | None:
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
-    for a in getattr(ann, "__args__", ()) or ():
-        m = _field_model(a)
-        if m is not None:
-            return m
-    return None
-
-
-def _model_at(keys: list[str]) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = TargetsFile
-    for k in keys:
-        if model is None or k not in model.model_fields:
-            return None
-        model = _field_model(model.model_fields[k].annotation)
-    return model
-
-
-def _where(loc: tuple, doc: Any) -> tuple[list[str], str]:
-    """Field names along an error's location, and the dotted path to show (``targets.x[1].group`` in a list)."""
-    keys, shown, node = [], "", doc
-    for k in loc:
-        if isinstance(k, int):
-            if isinstance(node, list):
-                shown += f"[{k}]"
-                node = node[k] if k < len(node) else None
-            continue  # a single mapping given for a list of targets
-        k = str(k)
-        # pydantic names the union branch tried (e.g. 'RateTarget', 'str', 'dict[str,any]'); drop it
-        if k[:1].isupper() or k in ("str", "dict[str,any]") or "[" in k or k.startswith("function-"):
-            continue
-        keys.append(k)
-        shown += ("." if shown else "") + k
-        node = node.get(k) if isinstance(node, dict) else None
-    return keys, shown
-
-
-def _describe(err: dict, doc: Any = None) -> str:
-    keys, where = _where(err["loc"], doc)
-    where = where or "(top level)"
+def _wording(err: Any, keys: list[str], msg: str) -> str:
+    """A targets file's own wording of a validation message (shares, correlations, scenarios, mappings)."""
     kind = keys[1] if keys[:1] == ["targets"] and len(keys) > 1 else None
-    if err["type"] == "extra_forbidden":
-        model = _model_at(keys[:-1])
-        allowed = list(model.model_fields) if model else []
-        close = difflib.get_close_matches(keys[-1], allowed, n=1, cutoff=0.5)
-        head = where[: len(where) - len(keys[-1])]
-        hint = f"; did you mean '{head}{close[0]}'?" if close else (
-            f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return f"{where}: unknown field{hint}"
-    if err["type"] == "missing":
-        return f"{where}: required field missing"
-    msg = err["msg"].removeprefix("Value error, ")
-    got = err.get("input")
     if keys[-1:] == ["value"] and err["type"] in ("less_than_equal", "greater_than_equal") and \
             kind in WORKFORCE_TARGETS:
-        msg = "must be a share between 0 and 1 (e.g. 2.2% a month is 0.022)"
-    elif keys == ["scenario"]:
-        msg = "expected a scenario YAML path (relative to the targets file) or a scenario mapping"
-    elif keys[-1:] == ["value"] and err["type"] in ("less_than_equal", "greater_than_equal") and \
+        return "must be a share between 0 and 1 (e.g. 2.2% a month is 0.022)"
+    if keys == ["scenario"]:
+        return "expected a scenario YAML path (relative to the targets file) or a scenario mapping"
+    if keys[-1:] == ["value"] and err["type"] in ("less_than_equal", "greater_than_equal") and \
             kind == "cadence_quality_correlation":
-        msg = "must be a correlation between -1 and 1"
-    elif keys[:1] == ["targets"] and keys[-1:] == ["scenario"]:
-        msg = "expected a scenario YAML path (relative to the targets file)"
-    elif keys[:1] == ["targets"] and len(keys) <= 2 and err["type"] in (
+        return "must be a correlation between -1 and 1"
+    if keys[:1] == ["targets"] and keys[-1:] == ["scenario"]:
+        return "expected a scenario YAML path (relative to the targets file)"
+    if keys[:1] == ["targets"] and len(keys) <= 2 and err["type"] in (
             "model_type", "dict_type", "model_attributes_type", "list_type"):
-        msg = ("expected a mapping of the targets below" if len(keys) == 1 else
-               "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}" +
-               ("" if isinstance(err["loc"][-1], int) else ", or a list of them"))
-    elif keys[:1] == ["targets"] and len(keys) == 2 and err["type"] == "too_short":
-        msg = "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}, or a list of them"
-    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-    if err["type"] == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-        msg = "allowed: " + ", ".join(allowed) if allowed else msg.replace("Input should be", "allowed:")
-        close = difflib.get_close_matches(str(got), allowed, n=1, cutoff=0.5)
-        return f"{where}: {msg}{shown}" + (f"; did you mean '{close[0]}'?" if close else "")
-    return f"{where}: {msg}{shown}"
+        return ("expected a mapping of the targets below" if len(keys) == 1 else
+                "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}" +
+                ("" if isinstance(err["loc"][-1], int) else ", or a list of them"))
+    if keys[:1] == ["targets"] and len(keys) == 2 and err["type"] == "too_short":
+        return "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}, or a list of them"
+    return msg
+
+
+def _errors(errs: list[Any], doc: Any) -> str:
+    """A targets file's validation errors in one line."""
+    return summarize(errs, distinct=True, root=TargetsFile, doc=doc, style="document",
+                     missing="required field missing", literals=True, rewrite=_wording)
 
 
 @dataclass(frozen=True)
@@ -165,11 +114,7 @@ def load_targets(targets: str | Path | dict | TargetsFile, base_dir: str | Path 
         try:
             tf = TargetsFile.model_validate(doc)
         except ValidationError as e:
-            errs = e.errors()
-            first = _describe(errs[0], doc)
-            others = {_describe(x, doc).split(":")[0] for x in errs[1:]} - {first.split(":")[0]}
-            more = f" (and {len(others)} more problem(s))" if others else ""
-            raise ScenarioError(f"{source}: {first}{more}") from None
+            raise ScenarioError(f"{source}: {_errors(e.errors(), doc)}") from None
     base_dir = Path(base_dir)
 
     def resolve(path: str, where: str) -> Path:

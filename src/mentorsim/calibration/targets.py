@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..scenario import refuse_coercion
+from ..validation import StrictFrozen
 
 #: The free parameter that fits each target by default, and its default search range.
 FREE_PARAMETERS: dict[str, tuple[str, tuple[float, float]]] = {
@@ -51,16 +51,7 @@ TARGET_DESCRIPTIONS = {
 
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_silent_coercion(cls, v: Any, info) -> Any:
-        return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
-
-
-class Target(_Frozen):
+class Target(StrictFrozen):
     """One observed figure: its value, how close the model must come, and where it is from."""
 
     value: float = Field(description="The observed figure, in the metric's unit (shares as 0..1, e.g. 0.022).")
@@ -145,7 +136,7 @@ def _target_list(model: type[Target]) -> Any:
                                                  f"see {model.__name__}.")
 
 
-class Targets(_Frozen):
+class Targets(StrictFrozen):
     """The observed figures; give at least one. Each is a mapping, or a list of mappings for several."""
 
     monthly_quit_rate: list[RateTarget] | None = _target_list(RateTarget)
@@ -172,7 +163,7 @@ class Targets(_Frozen):
         return out
 
 
-class TargetsFile(_Frozen):
+class TargetsFile(StrictFrozen):
     """A targets file: a base scenario and the observed figures to calibrate it to."""
 
     name: str | None = Field(None, min_length=1, max_length=80, description="Name of the calibrated scenario.")
