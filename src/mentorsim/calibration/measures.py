@@ -27,15 +27,24 @@ def _groups(P: dict[str, np.ndarray], group: str) -> tuple[np.ndarray, np.ndarra
     return (role & (1 if group == "mentees" else 2)).astype(bool), role == 0, init
 
 
+def _group_shares(reps, group: str, column: str, test) -> list[tuple[float, float] | None]:
+    """Per replication, the share of the starting group and of the starting non-participants whose
+    ``column`` passes ``test`` (None where either is empty)."""
+    out: list[tuple[float, float] | None] = []
+    for r in reps:
+        grp, non, init = _groups(r.people, group)
+        hit = test(r.people[column][init])
+        out.append(None if grp.sum() == 0 or non.sum() == 0 else (hit[grp].mean(), hit[non].mean()))
+    return out
+
+
 def _gap_per_rep(reps, t: GapTarget) -> np.ndarray:
     out = []
-    for r in reps:
-        grp, non, init = _groups(r.people, t.group)
-        stay = r.people["left_week"][init] < 0
-        if grp.sum() == 0 or non.sum() == 0:
+    for pair in _group_shares(reps, t.group, "left_week", lambda left: left < 0):
+        if pair is None:
             out.append(np.nan)
             continue
-        s_g, s_n = stay[grp].mean(), stay[non].mean()
+        s_g, s_n = pair
         if t.measure == "retention_difference":
             out.append(s_g - s_n)
         elif 0 < s_g < 1 and 0 < s_n < 1:
@@ -49,17 +58,13 @@ def _gap_per_rep(reps, t: GapTarget) -> np.ndarray:
 
 def _promotion_per_rep(reps, t: PromotionTarget) -> np.ndarray:
     out = []
-    for r in reps:
-        grp, non, init = _groups(r.people, t.group)
-        prom = r.people["promotions"][init] > 0
-        if grp.sum() == 0 or non.sum() == 0:
+    for pair in _group_shares(reps, t.group, "promotions", lambda n: n > 0):
+        if pair is None:
             out.append(np.nan)
-            continue
-        p_g, p_n = prom[grp].mean(), prom[non].mean()
-        if t.measure == "difference":
-            out.append(p_g - p_n)
+        elif t.measure == "difference":
+            out.append(pair[0] - pair[1])
         else:
-            out.append(p_g / p_n if p_n > 0 else np.nan)
+            out.append(pair[0] / pair[1] if pair[1] > 0 else np.nan)
     return np.array(out, dtype=float)
 
 

@@ -82,6 +82,15 @@ class RateTarget(Target):
     value: float = Field(ge=0, le=1, description="The observed share or rate, 0..1 (e.g. 2.2% a month is 0.022).")
 
 
+def _measured(t: Any, ratio: str, ratio_words: str, difference_words: str) -> Any:
+    """A gap target's value checked for its measure: a ratio is > 0, a difference within -1..1."""
+    if t.measure == ratio and not t.value > 0:
+        raise ValueError(f"{ratio_words} must be > 0 (got {t.value!r})")
+    if t.measure != ratio and not -1 <= t.value <= 1:
+        raise ValueError(f"{difference_words} must be within -1..1 (got {t.value!r})")
+    return t
+
+
 class GapTarget(Target):
     """A retention gap of mentees or mentors against non-participants (C4, C5)."""
 
@@ -92,11 +101,7 @@ class GapTarget(Target):
 
     @model_validator(mode="after")
     def _value(self) -> GapTarget:
-        if self.measure == "hazard_ratio" and not self.value > 0:
-            raise ValueError(f"a hazard_ratio must be > 0 (got {self.value!r})")
-        if self.measure == "retention_difference" and not -1 <= self.value <= 1:
-            raise ValueError(f"a retention_difference must be within -1..1 (got {self.value!r})")
-        return self
+        return _measured(self, "hazard_ratio", "a hazard_ratio", "a retention_difference")
 
 
 class PromotionTarget(Target):
@@ -109,11 +114,7 @@ class PromotionTarget(Target):
 
     @model_validator(mode="after")
     def _value(self) -> PromotionTarget:
-        if self.measure == "ratio" and not self.value > 0:
-            raise ValueError(f"a promotion ratio must be > 0 (got {self.value!r})")
-        if self.measure == "difference" and not -1 <= self.value <= 1:
-            raise ValueError(f"a promotion difference must be within -1..1 (got {self.value!r})")
-        return self
+        return _measured(self, "ratio", "a promotion ratio", "a promotion difference")
 
 
 class CorrelationTarget(Target):

@@ -14,6 +14,16 @@ if TYPE_CHECKING:
 RECOGNISED_MENTOR_LIFT = 0.5
 
 
+class _Effect:
+    """An effect size of a policy, read from the policy's ``effects``."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Recognition, owner: type | None = None) -> float:
+        return float(getattr(obj.effects, self.name))
+
+
 class Recognition:
     """A recognition policy. The engine reads its effect sizes (``supply``, ``burnout_buffer``,
     ``hazard``, ``promotion_logit``) and calls ``cycle`` every 26 weeks (when ``has_cycle``) and
@@ -25,25 +35,13 @@ class Recognition:
     def __init__(self, effects: RecognitionEffects):
         self.effects = effects
 
-    @property
-    def supply(self) -> float:
-        """Multiplier on the share of eligible mentors who volunteer."""
-        return self.effects.supply
-
-    @property
-    def burnout_buffer(self) -> float:
-        """Share of overload stress the policy absorbs."""
-        return self.effects.burnout_buffer
-
-    @property
-    def hazard(self) -> float:
-        """Quit hazard multiplier of active mentors."""
-        return self.effects.hazard
-
-    @property
-    def promotion_logit(self) -> float:
-        """Promotion log-odds for active mentors at reviews."""
-        return self.effects.promotion_logit
+    # the policy's effect sizes (scenario.RecognitionEffects): supply multiplier of mentors who
+    # volunteer, share of overload stress absorbed, quit hazard multiplier and promotion log-odds of
+    # active mentors
+    supply = _Effect()
+    burnout_buffer = _Effect()
+    hazard = _Effect()
+    promotion_logit = _Effect()
 
     @property
     def mentor_engagement_factor(self) -> float:
