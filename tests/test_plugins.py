@@ -7,8 +7,10 @@ import pytest
 
 import mentorsim as ms
 from conftest import SEED, small
-from mentorsim.programs import FORMATS, Format, Rows, register_format
+from mentorsim import engine
+from mentorsim.programs import FORMATS, OVERLAYS, POLICIES, Format, Overlay, Rows, register_format
 from mentorsim.programs.matching import match_one_to_one
+from mentorsim.programs.recognition import Recognising
 
 
 class SameLevelGroups(Format):
@@ -78,3 +80,76 @@ def test_formats_differ_only_through_properties_and_hooks():
         own = set(vars(type(fmt))) - {"__module__", "__doc__", "__qualname__", "__firstlineno__",
                                        "__static_attributes__"}
         assert own <= base, f"{fmt.name} defines {own - base}, which the engine would not know to call"
+
+
+class Coffee(Recognising):
+    """A made-up policy: mentors get a coffee voucher each cycle (costed) and nothing else."""
+
+    name = "coffee_vouchers"
+
+    def weekly_cost(self, costs, n_mentors):
+        return n_mentors * (52.0 / 52.0)  # a dollar a mentor a week
+
+
+class CountingOverlay(Overlay):
+    """A made-up overlay that counts the hooks the engine calls and adds nothing."""
+
+    name = "counting"
+    calls: dict[str, int] = {}
+
+    def __init__(self, cap):
+        CountingOverlay.calls = {}
+
+    def _count(self, hook):
+        self.calls[hook] = self.calls.get(hook, 0) + 1
+
+    def sign_up(self, sim, week, employed):
+        self._count("sign_up")
+
+    def matched(self, sim, mentees, site):
+        self._count("matched")
+
+    def review_eligible(self, sim, in_level, ok):
+        self._count("review_eligible")
+        return ok
+
+    def promotion_logit(self, sim, elig, logit):
+        self._count("promotion_logit")
+        return logit
+
+    def left(self, sim, gone):
+        self._count("left")
+
+    def weekly_cost(self, sim):
+        self._count("weekly_cost")
+        return None
+
+
+def test_a_policy_defined_outside_the_package_runs_and_is_costed(one_on_one):
+    POLICIES[Coffee.name] = Coffee
+    try:
+        sc = small(one_on_one, program__recognition=Coffee.name)
+        plain = small(one_on_one)
+        a, b = ms.simulate(sc, replications=2, seed=SEED), ms.simulate(plain, replications=2, seed=SEED)
+        # recognised mentors gain more engagement from sessions, so results differ, and the vouchers cost
+        assert a.summary().loc["program_cost", "mean"] > b.summary().loc["program_cost", "mean"]
+        ev = ms.simulate(sc, replications=1, seed=SEED, trace="all").events
+        assert (ev.event == "recognised").any()
+        assert ev[ev.event == "recognised"].details.str.contains("coffee vouchers").all()
+    finally:
+        POLICIES.pop(Coffee.name)
+
+
+def test_an_overlay_defined_outside_the_package_gets_every_hook_and_changes_nothing(one_on_one):
+    OVERLAYS["counting"] = (lambda sc: True, CountingOverlay)
+    try:
+        sc = small(one_on_one)
+        with_overlay = engine.run(sc, SEED, 0)
+        calls = dict(CountingOverlay.calls)
+    finally:
+        OVERLAYS.pop("counting")
+    without = engine.run(sc, SEED, 0)
+    assert set(calls) == {"sign_up", "matched", "review_eligible", "promotion_logit", "left", "weekly_cost"}
+    np.testing.assert_array_equal(with_overlay.timeseries, without.timeseries)
+    assert with_overlay.metrics.keys() == without.metrics.keys()
+    np.testing.assert_array_equal(list(with_overlay.metrics.values()), list(without.metrics.values()))

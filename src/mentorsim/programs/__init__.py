@@ -8,6 +8,7 @@ registries and the hooks of their base classes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .base import Format, Rows, SiteView
@@ -33,9 +34,18 @@ def register_format(fmt: Format) -> Format:
     return fmt
 
 
+#: overlay name -> (whether a scenario switches it on, how to make it for ``cap`` person slots); their
+#: hooks are called in this order
+OVERLAYS: dict[str, tuple[Callable[[Scenario], bool], Callable[[int], Overlay]]] = {
+    "sponsorship": (lambda sc: bool(sc.program.sponsorship), Sponsorship),
+}
+
+
 def overlays_of(sc: Scenario, cap: int) -> list[Overlay]:
-    """The overlays a scenario switches on, in the order their hooks are called."""
-    return [Sponsorship(cap)] if sc.program.sponsorship and FORMATS[sc.program.format].holds_sessions else []
+    """The overlays a scenario switches on (none without a program), in the order their hooks are called."""
+    if not FORMATS[sc.program.format].holds_sessions:
+        return []
+    return [make(cap) for on, make in OVERLAYS.values() if on(sc)]
 
 
 def mentor_capacity_hours(program: Any) -> float:
@@ -43,5 +53,5 @@ def mentor_capacity_hours(program: Any) -> float:
     return FORMATS[program.format].capacity_hours(program)
 
 
-__all__ = ["FORMATS", "POLICIES", "Format", "Overlay", "Recognition", "Rows", "SiteView", "Sponsorship",
+__all__ = ["FORMATS", "OVERLAYS", "POLICIES", "Format", "Overlay", "Recognition", "Rows", "SiteView", "Sponsorship",
            "mentor_capacity_hours", "overlays_of", "recognition_of", "register_format"]
