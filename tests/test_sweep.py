@@ -21,8 +21,8 @@ import yaml
 
 import mentorsim as ms
 from mentorsim.errors import MentorsimError, ScenarioError
-from mentorsim.store import Store
 from mentorsim.sweep import SweepResult, load_sweep_spec, pareto_mask
+from mentorsim.sweep.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "one_on_one.yaml"

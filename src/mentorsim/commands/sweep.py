@@ -31,13 +31,14 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 def register(sub) -> None:
     from ..cli import _positive
+    from ..executors import EXECUTORS
 
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="store directory (created; must be new unless --resume)")
-    p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
+    p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
     p.add_argument("--workers", "-w", type=_positive("workers"), default=None,
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
@@ -62,7 +63,7 @@ def run(a) -> int:
     n = a.workers or (os.cpu_count() or 1)
     warm = contextlib.nullcontext()
     if executor == "processes" and n > 1:  # start the workers now: they load while this process reads the spec
-        from ..experiment import spawn_pool
+        from ..executors import spawn_pool
 
         warm = spawn_pool(n - 1, warm=True)
     with warm as pool:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import MentorsimError
+from ..errors import MentorsimError
 
 FORMAT = "mentorsim-sweep-store/1"
 MANIFEST = "manifest.json"
