@@ -30,14 +30,14 @@ def main_importable() -> Iterator[None]:
     """Spawned workers re-import ``__main__`` from its file; when it has none (stdin, some notebooks), skip that."""
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    hide = path is not None and not os.path.exists(path)
-    if hide:
-        del main.__file__
+    if main is None or path is None or os.path.exists(path):
+        yield
+        return
+    del main.__file__
     try:
         yield
     finally:
-        if hide:
-            main.__file__ = path
+        main.__file__ = path
 
 
 def _warm(pool: ProcessPoolExecutor, workers: int) -> list[Future[None]]:

@@ -76,7 +76,7 @@ def _split(reps: list[int], n: int) -> list[list[int]]:
     """reps in at most n consecutive parts of near-equal length."""
     k = min(n, len(reps))
     cuts = [round(i * len(reps) / k) for i in range(k + 1)]
-    return [reps[a:b] for a, b in zip(cuts, cuts[1:])]
+    return [reps[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]:

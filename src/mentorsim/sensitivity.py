@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MentorsimError
-from .results import METRICS
+from .metrics import METRICS
 from .sweep import SweepResult, load_sweep
 from .sweep.spec import _nearest
 

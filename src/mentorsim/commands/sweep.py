@@ -54,6 +54,8 @@ def register(sub) -> None:
 def run(a) -> int:
     import contextlib
     import os
+    from pathlib import Path
+    from typing import Any
 
     from ..errors import MentorsimError
 
@@ -61,7 +63,7 @@ def run(a) -> int:
     if a.scheduler and executor != "dask":
         raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
     n = a.workers or (os.cpu_count() or 1)
-    warm = contextlib.nullcontext()
+    warm: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if executor == "processes" and n > 1:  # start the workers now: they load while this process reads the spec
         from ..executors import spawn_pool
 
@@ -76,7 +78,7 @@ def run(a) -> int:
     n, reps = sw.n_points, sw.spec.replications
     failed = res.failed
     summary = res.summary()
-    summary.to_csv(res.store.path / "summary.csv", index=False)
+    summary.to_csv(Path(a.out) / "summary.csv", index=False)
     rate = info.get("points_per_second")
     where = info["executor"]
     if info.get("workers") and info["executor"] != "serial":
@@ -87,7 +89,7 @@ def run(a) -> int:
           f"ran {info['points_run']:,} points in {info['seconds']:.1f}s on {where}"
           + (f" ({rate:.2f} points/s)" if rate else "")
           + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
-    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {res.store.path}/ "
+    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
           "(manifest.json, chunks/*.parquet, summary.csv)")
     if len(failed):
         first = failed.iloc[0]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MentorsimError
-from ..results import METRICS, interval
+from ..metrics import METRICS, interval
 from ..worker import STATUS_OK
 from .spec import Sweep, _nearest
 from .store import Store
@@ -92,7 +92,7 @@ class SweepResult:
 
     @property
     def complete(self) -> bool:
-        return self.frame["point"].nunique() == self.sweep.n_points
+        return bool(self.frame["point"].nunique() == self.sweep.n_points)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -179,11 +179,12 @@ class SweepResult:
                 if i not in ran:
                     continue
                 combo = tuple(ov[k] for k in keys)
-                key = tuple(self._param_column(k, v) for k, v in zip(keys, combo))
+                key = tuple(self._param_column(k, v) for k, v in zip(keys, combo, strict=True))
                 if key in twins:
                     continue
-                sc = self.sweep.base.with_overrides({**dict(zip(keys, combo)), **_NO_PROGRAM}, source="baseline")
-                name = "baseline" + ("" if not keys else " (" + ", ".join(f"{k}={v}" for k, v in zip(keys, combo)) + ")")
+                fixed = dict(zip(keys, combo, strict=True))
+                sc = self.sweep.base.with_overrides({**fixed, **_NO_PROGRAM}, source="baseline")
+                name = "baseline" + ("" if not keys else " (" + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ")")
                 twins[key] = sc.model_copy(update={"name": name[:80]})
             seed, reps = self.sweep.spec.seed, self.sweep.spec.replications
             done = run_many([(sc, seed, r) for sc in twins.values() for r in range(reps)], workers)
@@ -215,6 +216,7 @@ class SweepResult:
                                  "cannot pair with every point, use baseline=\"paired\"")
         f = self.ok_frame()
         const = float(baseline) if isinstance(baseline, numbers.Real) else None
+        single = None if isinstance(baseline, (str, numbers.Real)) else baseline
         keys = self.world_parameters
         rows = []
         for point, g in f.groupby("point", sort=True):
@@ -222,7 +224,7 @@ class SweepResult:
             if const is not None:
                 b = np.full(len(v), const)
             else:
-                res = twins[tuple(g.iloc[0][k] for k in keys)] if isinstance(baseline, str) else baseline
+                res = single if single is not None else twins[tuple(g.iloc[0][k] for k in keys)]
                 b = res.metrics[metric].reindex(g.replication).to_numpy(dtype=float)
             rows.append((point, *(g.iloc[0][p] for p in self.parameters), *interval(v - b, level)))
         return pd.DataFrame(rows, columns=["point", *self.parameters, "mean", "ci_low", "ci_high"])

@@ -85,7 +85,7 @@ class Sampler:
     def point(self, params: Sequence[Param], design: np.ndarray | None, i: int) -> Point:
         """The overrides of point i (0-based, in range)."""
         assert design is not None
-        return {p.key: p.from_unit(float(x)) for p, x in zip(params, design[i])}
+        return {p.key: p.from_unit(float(x)) for p, x in zip(params, design[i], strict=True)}
 
     def points(self, params: Sequence[Param], design: np.ndarray | None, n: int) -> Iterator[tuple[int, Point]]:
         for i in range(n):
@@ -130,12 +130,12 @@ class Grid(Sampler):
         for lv in reversed(levels):
             i, j = divmod(i, len(lv))
             idx.append(j)
-        return {p.key: lv[j] for p, lv, j in zip(params, levels, reversed(idx))}
+        return {p.key: lv[j] for p, lv, j in zip(params, levels, reversed(idx), strict=True)}
 
     def points(self, params: Sequence[Param], design: np.ndarray | None, n: int) -> Iterator[tuple[int, Point]]:
         keys = [p.key for p in params]
         for i, combo in enumerate(itertools.product(*(p.grid() for p in params))):
-            yield i, dict(zip(keys, combo))
+            yield i, dict(zip(keys, combo, strict=True))
 
 
 class DesignSampler(Sampler):

@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from ..errors import ScenarioError
-from ..results import METRICS
+from ..metrics import METRICS
 from ..scenario import Scenario, read_yaml, scenario_from_dict
 from .samplers import SAMPLERS, Sampler, or_list, sampler_description, samples_description
 from .space import Param, Range, _Frozen, problem
