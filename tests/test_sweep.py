@@ -21,8 +21,8 @@ import yaml
 
 import mentorsim as ms
 from mentorsim.errors import MentorsimError, ScenarioError
-from mentorsim.store import Store
 from mentorsim.sweep import SweepResult, load_sweep_spec, pareto_mask
+from mentorsim.sweep.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "one_on_one.yaml"
@@ -128,12 +128,59 @@ def test_samplers_are_deterministic_and_in_range(tmp_path, sampler, samples, exp
         assert set(pa["program.recognition"]) <= {"none", "review_credit", "celebrate_impact"}
 
 
+def test_a_sampler_is_one_registered_class(tmp_path):
+    """Adding a sampler is one class: the spec accepts its name, checks its samples and runs its design."""
+    from mentorsim.sweep import SAMPLERS, SweepSpec
+    from mentorsim.sweep.samplers import DesignSampler, register
+
+    @register
+    class Corners(DesignSampler):  # every point in a corner of the box, by a seeded coin per coordinate
+        name = label = "corners"
+
+        def unit(self, n, d, seed):
+            return np.random.default_rng(seed).integers(0, 2, (n, d)).astype(float)
+
+    try:
+        params = {"program.participation_target": {"low": 0.1, "high": 0.4},
+                  "program.term_weeks": {"low": 26, "high": 78}}
+        sw = load_sweep_spec(write_spec(tmp_path / "s.yaml", sampler="corners", samples=6, parameters=params))
+        assert sw.n_points == 6 and isinstance(sw.sampler, Corners)
+        pts = sw.points_frame()
+        assert set(pts["program.participation_target"]) <= {0.1, 0.4} and set(pts["program.term_weeks"]) <= {26, 78}
+        with pytest.raises(ScenarioError, match="required by the corners sampler"):
+            load_sweep_spec(write_spec(tmp_path / "t.yaml", sampler="corners", parameters=params))
+    finally:
+        del SAMPLERS["corners"]
+    with pytest.raises(ScenarioError, match="Input should be 'grid', 'random', 'latin_hypercube', 'sobol' or 'morris'"):
+        load_sweep_spec(write_spec(tmp_path / "u.yaml", sampler="corners", samples=6, parameters=params))
+    assert SweepSpec.model_json_schema()["properties"]["sampler"]["enum"] == list(SAMPLERS)
+
+
 # ---- executors ------------------------------------------------------------------------------
 
 def test_processes_agree_with_serial(spec_path, serial):
     proc = ms.sweep(spec_path, executor="processes", workers=2, chunk_size=2, progress=False)
     pd.testing.assert_frame_equal(stable(proc.frame), stable(serial.frame))
     assert proc.frame.worker.nunique() >= 1
+
+
+def test_executors_are_a_registry_and_hide_a_missing_main_file(monkeypatch):
+    """The CLI offers every registered executor; spawned workers never try to import a main file that is gone."""
+    import types
+
+    from mentorsim.cli import build_parser
+    from mentorsim.executors import EXECUTORS, main_importable
+
+    assert list(EXECUTORS) == ["serial", "processes", "dask"]
+    choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["sweep"]._actions
+                   if a.dest == "executor")
+    assert list(choices) == list(EXECUTORS)
+    fake = types.ModuleType("__main__")
+    fake.__file__ = "/nowhere/<stdin>"
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    with main_importable():
+        assert not hasattr(fake, "__file__")
+    assert fake.__file__ == "/nowhere/<stdin>"
 
 
 def test_dask_local_cluster_agrees_with_serial(spec_path, serial, tmp_path):

@@ -4,25 +4,24 @@ Replication r of a scenario with seed s is ``engine.run(scenario, s, r)``: a pur
 function, so results never depend on the executor or the number of workers. Replications
 of one scenario run together as a batch (``engine.run_batch``), which gives each
 replication exactly the result it would have alone. A
-pool is created inside the call (spawn context, safe in Jupyter), never at import;
-one worker is a plain loop.
+pool is created inside the call (spawn context, safe in Jupyter, see ``executors``),
+never at import; one worker is a plain loop.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing as mp
-import os
-import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
+from .executors import process_pool, spawn_pool, start_pool, stop_pool
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
 from .worker import run_reps
+
+__all__ = ["compare", "executor_name", "run_many", "simulate", "spawn_pool", "start_pool", "stop_pool"]
 
 
 def _as_scenario(s: Scenario | str | Path) -> Scenario:
@@ -53,10 +52,13 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
     # a chunk runs as one batch (see engine.run_batch): each scenario's replications are split
     # into one chunk per worker, so the batches stay long and every worker gets a share of each
     chunks = [(sc, seed, part, trace) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
-    if pool is not None:
-        return [rr for part in pool.map(run_reps, chunks) for rr in part]
-    with spawn_pool(min(workers, len(chunks))) as own:
-        return [rr for part in own.map(run_reps, chunks) for rr in part]
+    with process_pool(min(workers, len(chunks)), pool) as px:
+        return [rr for part in px.map(run_reps, chunks) for rr in part]
+
+
+def executor_name(workers: int, pool: ProcessPoolExecutor | None = None) -> str:
+    """How ``Results`` name where replications ran: ``serial`` or ``processes``."""
+    return "processes" if workers > 1 or pool is not None else "serial"
 
 
 def _runs(jobs: Sequence[tuple[Scenario, int, int]]) -> list[tuple[Scenario, int, list[int]]]:
@@ -74,78 +76,12 @@ def _split(reps: list[int], n: int) -> list[list[int]]:
     """reps in at most n consecutive parts of near-equal length."""
     k = min(n, len(reps))
     cuts = [round(i * len(reps) / k) for i in range(k + 1)]
-    return [reps[a:b] for a, b in zip(cuts, cuts[1:])]
+    return [reps[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]:
     """Run jobs in this process, consecutive replications of one scenario and seed as one batch."""
     return [rr for sc, seed, reps in _runs(jobs) for rr in run_batch(sc, seed, reps, trace)]
-
-
-def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:
-    """A long-lived spawn-context pool (e.g. for a dashboard); stop it with ``stop_pool``.
-
-    warm: start every worker now and have it load the engine.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    hide = path is not None and not os.path.exists(path)
-    if hide:  # `python -` (stdin): the children must not try to re-import a main file that does not exist
-        del main.__file__
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
-        if warm:
-            from .worker import warm_up
-
-            for f in [pool.submit(warm_up) for _ in range(workers)]:
-                f.result()  # every worker has started (so the main file is no longer needed)
-        return pool
-    finally:
-        if hide:
-            main.__file__ = path
-
-
-def stop_pool(pool: ProcessPoolExecutor, wait: bool = False) -> None:
-    """Stop a pool's workers. With no task pending they hold no state, so they are ended at once."""
-    procs = list((getattr(pool, "_processes", None) or {}).values()) if not wait else []
-    pool.shutdown(wait=wait, cancel_futures=True)
-    for p in procs:
-        p.terminate()
-    for p in procs:
-        p.join(timeout=5)
-
-
-@contextlib.contextmanager
-def spawn_pool(workers: int, warm: bool = False):
-    """A spawn-context process pool, created here and shut down on exit.
-
-    warm: start every worker now and have it load the engine, so the workers get
-    ready while the caller is still busy (e.g. loading a sweep spec).
-
-    Works from scripts, Jupyter and ``python -`` (stdin): when ``__main__`` has no
-    importable file, the children are told not to re-import it.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    hide = path is not None and not os.path.exists(path)
-    if hide:
-        del main.__file__
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
-    try:
-        if warm:
-            from .worker import warm_up
-
-            for _ in range(workers):
-                pool.submit(warm_up)
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    else:
-        stop_pool(pool)  # every task is done: end the workers rather than wait for their teardown
-    finally:
-        if hide:
-            main.__file__ = path
 
 
 def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
@@ -159,8 +95,7 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     sc = _as_scenario(scenario)
     _check_counts(replications, workers, seed)
     reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace, pool)
-    parallel = workers > 1 or pool is not None
-    return Results(sc, seed, reps, executor="processes" if parallel else "serial", workers=workers)
+    return Results(sc, seed, reps, executor=executor_name(workers, pool), workers=workers)
 
 
 def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, seed: int = 0,
@@ -189,6 +124,6 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, 
     _check_counts(replications, workers, seed)
     jobs = [(s, seed, r) for s in scs for r in range(replications)]
     reps = run_many(jobs, workers, trace)
-    ex = "serial" if workers == 1 else "processes"
+    ex = executor_name(workers)
     results = [Results(s, seed, reps[i * replications:(i + 1) * replications], ex, workers) for i, s in enumerate(scs)]
     return Comparison(results)

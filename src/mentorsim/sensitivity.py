@@ -36,15 +36,15 @@ import numpy as np
 import pandas as pd
 
 from .errors import MentorsimError
-from .results import METRICS
+from .metrics import METRICS
+from .sweep import SweepResult, load_sweep
+from .sweep.spec import _nearest
 
 METHODS = ("sobol", "morris")
 COLUMNS = ["metric", "method", "parameter", "index", "value", "ci_low", "ci_high"]
 
 
-def _as_result(results):
-    from .sweep import SweepResult, load_sweep
-
+def _as_result(results: SweepResult | str | Path) -> SweepResult:
     if isinstance(results, SweepResult):
         return results
     if isinstance(results, (str, Path)):
@@ -65,12 +65,8 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
     res = _as_result(results)
     sw = res.sweep
     if metric not in res.metrics:
-        from .sweep import _nearest
-
         raise MentorsimError(f"metric: {metric!r} was not kept by sweep {sw.name!r}{_nearest(metric, res.metrics)}")
     if method not in METHODS:
-        from .sweep import _nearest
-
         raise MentorsimError(f"method: {method!r} is not a sensitivity method{_nearest(method, METHODS)}")
     if sw.spec.sampler != method:
         raise MentorsimError(f"method: {method} analysis needs a sweep with 'sampler: {method}' "

@@ -31,7 +31,7 @@ OTHER_COLOR = "#9fb7cc"
 INDEX_COLORS = {"S1": "#1f77b4", "ST": "#d95f02", "mu_star": "#1b9e77"}
 
 
-def _figure(ax: "Axes | None", figsize: tuple[float, float]) -> tuple["Figure", "Axes"]:
+def _figure(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
         return ax.figure, ax
     from matplotlib.figure import Figure
@@ -63,7 +63,7 @@ def _unit(key: str) -> str:
         from .params import parameter_register
 
         reg = parameter_register()
-        _UNITS = {n: ("" if u in ("-", None) else str(u)) for n, u in zip(reg["name"], reg["unit"])}
+        _UNITS = {n: ("" if u in ("-", None) else str(u)) for n, u in zip(reg["name"], reg["unit"], strict=True)}
     return _UNITS.get(key, "")
 
 
@@ -93,7 +93,7 @@ def _value(metric: str, v: float) -> str:
     return value(metric, v) if metric in METRICS else f"{v:.3g}"
 
 
-def indices(frame: pd.DataFrame, ax: "Axes | None" = None, title: str | None = None) -> "Figure":
+def indices(frame: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Figure:
     """Sensitivity indices (from :func:`mentorsim.sensitivity`) as bars with their confidence intervals.
 
     Sobol: S1 and ST side by side per parameter; Morris: mu_star. Parameters are sorted by
@@ -127,8 +127,8 @@ def indices(frame: pd.DataFrame, ax: "Axes | None" = None, title: str | None = N
     return fig
 
 
-def heatmap(results, metric: str, x: str, y: str, ax: "Axes | None" = None, title: str | None = None,
-            annotate: bool = True, cmap: str | None = None) -> "Figure":
+def heatmap(results, metric: str, x: str, y: str, ax: Axes | None = None, title: str | None = None,
+            annotate: bool = True, cmap: str | None = None) -> Figure:
     """The mean of ``metric`` over two varied parameters (averaged over the others and the replications).
 
     Cells and the colour bar show the metric in its unit (51.2%, $1.30M); axes name each
@@ -166,7 +166,7 @@ def heatmap(results, metric: str, x: str, y: str, ax: "Axes | None" = None, titl
 
 
 def tradeoff(results, gain: str = "retention_36m", cost: str = "program_cost", baseline=None,
-             ax: "Axes | None" = None, title: str | None = None, label_front: bool = True) -> "Figure":
+             ax: Axes | None = None, title: str | None = None, label_front: bool = True) -> Figure:
     """Retention gain (or ``gain``) against program cost per design; the Pareto front highlighted.
 
     baseline: a paired no-program ``Results`` (``results.baseline()``) or a number; without

@@ -59,7 +59,8 @@ def run(a) -> int:
         from ..errors import MentorsimError
 
         raise MentorsimError(f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
-                             "needs a sweep with 'sampler: sobol' or 'sampler: morris' (see scenarios/sweeps/sobol.yaml)")
+                             "needs a sweep with 'sampler: sobol' or 'sampler: morris' "
+                             "(see scenarios/sweeps/sobol.yaml)")
     if a.gain:
         res.baselines(workers=a.workers)  # simulated once for every metric
     frames = []

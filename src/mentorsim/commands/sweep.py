@@ -31,13 +31,14 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 def register(sub) -> None:
     from ..cli import _positive
+    from ..executors import EXECUTORS
 
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
     p.add_argument("--out", "-o", required=True, metavar="DIR",
                    help="store directory (created; must be new unless --resume)")
-    p.add_argument("--executor", "-e", choices=("serial", "processes", "dask"), default=None,
+    p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
     p.add_argument("--workers", "-w", type=_positive("workers"), default=None,
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
@@ -53,6 +54,8 @@ def register(sub) -> None:
 def run(a) -> int:
     import contextlib
     import os
+    from pathlib import Path
+    from typing import Any
 
     from ..errors import MentorsimError
 
@@ -60,9 +63,9 @@ def run(a) -> int:
     if a.scheduler and executor != "dask":
         raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
     n = a.workers or (os.cpu_count() or 1)
-    warm = contextlib.nullcontext()
+    warm: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if executor == "processes" and n > 1:  # start the workers now: they load while this process reads the spec
-        from ..experiment import spawn_pool
+        from ..executors import spawn_pool
 
         warm = spawn_pool(n - 1, warm=True)
     with warm as pool:
@@ -75,7 +78,7 @@ def run(a) -> int:
     n, reps = sw.n_points, sw.spec.replications
     failed = res.failed
     summary = res.summary()
-    summary.to_csv(res.store.path / "summary.csv", index=False)
+    summary.to_csv(Path(a.out) / "summary.csv", index=False)
     rate = info.get("points_per_second")
     where = info["executor"]
     if info.get("workers") and info["executor"] != "serial":
@@ -86,7 +89,7 @@ def run(a) -> int:
           f"ran {info['points_run']:,} points in {info['seconds']:.1f}s on {where}"
           + (f" ({rate:.2f} points/s)" if rate else "")
           + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
-    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {res.store.path}/ "
+    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
           "(manifest.json, chunks/*.parquet, summary.csv)")
     if len(failed):
         first = failed.iloc[0]

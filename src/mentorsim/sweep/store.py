@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import MentorsimError
+from ..errors import MentorsimError
 
 FORMAT = "mentorsim-sweep-store/1"
 MANIFEST = "manifest.json"
@@ -38,7 +38,7 @@ class StoreError(MentorsimError):
     """A store cannot be created, resumed or read."""
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write via ``write(tmp_path)`` to a temporary file beside ``path``, fsync, then os.replace."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{_TMP}")
     try:
@@ -137,7 +137,7 @@ class Store:
             return []
         return sorted(self.chunk_dir.glob("part-*.parquet"))
 
-    def write_chunk(self, df: pd.DataFrame, schema=None) -> Path:
+    def write_chunk(self, df: pd.DataFrame, schema: Any = None) -> Path:
         """Write one chunk atomically; its name starts with its first point so listings sort by point."""
         first = int(df["point"].min()) if len(df) else 0
         path = self.chunk_dir / f"part-{first:09d}-{uuid.uuid4().hex[:8]}.parquet"
@@ -160,7 +160,7 @@ class Store:
             done.update(pq.read_table(f, columns=["point"]).column("point").to_pylist())
         return done
 
-    def iter_chunks(self, columns: Iterable[str] | None = None):
+    def iter_chunks(self, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
         """Yield each chunk as a DataFrame (for sweeps too large to read at once)."""
         cols = list(columns) if columns is not None else None
         for f in self.chunk_files():
