@@ -91,6 +91,16 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     trace: None (no event log), True (one starting person per persona), an int k
     (k per persona), "all", or an iterable of person_ids; the events are in
     ``Results.events``. pool: an existing executor (``start_pool``) to run on.
+
+    >>> import mentorsim as ms
+    >>> sc = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 200})
+    >>> res = ms.simulate(sc, replications=2, seed=7)
+    >>> res
+    <Results 'one_on_one': 2 replications, seed 7>
+    >>> list(res.summary().columns)
+    ['mean', 'ci_low', 'ci_high']
+    >>> bool(res.summary().loc["participation_rate", "mean"] > 0)
+    True
     """
     sc = _as_scenario(scenario)
     _check_counts(replications, workers, seed)
@@ -100,7 +110,15 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
 
 def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, seed: int = 0,
             workers: int = 1, trace=None) -> Comparison:
-    """Run scenarios paired (same seed, so the same starting people); the first is the baseline."""
+    """Run scenarios paired (same seed, so the same starting people); the first is the baseline.
+
+    >>> import mentorsim as ms
+    >>> base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 200})
+    >>> program = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 200})
+    >>> cmp = ms.compare([base, program], replications=2, seed=7)
+    >>> list(cmp.table().columns)
+    ['scenario', 'metric', 'diff_mean', 'ci_low', 'ci_high', 'p_better']
+    """
     scs = [_as_scenario(s) for s in scenarios]
     if len(scs) < 2:
         raise MentorsimError("compare: give a baseline and at least one scenario")

@@ -38,7 +38,7 @@ import pandas as pd
 from .errors import MentorsimError
 from .metrics import METRICS
 from .sweep import SweepResult, load_sweep
-from .sweep.spec import _nearest
+from .validation import nearest
 
 METHODS = ("sobol", "morris")
 COLUMNS = ["metric", "method", "parameter", "index", "value", "ci_low", "ci_high"]
@@ -65,9 +65,9 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
     res = _as_result(results)
     sw = res.sweep
     if metric not in res.metrics:
-        raise MentorsimError(f"metric: {metric!r} was not kept by sweep {sw.name!r}{_nearest(metric, res.metrics)}")
+        raise MentorsimError(f"metric: {metric!r} was not kept by sweep {sw.name!r}{nearest(metric, res.metrics)}")
     if method not in METHODS:
-        raise MentorsimError(f"method: {method!r} is not a sensitivity method{_nearest(method, METHODS)}")
+        raise MentorsimError(f"method: {method!r} is not a sensitivity method{nearest(method, METHODS)}")
     if sw.spec.sampler != method:
         raise MentorsimError(f"method: {method} analysis needs a sweep with 'sampler: {method}' "
                              f"(sweep {sw.name!r} used the {sw.spec.sampler} sampler)")

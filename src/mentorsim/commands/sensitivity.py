@@ -26,6 +26,7 @@ examples:
 
 
 def register(sub) -> None:
+    """Add the ``sensitivity`` command."""
     from ..cli import _positive
 
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
@@ -46,6 +47,7 @@ def register(sub) -> None:
 
 
 def run(a) -> int:
+    """Run ``mentorsim sensitivity`` with the parsed arguments."""
     from pathlib import Path
 
     import pandas as pd

@@ -30,6 +30,7 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 
 def register(sub) -> None:
+    """Add the ``sweep`` command."""
     from ..cli import _positive
     from ..executors import EXECUTORS
 
@@ -52,6 +53,7 @@ def register(sub) -> None:
 
 
 def run(a) -> int:
+    """Run ``mentorsim sweep`` with the parsed arguments."""
     import contextlib
     import os
     from pathlib import Path

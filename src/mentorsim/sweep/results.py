@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..errors import MentorsimError
 from ..metrics import METRICS, interval
+from ..validation import nearest
 from ..worker import STATUS_OK
-from .spec import Sweep, _nearest
+from .spec import Sweep
 from .store import Store
 from .summary import SUMMARY_ROWS, grouped, pareto_mask, summarize
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from ..results import Results
     from ..scenario import Scenario
 
-_NO_PROGRAM = {"program.format": "none", "program.sponsorship": False}
 # costs that only price the program (a baseline without one never reads them)
 PROGRAM_COSTS = ("costs.hourly_cost_by_level", "costs.admin_per_participant_per_year",
                  "costs.learning_credit_per_mentor_per_year", "costs.celebration_per_mentor_per_year",
@@ -158,7 +158,8 @@ class SweepResult:
                 f"baseline: the sweep varies {', '.join(self.world_parameters)} (the company itself, not just the "
                 "program), so each point needs its own no-program twin: use res.baselines() or "
                 "res.gains(\"paired\", metric)")
-        sc = self.sweep.base.with_overrides(overrides or _NO_PROGRAM, source="baseline")
+        base = self.sweep.base
+        sc = base.with_overrides(overrides, source="baseline") if overrides else base.without_program()
         sc = sc.model_copy(update={"name": "baseline"})
         return simulate(sc, replications=self.sweep.spec.replications, seed=self.sweep.spec.seed, workers=workers)
 
@@ -183,7 +184,7 @@ class SweepResult:
                 if key in twins:
                     continue
                 fixed = dict(zip(keys, combo, strict=True))
-                sc = self.sweep.base.with_overrides({**fixed, **_NO_PROGRAM}, source="baseline")
+                sc = self.sweep.base.with_overrides(fixed, source="baseline").without_program()
                 name = "baseline" + ("" if not keys else " (" + ", ".join(f"{k}={v}" for k, v in fixed.items()) + ")")
                 twins[key] = sc.model_copy(update={"name": name[:80]})
             seed, reps = self.sweep.spec.seed, self.sweep.spec.replications
@@ -205,7 +206,7 @@ class SweepResult:
         Columns: point, parameters, mean, ci_low, ci_high.
         """
         if metric not in self.metrics:
-            raise MentorsimError(f"metric: {metric!r} was not kept by this sweep{_nearest(metric, self.metrics)}")
+            raise MentorsimError(f"metric: {metric!r} was not kept by this sweep{nearest(metric, self.metrics)}")
         twins: dict[tuple[Any, ...], Results] = {}
         if isinstance(baseline, str):
             if baseline != "paired":

@@ -22,9 +22,10 @@ import pandas as pd
 from ..errors import MentorsimError
 from ..executors import EXECUTORS, Workers
 from ..scenario import Scenario
+from ..validation import nearest
 from ..worker import STATUS_OK, run_chunk  # workers import the light module only
 from .results import SweepResult, concat
-from .spec import Sweep, SweepSpec, _nearest, as_sweep
+from .spec import Sweep, SweepSpec, as_sweep
 from .store import Store
 
 STATUS_INVALID = "invalid"
@@ -139,7 +140,7 @@ class _Progress:
 def _check(executor: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
            store: str | Path | None, resume: bool) -> None:
     if executor not in EXECUTORS:
-        raise MentorsimError(f"executor: {executor!r} is not an executor{_nearest(executor, list(EXECUTORS))}")
+        raise MentorsimError(f"executor: {executor!r} is not an executor{nearest(executor, list(EXECUTORS))}")
     if scheduler is not None and not EXECUTORS[executor].uses_scheduler:
         raise MentorsimError(f"scheduler: only used by the dask executor (executor is {executor!r})")
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 1):

@@ -14,14 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from ..validation import Frozen
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-
-class Range(_Frozen):
+class Range(Frozen):
     """A numeric range to sample: ``{low, high}``; ``levels`` for a grid; ``log`` for log-uniform."""
 
     low: float = Field(description="Lowest value.")

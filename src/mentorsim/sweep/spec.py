@@ -8,11 +8,10 @@ line naming the file, the field, the bad value and the nearest valid name.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,13 +24,14 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ..errors import ScenarioError
 from ..metrics import METRICS
 from ..scenario import Scenario, read_yaml, scenario_from_dict
+from ..validation import Frozen, nearest, summarize
 from .samplers import SAMPLERS, Sampler, or_list, sampler_description, samples_description
-from .space import Param, Range, _Frozen, problem
+from .space import Param, Range, problem
 
 MAX_POINTS = 10_000_000
 
 
-class SweepSpec(_Frozen):
+class SweepSpec(Frozen):
     """The sweep file's schema."""
 
     name: str = Field("sweep", min_length=1, max_length=80, description="Short name of the sweep.")
@@ -55,31 +55,16 @@ class SweepSpec(_Frozen):
         return v
 
 
-def _nearest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.5)
-    return f"; did you mean '{close[0]}'?" if close else f"; allowed: {', '.join(options)}"
-
-
-def _describe(err: Any, model: type[BaseModel]) -> str:
-    loc = [str(k) for k in err["loc"]]
-    where = ".".join(loc) or "(top level)"
-    if err["type"] == "extra_forbidden":
-        return f"{where}: unknown field{_nearest(loc[-1], list(model.model_fields))}"
-    if err["type"] == "missing":
-        return f"{where}: required field is missing"
-    msg = err["msg"].removeprefix("Value error, ")
+def _sampler_hint(err: Any, keys: list[str]) -> str:
+    """For an unknown sampler, the nearest registered one."""
     got = err.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-    hint = ""
-    if loc and loc[-1] == "sampler" and isinstance(got, str):
-        hint = _nearest(got, list(SAMPLERS))
-    return f"{where}: {msg}{shown}{hint}"
+    return nearest(got, list(SAMPLERS)) if keys[-1:] == ["sampler"] and isinstance(got, str) else ""
 
 
 def _validation(source: str, e: ValidationError, model: type[BaseModel], prefix: str = "") -> ScenarioError:
-    errs = sorted(e.errors(), key=lambda x: x["type"] != "extra_forbidden")  # a typo explains a missing field
-    more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
-    return ScenarioError(f"{source}: {prefix}{_describe(errs[0], model)}{more}")
+    """A sweep spec's validation errors in one line (a typo first: it explains a missing field)."""
+    return ScenarioError(f"{source}: {prefix}" + summarize(e.errors(), typos_first=True, root=model,
+                                                           missing="required field is missing", hint=_sampler_hint))
 
 
 def _lookup(doc: dict[str, Any], key: str) -> tuple[bool, Any]:
@@ -152,7 +137,7 @@ def _metrics(spec: SweepSpec, source: str) -> tuple[str, ...]:
     metrics = tuple(METRICS) if spec.metrics is None else tuple(spec.metrics)
     for i, m in enumerate(metrics):
         if m not in METRICS:
-            raise ScenarioError(f"{source}: metrics[{i}]: unknown metric {m!r}{_nearest(m, list(METRICS))}")
+            raise ScenarioError(f"{source}: metrics[{i}]: unknown metric {m!r}{nearest(m, list(METRICS))}")
     if not metrics:
         raise ScenarioError(f"{source}: metrics: keep at least one metric")
     return metrics
