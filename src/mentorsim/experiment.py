@@ -19,17 +19,14 @@ from .errors import MentorsimError
 from .executors import process_pool, spawn_pool, start_pool, stop_pool
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
+from .validation import given_or_loaded
 from .worker import run_reps
 
 __all__ = ["compare", "executor_name", "run_many", "simulate", "spawn_pool", "start_pool", "stop_pool"]
 
 
 def _as_scenario(s: Scenario | str | Path) -> Scenario:
-    if isinstance(s, Scenario):
-        return s
-    if isinstance(s, (str, Path)):
-        return load_scenario(s)
-    raise TypeError(f"expected a Scenario or a path to a scenario file, got {type(s).__name__}")
+    return given_or_loaded(s, Scenario, load_scenario, "a Scenario or a path to a scenario file")
 
 
 def _check_counts(replications: int, workers: int, seed: int) -> None:

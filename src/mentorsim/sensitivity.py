@@ -38,18 +38,14 @@ import pandas as pd
 from .errors import MentorsimError
 from .metrics import METRICS
 from .sweep import SweepResult, load_sweep
-from .validation import nearest
+from .validation import given_or_loaded, nearest
 
 METHODS = ("sobol", "morris")
 COLUMNS = ["metric", "method", "parameter", "index", "value", "ci_low", "ci_high"]
 
 
 def _as_result(results: SweepResult | str | Path) -> SweepResult:
-    if isinstance(results, SweepResult):
-        return results
-    if isinstance(results, (str, Path)):
-        return load_sweep(results)
-    raise TypeError(f"expected a SweepResult or a sweep store directory, got {type(results).__name__}")
+    return given_or_loaded(results, SweepResult, load_sweep, "a SweepResult or a sweep store directory")
 
 
 def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95,

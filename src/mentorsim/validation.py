@@ -21,6 +21,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
@@ -30,6 +31,7 @@ __all__ = ["Frozen", "StrictFrozen", "describe", "field_bounds", "location", "mo
            "refuse_coercion", "summarize", "variant"]
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class Frozen(BaseModel):
@@ -223,3 +225,12 @@ def summarize(errors: Sequence[Mapping[str, Any]], *, typos_first: bool = False,
     else:
         more = len(errors) - 1
     return first + (f" (and {more} more problem(s))" if more else "")
+
+
+def given_or_loaded(obj: Any, cls: type[T], load: Callable[[Any], T], what: str) -> T:
+    """``obj`` if it already is a ``cls``, else what ``load`` makes of a path; a clear TypeError otherwise."""
+    if isinstance(obj, cls):
+        return obj
+    if isinstance(obj, (str, Path)):
+        return load(obj)
+    raise TypeError(f"expected {what}, got {type(obj).__name__}")
