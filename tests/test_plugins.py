@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import mentorsim as ms
@@ -153,3 +154,38 @@ def test_an_overlay_defined_outside_the_package_gets_every_hook_and_changes_noth
     np.testing.assert_array_equal(with_overlay.timeseries, without.timeseries)
     assert with_overlay.metrics.keys() == without.metrics.keys()
     np.testing.assert_array_equal(list(with_overlay.metrics.values()), list(without.metrics.values()))
+
+
+def test_a_registered_format_runs_on_worker_processes_with_the_same_results(registered, one_on_one):
+    """Workers get the formats registered in the calling process with every job."""
+    sc = small(one_on_one, program__format=registered.name, program__mentor_capacity=3)
+    serial = ms.simulate(sc, replications=2, seed=SEED)
+    parallel = ms.simulate(sc, replications=2, seed=SEED, workers=2)
+    pd.testing.assert_frame_equal(serial.summary(), parallel.summary())
+    pd.testing.assert_frame_equal(serial.relationships, parallel.relationships)
+
+
+def test_an_unknown_name_lists_the_registered_formats_too(registered, one_on_one):
+    with pytest.raises(ms.ScenarioError, match="program.format") as e:
+        one_on_one.with_overrides({"program.format": "telepathy"})
+    assert registered.name in str(e.value) and "one_on_one" in str(e.value)
+    assert one_on_one.with_overrides({"program.format": "peer"}).program.format == "peer"
+
+
+def test_a_policy_that_only_overrides_cycle_is_scheduled(one_on_one):
+    """has_cycle follows the hook: a Recognition subclass defining cycle() is called every 26 weeks."""
+    from mentorsim.programs.recognition import Recognition
+
+    class Plaque(Recognition):
+        name = "plaque"
+        calls = 0
+
+        def cycle(self, people, mentors):
+            Plaque.calls += 1
+
+    POLICIES[Plaque.name] = Plaque
+    try:
+        engine.run(small(one_on_one, program__recognition="plaque", horizon=104), SEED, 0)
+    finally:
+        POLICIES.pop(Plaque.name)
+    assert Plaque.has_cycle() and Plaque.calls == 4

@@ -17,6 +17,7 @@ from pathlib import Path
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
 from .executors import process_pool, spawn_pool, start_pool, stop_pool
+from .programs import added
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
 from .validation import given_or_loaded
@@ -48,7 +49,8 @@ def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=
     n = getattr(pool, "_max_workers", workers) if pool is not None else workers
     # a chunk runs as one batch (see engine.run_batch): each scenario's replications are split
     # into one chunk per worker, so the batches stay long and every worker gets a share of each
-    chunks = [(sc, seed, part, trace) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
+    plugins = added()
+    chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
     with process_pool(min(workers, len(chunks)), pool) as px:
         return [rr for part in px.map(run_reps, chunks) for rr in part]
 

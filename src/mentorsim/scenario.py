@@ -184,15 +184,18 @@ class Program(_Frozen):
     @field_validator("format", "recognition", mode="wrap")
     @classmethod
     def _registered(cls, v: Any, handler: Any, info: Any) -> Any:
-        """A format or policy registered at run time (``programs.register_format``) is allowed too;
-        the shipped ones (and the error for an unknown name) come from the field's choices."""
+        """A format or policy registered at run time (``programs.register_format``, ``POLICIES``) is
+        allowed too; the shipped ones (and their error) come from the field's choices."""
         from .programs import FORMATS, POLICIES
 
-        registry = FORMATS if info.field_name == "format" else POLICIES
-        if isinstance(v, str) and v in registry and v not in (FORMATS_BUILTIN if info.field_name == "format"
-                                                               else RECOGNITIONS):
+        registry, shipped = (FORMATS, FORMATS_BUILTIN) if info.field_name == "format" else (POLICIES, RECOGNITIONS)
+        if isinstance(v, str) and v in registry and v not in shipped:
             return v
-        return handler(v)
+        if set(registry) == set(shipped):
+            return handler(v)
+        if isinstance(v, str) and v in shipped:
+            return handler(v)
+        raise ValueError("Input should be " + ", ".join(repr(k) for k in registry))
 
     @field_validator("cadence", mode="before")
     @classmethod

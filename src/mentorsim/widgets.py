@@ -52,7 +52,7 @@ def describe(program: Any) -> str:
     if program.format == "none":
         return "Sponsorship alone" if program.sponsorship else "No program"
     cad = program.cadence
-    s = FORMAT_WORDS[program.format]
+    s = FORMAT_WORDS.get(program.format, program.format.replace("_", " ") + " mentoring")  # a registered format
     s = f"{CADENCE_WORDS[cad]} {s}" if isinstance(cad, str) else f"{s} every {cad:g} weeks"
     if program.sponsorship:
         s += " with sponsors"

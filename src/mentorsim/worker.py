@@ -9,17 +9,21 @@ from __future__ import annotations
 import os
 import socket
 import time
+from typing import Any
 
 from . import engine
 from .engine import RepResult
+from .programs import install
 from .scenario import Scenario
 
 STATUS_OK, STATUS_FAILED = "ok", "failed"
 
 
-def run_reps(args: tuple[Scenario, int, list[int], object]) -> list[RepResult]:
-    """Replications ``reps`` of one scenario with one seed (a chunk of ms.simulate / ms.compare)."""
-    sc, seed, reps, trace = args
+def run_reps(args: tuple[Scenario, int, list[int], object, Any]) -> list[RepResult]:
+    """Replications ``reps`` of one scenario with one seed (a chunk of ms.simulate / ms.compare);
+    ``plugins``: formats and policies the caller registered (``programs.added()``)."""
+    sc, seed, reps, trace, plugins = args
+    install(plugins)
     return engine.run_batch(sc, seed, reps, trace)
 
 
@@ -35,11 +39,13 @@ def _worker_name() -> str:
 
 
 def run_chunk(items: list[tuple[int, Scenario]], seed: int, replications: int,
-              metrics: tuple[str, ...]) -> list[tuple]:
+              metrics: tuple[str, ...], plugins: Any = None) -> list[tuple]:
     """Run every replication of each sweep point; a point that raises is returned as failed with its error.
+    ``plugins``: formats and policies the caller registered (``programs.added()``).
 
     Returns rows ``(point, replication, status, error, elapsed_seconds, worker, *metrics)``.
     """
+    install(plugins)
     who = _worker_name()
     rows: list[tuple] = []
     nan = (float("nan"),) * len(metrics)

@@ -82,7 +82,7 @@ STEPS: tuple[Step, ...] = (
          "every 13 weeks: deepen, narrow (halve cadence) or sunset each relationship; a sunset frees the "
          "mentor and the mentee rematches once"),
     Step(0.40, "recognition", RecognitionCycle, lambda sc: RECOGNITION_CYCLE, lambda sc: RECOGNITION_CYCLE,
-         lambda sim: sim.fmt.holds_sessions and sim.recognition.has_cycle,
+         lambda sim: sim.fmt.holds_sessions and sim.recognition.has_cycle(),
          "every 26 weeks: the recognition policy acts on active mentors"),
     Step(0.50, "promotions", Promotions, _cycle, _cycle, _always,
          "every promotion cycle: promotion odds from readiness, ambition, overlays (sponsorship) and "

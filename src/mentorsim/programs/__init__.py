@@ -28,10 +28,27 @@ if TYPE_CHECKING:
 FORMATS: dict[str, Format] = {f.name: f for f in (NoProgram(), OneOnOne(), Peer(), Circle(), Reverse(), MicroBoard())}
 
 
+_SHIPPED = (frozenset(FORMATS), frozenset(POLICIES))
+
+
 def register_format(fmt: Format) -> Format:
-    """Add a format to the registry (a scenario can then name it in ``program.format``)."""
+    """Add a format to the registry (a scenario can then name it in ``program.format``). Worker
+    processes get the formats and policies registered here with every job (see ``added``)."""
     FORMATS[fmt.name] = fmt
     return fmt
+
+
+def added() -> tuple[dict[str, Format], dict[str, type[Recognition]]]:
+    """The formats and recognition policies registered beyond the shipped ones (sent to workers)."""
+    return ({k: v for k, v in FORMATS.items() if k not in _SHIPPED[0]},
+            {k: v for k, v in POLICIES.items() if k not in _SHIPPED[1]})
+
+
+def install(plugins: tuple[dict[str, Format], dict[str, type[Recognition]]] | None) -> None:
+    """Register formats and policies another process registered (``added()`` there)."""
+    if plugins:
+        FORMATS.update(plugins[0])
+        POLICIES.update(plugins[1])
 
 
 #: overlay name -> (whether a scenario switches it on, how to make it for ``cap`` person slots); their
@@ -54,4 +71,4 @@ def mentor_capacity_hours(program: Any) -> float:
 
 
 __all__ = ["FORMATS", "OVERLAYS", "POLICIES", "Format", "Overlay", "Recognition", "Rows", "SiteView", "Sponsorship",
-           "mentor_capacity_hours", "overlays_of", "recognition_of", "register_format"]
+           "added", "install", "mentor_capacity_hours", "overlays_of", "recognition_of", "register_format"]

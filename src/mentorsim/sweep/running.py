@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import MentorsimError
 from ..executors import EXECUTORS, Workers
+from ..programs import added
 from ..scenario import Scenario
 from ..validation import nearest
 from ..worker import STATUS_OK, run_chunk  # workers import the light module only
@@ -180,7 +181,7 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str =
     size = chunk_size or (max(1, min(64, math.ceil(len(todo) / (n_workers * 16)))) if todo else 1)
     sink = _Sink(sw, st, {}, flush_seconds=0.0 if chunk_size else _Sink.FLUSH_SECONDS)
     bar = _Progress(sw.n_points, len(done), sw.name, progress and bool(todo))
-    args = (sw.spec.seed, sw.spec.replications, sw.metrics)
+    args = (sw.spec.seed, sw.spec.replications, sw.metrics, added())
     t0 = time.perf_counter()
     try:
         if todo:

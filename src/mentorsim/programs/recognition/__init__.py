@@ -20,7 +20,7 @@ POLICIES: dict[str, type[Recognition]] = {
 def recognition_of(sc: Scenario) -> Recognition:
     """The scenario's recognition policy with its effect sizes (no recognition changes nothing)."""
     cls = POLICIES[sc.program.recognition]
-    fx = getattr(sc.effects.recognition, cls.name, None) if cls.has_cycle else None
+    fx = getattr(sc.effects.recognition, cls.name, None) if cls.has_cycle() else None
     return cls(fx if fx is not None else RecognitionEffects())
 
 

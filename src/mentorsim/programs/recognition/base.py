@@ -30,7 +30,6 @@ class Recognition:
     ``weekly_cost`` when it prices the week."""
 
     name = "none"
-    has_cycle = False  # whether the policy acts at recognition cycles
 
     def __init__(self, effects: RecognitionEffects):
         self.effects = effects
@@ -43,10 +42,16 @@ class Recognition:
     hazard = _Effect()
     promotion_logit = _Effect()
 
+    @classmethod
+    def has_cycle(cls) -> bool:
+        """Whether the policy recognises mentors: it acts at recognition cycles (it overrides ``cycle``),
+        its effect sizes are read from the scenario and recognised mentors gain more from sessions."""
+        return cls.cycle is not Recognition.cycle
+
     @property
     def mentor_engagement_factor(self) -> float:
         """Multiplier on a mentor's engagement gain from a session."""
-        return 1.0 + RECOGNISED_MENTOR_LIFT * float(self.has_cycle)
+        return 1.0 + RECOGNISED_MENTOR_LIFT * float(self.has_cycle())
 
     def cycle(self, people: People, mentors: np.ndarray) -> None:
         """What the policy does for the employed active ``mentors`` at a recognition cycle."""
@@ -62,8 +67,6 @@ class NoRecognition(Recognition):
 
 class Recognising(Recognition):
     """A policy that recognises active mentors: at each cycle their engagement is lifted."""
-
-    has_cycle = True
 
     def cycle(self, people: People, mentors: np.ndarray) -> None:
         people.engagement[mentors] = np.minimum(people.engagement[mentors] + self.effects.engagement_boost, 1.0)
