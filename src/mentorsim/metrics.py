@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .tables import TS as _TS
+from .tables import WEEKS_PER_MONTH
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -77,7 +78,7 @@ def rep_metrics(sc: Scenario, r: RepResult) -> dict[str, float]:
         out[m] = float((init & ((left < 0) | (left > w))).sum() / n_init) if H >= w else float("nan")
     hc = ts[:, _TS["headcount"]].mean()
     quits = ts[:, _TS["quits"]].sum()
-    out["monthly_quit_rate"] = _nan_div(quits, hc * H / (52.0 / 12.0))
+    out["monthly_quit_rate"] = _nan_div(quits, hc * H / WEEKS_PER_MONTH)
     hired = P["hired_week"]
     obs = (hired >= 1) & (hired + 52 <= H)
     q52 = obs & (left >= 0) & (left - hired <= 52)

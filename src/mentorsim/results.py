@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import METRICS, SUMMARY_METRICS, Metric, interval, rep_metrics  # noqa: F401 (re-exported)
-from .tables import END_REASONS, EVENT_COLUMNS, TS_METRICS
+from .tables import END_REASONS, EVENT_COLUMNS, TS_METRICS, WEEKS_PER_MONTH
 from .workforce import PERSONA_NAMES
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class Results:
         df = pd.concat(parts, ignore_index=True)
         df["reason"] = np.array(END_REASONS, dtype=object)[df["reason"].to_numpy()].astype(str)
         df["weeks"] = (df["end"] - df["start"]).clip(lower=1)
-        df["meetings_per_month"] = df["held"] / df["weeks"] * (52.0 / 12.0)
+        df["meetings_per_month"] = df["held"] / df["weeks"] * WEEKS_PER_MONTH
         return df.rename(columns={"held": "meetings_held", "scheduled": "meetings_scheduled"})
 
     @cached_property

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: weeks in an average month (52 weeks / 12 months): how weekly counts become monthly figures
+WEEKS_PER_MONTH = 52.0 / 12.0
+
 #: columns of the weekly time series, in order (``RepResult.timeseries`` is weeks x len(TS_METRICS))
 TS_METRICS = ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
               "meetings_scheduled", "mentor_load_hours", "mean_engagement", "waiting_mentees",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..scenario import Scenario
+from ..tables import WEEKS_PER_MONTH
 from .spec import Item, Spec
 from .targets import WORKFORCE_TARGETS, CorrelationTarget, GapTarget, PromotionTarget
 
@@ -74,7 +75,7 @@ def _correlation_per_rep(reps, t: CorrelationTarget) -> np.ndarray:
         R = r.relationships
         weeks = np.clip(R["end"] - R["start"], 1, None)
         keep = weeks >= t.min_weeks
-        per_month = R["held"][keep] / weeks[keep] * (52.0 / 12.0)
+        per_month = R["held"][keep] / weeks[keep] * WEEKS_PER_MONTH
         quality = R["quality"][keep]
         if keep.sum() < 3 or per_month.std() == 0 or quality.std() == 0:
             out.append(np.nan)

@@ -33,7 +33,7 @@ class Matching(Process):
         pool = fmt.draws_on_mentor_pool
         if pool:
             mentors = np.flatnonzero(sim.mentor_pool[:n] & p.employed[:n] & ~p.burned_out[:n])
-            used = rel.slots_used(n)[mentors] if fmt.group_sessions else rel.rows_as_mentor[mentors]
+            used = rel.capacity_used(mentors)
             free = sim.program.mentor_capacity - used
             keep = free > 0
             mentors, free = mentors[keep], free[keep]

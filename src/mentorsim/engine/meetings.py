@@ -28,8 +28,7 @@ class Meetings(Process):
     def __call__(self, week: int) -> None:
         sim = self.sim
         rel, p, prog, fmt, fx, ts = sim.rel, sim.p, sim.program, sim.fmt, sim.fx, sim.ts
-        rel.end_terms(week)
-        if sim.changes.relationships:
+        if sim.changes.relationships:  # (terms that ran out ended at +0.15)
             rel.refresh()
         ai = rel.ai
         if len(ai) == 0 or week < rel.soonest:

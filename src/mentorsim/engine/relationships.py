@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..programs import Rows
-from ..tables import END_REASONS
+from ..tables import END_REASONS, WEEKS_PER_MONTH
 from ..workforce import reslot
 from .state import Changes
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from ..workforce import People
     from .sites import Sites
 
-WEEKS_PER_MONTH = 52.0 / 12.0
 EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees worse off
 NEVER = 1 << 30
 
@@ -100,8 +99,9 @@ class Relationships:
             setattr(self, f, new)
         self.cap = cap
 
-    def reslot(self, R: int, old: int, C: int) -> None:
+    def reslot(self, old: int, C: int) -> None:
         """People were re-laid from blocks of ``old`` slots to ``C``: renumber what the store holds."""
+        R = self.sites.R
         for name, fill in self.PER_SLOT:
             setattr(self, name, reslot(getattr(self, name), R, old, C, fill))
         remap = self.sites.remap
@@ -256,15 +256,15 @@ class Relationships:
     def next_due_of(self, ai: np.ndarray) -> float:
         return float(self.next_due[ai].min()) if len(ai) else np.inf
 
-    def slots_used(self, n: int) -> np.ndarray:
-        """Per slot, how much of a mentor's capacity is taken (rows, or groups where the format shares)."""
-        a = self.active[: self.n]
-        if self.fmt.group_sessions:  # a facilitator's capacity counts groups
-            g = self.group[: self.n][a]
-            m = self.mentor[: self.n][a]
-            _, first = np.unique(g, return_index=True)
-            return np.bincount(m[first], minlength=n)
-        return np.bincount(self.mentor[: self.n][a], minlength=n)
+    def capacity_used(self, mentors: np.ndarray) -> np.ndarray:
+        """How much of each mentor's capacity is taken: active rows, or groups for group sessions."""
+        if not self.fmt.group_sessions:
+            return self.rows_as_mentor[mentors]
+        a = self.active[: self.n]  # a facilitator's capacity counts groups
+        g = self.group[: self.n][a]
+        m = self.mentor[: self.n][a]
+        _, first = np.unique(g, return_index=True)
+        return np.bincount(m[first], minlength=self.p.n)[mentors]
 
     def board(self, mentees: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For sorted mentees: the mentor in each seat of their board (one per skill, -1 = open) and

@@ -18,17 +18,17 @@ from .hiring import Hiring
 from .intake import Intake
 from .matching import Matching
 from .meetings import Meetings
+from .process import Process
 from .promotions import Promotions
-from .recognition import RecognitionCycle
+from .recognition_cycle import RecognitionCycle
 from .recording import Recording
-from .seasons import Seasons
+from .seasons import QUARTER, Seasons
 from .turnover import Turnover
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
     from .simulation import Simulation
 
-QUARTER = 13
 RECOGNITION_CYCLE = 26
 
 
@@ -38,7 +38,7 @@ class Step:
 
     offset: float
     name: str
-    process: type
+    process: type[Process]
     period: Callable[[Scenario], int]
     first: Callable[[Scenario], int]
     runs: Callable[[Simulation], bool]  # whether this batch has the process at all

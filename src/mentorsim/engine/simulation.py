@@ -18,6 +18,7 @@ from ..tables import TS_METRICS, RepResult
 from ..workforce import N_LEVELS, People, reslot
 from .output import results_of
 from .relationships import Relationships
+from .schedule import STEPS
 from .sites import Sites
 from .state import Changes
 from .tracer import Tracer, make_tracer
@@ -67,8 +68,6 @@ class Simulation:
         self.replacement = np.asarray((0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level,
                                                                             c.replacement_cost_share_by_level)))
         self.env = simpy.Environment()
-        from .schedule import STEPS
-
         self.steps = [s for s in STEPS if s.runs(self)]
         self.processes = {s.name: s.process(self) for s in self.steps}
 
@@ -85,7 +84,7 @@ class Simulation:
         p, R, old = self.p, self.R, self.p.C
         p.regrow(C)
         self.mentor_pool = reslot(self.mentor_pool, R, old, C, False)
-        self.rel.reslot(R, old, C)
+        self.rel.reslot(old, C)
         self.recovering = self.sites.remap(self.recovering, old, C)
         for o in self.overlays:
             o.reslot(self.sites, old, C)

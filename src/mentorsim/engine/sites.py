@@ -7,13 +7,16 @@ site's results never depend on which other sites share its batch.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..programs.matching import fit_score
 from ..rng import Streams
 from ..workforce import People
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
 
 
 class Sites:
@@ -100,7 +103,7 @@ class FormationSite:
 
     __slots__ = ("_rel", "goal_dim", "level", "lo", "prev_mentor", "program", "skills", "streams", "style", "week")
 
-    def __init__(self, sim: Any, site: int):
+    def __init__(self, sim: Simulation, site: int):
         p = sim.p
         self.level, self.skills, self.style, self.goal_dim = p.level, p.skills, p.style, p.goal_dim
         self.prev_mentor, self.program, self.week = sim.rel.prev_mentor, sim.program, sim.week

@@ -56,6 +56,6 @@ class Turnover(Process):
             if pool.any():
                 sim.mentor_pool[gone] = False
                 sim.changes.match_due[site[pool]] = True
-            for o in sim.overlays:
-                o.left(sim, gone)
+        for o in sim.overlays:
+            o.left(sim, gone)
         sim.log(gone, "quit")

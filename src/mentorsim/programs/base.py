@@ -78,7 +78,6 @@ class Format:
     and the properties that say what their sessions are like."""
 
     name = "none"
-    evidence = "assumption"
     #: whether the format runs a program at all (the baseline "none" holds no sessions)
     holds_sessions = True
     #: whether mentors come from a pool of volunteers (False: mentors are drawn from the mentees)

@@ -8,4 +8,3 @@ class OneOnOne(Format):
     matched on the mentee's goal skill)."""
 
     name = "one_on_one"
-    evidence = "C4, C5"

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 class Overlay:
     """Base class of an overlay; hooks are listed in the order they come in a week."""
 
-    name = "overlay"
-
     def reslot(self, sites: Sites, old: int, C: int) -> None:
         """People were re-laid from blocks of ``old`` slots to ``C``: renumber per-slot state."""
 

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..tables import WEEKS_PER_MONTH
 from ..workforce import reslot
 from .overlay import Overlay
+from .volunteering import volunteers
 
 if TYPE_CHECKING:
     from ..engine.simulation import Simulation
@@ -22,13 +24,10 @@ if TYPE_CHECKING:
 
 SPONSOR_MIN_LEVEL = 4
 HOURS_PER_PROTEGE_PER_MONTH = 1.0  # assumption
-WEEKS_PER_MONTH = 52.0 / 12.0
 
 
 class Sponsorship(Overlay):
     """The sponsorship overlay and its per-slot state: who sponsors, whom, and how many."""
-
-    name = "sponsorship"
 
     def __init__(self, cap: int):
         self.pool = np.zeros(cap, dtype=bool)  # who volunteered to sponsor
@@ -42,8 +41,6 @@ class Sponsorship(Overlay):
         self.load = reslot(self.load, R, old, C, 0)
 
     def sign_up(self, sim: Simulation, week: int, employed: np.ndarray) -> None:
-        from ..engine.intake import volunteers
-
         p, n = sim.p, sim.p.n
         senior = employed & (p.level[:n] >= SPONSOR_MIN_LEVEL)
         pool = self.pool[:n]

@@ -1,0 +1,29 @@
+"""Who volunteers: selection on ambition and engagement, site by site (mentees, mentors, sponsors)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ..engine.simulation import Simulation
+
+
+def volunteers(sim: Simulation, stream: str, cand: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """In each site, the k[site] candidates most inclined to volunteer: selection on ambition and
+    engagement plus logistic noise, weighted by the program's selection strength."""
+    p = sim.p
+    site = sim.sites.site_of(cand)
+    keep = k[site] > 0
+    cand, site = cand[keep], site[keep]
+    if len(cand) == 0:
+        return cand
+    u = sim.sites.draw_keyed(stream, sim.week, site, cand - site * p.C)[:, 0]
+    noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
+    z = 0.7 * p.ambition[cand] + 0.3 * (p.engagement[cand] - 0.6) / 0.08
+    score = sim.program.selection_strength * z + noise
+    order = np.lexsort((-score, site))  # by site, most inclined first
+    first = np.searchsorted(site[order], site[order])  # candidates are in site order
+    rank = np.arange(len(order)) - first
+    return np.sort(cand[order[rank < k[site[order]]]])
