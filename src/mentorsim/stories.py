@@ -190,7 +190,9 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
     for ev_name, text in (("sponsored", "gained a sponsor who advocates for them at promotion reviews"),
                           ("sunset", "and their mentor agreed to end the relationship early (a sunset)"),
                           ("graduated", "completed the program term"),
-                          ("burned_out", "burned out as a mentor and stepped back")):
+                          ("burned_out", "burned out as a mentor and stepped back"),
+                          ("mentor_left", "lost their mentor, who left the organisation"),
+                          ("mentor_stepped_back", "lost their mentor, who burned out and stepped back")):
         for _, r in ev[ev.event == ev_name].iterrows():
             fact("program", r)
             timeline.append((int(r.week), 3, f"In {_wk(r.week)} they {text}."))

@@ -50,6 +50,8 @@ EVENTS = {
     "meeting_missed": "a session fell through",
     "dissolved": "the relationship fizzled out early",
     "burned_out": "burned out and stepped back from mentoring",
+    "mentor_left": "their mentor #{other} left the organisation",
+    "mentor_stepped_back": "their mentor #{other} burned out and stepped back",
     "sunset": "the pair agreed to sunset the relationship",
     "graduated": "completed the program term",
     "recognised": "was recognised for mentoring ({policy})",

@@ -120,5 +120,6 @@ class Meetings(Process):
         young = (week - rel.start[missed] < EARLY_END_WEEKS)
         quit_pair = missed[young & (u < 0.15 * (1.0 - prog.boundaries) * (1.0 - rel.quality[missed]))]
         if len(quit_pair):
-            sim.log(rel.mentee[quit_pair], "dissolved")
-            rel.close(quit_pair, week, "dissolved")
+            ended = rel.ending(quit_pair)  # a pair's both partners
+            sim.log(rel.mentee[ended], "dissolved")
+            rel.close(ended, week, "dissolved")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees worse off
 NEVER = 1 << 30
+MENTOR_GONE = {"mentor_left": "mentor_left", "burnout": "mentor_stepped_back"}  # a mentee's event, by end reason
 
 
 class Relationships:
@@ -168,15 +169,21 @@ class Relationships:
         rest = self.term_end[: self.n][self.active[: self.n]]
         self._next_term_end = int(rest.min()) if rest.size else NEVER
 
-    def close(self, rows: np.ndarray, week: int, reason: str) -> None:
-        """End relationship rows; mentees with no active row left wait (rematch once) or graduate."""
-        p = self.p
+    def ending(self, rows: np.ndarray) -> np.ndarray:
+        """The active rows among ``rows`` and the rows that end with them (a pair's mirrored row)."""
         rows = rows[self.active[rows]]
-        if len(rows) == 0:
-            return
-        if self.fmt.pair_sessions:  # a pair is two mirrored rows: they end together
+        if self.fmt.pair_sessions and len(rows):  # a pair is two mirrored rows: they end together
             act = self.active[: self.n].nonzero()[0]
             rows = np.union1d(rows, act[np.isin(self.group[act], self.group[rows])])
+        return rows
+
+    def close(self, rows: np.ndarray, week: int, reason: str) -> None:
+        """End relationship rows (and those that end with them); mentees with no active row left
+        wait (rematch once) or graduate."""
+        p = self.p
+        rows = self.ending(rows)
+        if len(rows) == 0:
+            return
         self.active[rows] = False
         self.end[rows] = week
         self.reason[rows] = END_REASONS.index(reason)
@@ -218,6 +225,8 @@ class Relationships:
         act = np.flatnonzero(self.active[: self.n])
         rows = act[np.isin(col[act], who)]
         if len(rows):
+            if side == "mentor":  # the mentees learn why their relationship ended
+                self.log(self.mentee[rows], MENTOR_GONE.get(reason, "mentor_left"), other=self.mentor[rows])
             self.close(rows, week, reason)
 
     # ---- what depends on the active rows ------------------------------------------------------
