@@ -43,5 +43,6 @@ class Promotions(Process):
         p.engagement[up] = np.minimum(p.engagement[up] + 0.08, 1.0)
         p.update_hazard_mult(up)
         sim.changes.costs = True  # a sponsor's hour is costed at their level
+        sim.changes.promotions = True
         sim.ts[:, week - 1, TS["promotions"]] = sim.sites.count_people(up)
         sim.log(up, "promoted", value=lambda s: p.level[s])

@@ -16,4 +16,5 @@ class Changes:
         self.relationships = True  # the set of active rows (or their cadence) changed: derived data is stale
         self.counts = True  # waiting and matched mentee counts are stale
         self.costs = True  # the week's fixed program cost is stale
+        self.promotions = True  # someone was promoted: who was recently promoted is stale
         self.match_due = np.ones(sites, dtype=bool)  # per site: something changed since its last matching

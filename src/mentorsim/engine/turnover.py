@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..tables import TS
 from .process import Process
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
 
 RECENT_PROMOTION_WEEKS = 26
 
@@ -14,12 +19,32 @@ class Turnover(Process):
     """Quits from the weekly hazard (front-loaded x engagement x level x recent promotion x mentor
     strain); a leaver's relationships end, their seat opens as a vacancy, overlays let them go."""
 
+    def __init__(self, sim: Simulation):
+        super().__init__(sim)
+        self._recent = np.empty(0, dtype=np.int64)
+        self._recent_until = -1  # the recently promoted are known until this week
+
+    def reslot(self, old: int, C: int) -> None:
+        self._recent_until = -1
+
+    def recently_promoted(self, week: int) -> np.ndarray:
+        """Slots promoted in the last ``RECENT_PROMOTION_WEEKS`` weeks (recomputed only when someone
+        was promoted or a promotion stops being recent)."""
+        sim = self.sim
+        if sim.changes.promotions or week >= self._recent_until:
+            last = sim.p.last_promo[: sim.p.n]
+            self._recent = np.flatnonzero(week - last < RECENT_PROMOTION_WEEKS)
+            self._recent_until = (int(last[self._recent].min()) + RECENT_PROMOTION_WEEKS if len(self._recent)
+                                  else 1 << 30)
+            sim.changes.promotions = False
+        return self._recent
+
     def __call__(self, week: int) -> None:
         sim = self.sim
         p, wf, n = sim.p, sim.wf, sim.p.n
         emp = p.employed[:n]
         h = p.quit_hazard(week)
-        recent = np.flatnonzero(week - p.last_promo[:n] < RECENT_PROMOTION_WEEKS)
+        recent = self.recently_promoted(week)
         if len(recent):
             h[recent] *= wf.recent_promotion_hazard_multiplier
         m = sim.rel.mentors
