@@ -7,7 +7,8 @@ finished. Adding an executor is one ``@register``-ed class here.
 
 Pools are made inside a call (spawn context, safe in Jupyter), never at import. Spawned
 workers re-import ``__main__`` from its file; ``main_importable`` hides a file that does
-not exist (``python -``, some notebooks) while workers start.
+not exist (``python -``, some notebooks) while workers start. Every pool worker watches
+its parent and exits when the parent dies, even by SIGKILL (``worker.watch_parent``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def _warm(pool: ProcessPoolExecutor, workers: int) -> list[Future[None]]:
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+    """A spawn-context pool whose workers end when this process dies (``worker.watch_parent``)."""
+    from .worker import watch_parent
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                               initializer=watch_parent, initargs=(os.getpid(),))
 
 
 def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:

@@ -27,6 +27,27 @@ def run_reps(args: tuple[Scenario, int, list[int], object, Any]) -> list[RepResu
     return engine.run_batch(sc, seed, reps, trace)
 
 
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """Pool initializer: end this worker when the process that started it dies (even by SIGKILL).
+
+    A daemon thread polls ``os.getppid()``: once the parent is gone the worker is re-parented
+    and its parent id changes, so it exits at once rather than linger with no one to serve.
+    (``prctl(PR_SET_PDEATHSIG)`` would follow the parent *thread*, and pools start workers
+    from helper threads, so polling is the portable and safe choice.)
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(every)
+
+    if os.getppid() != parent:  # the parent died while this worker was starting
+        os._exit(1)
+    threading.Thread(target=watch, name="mentorsim-watch-parent", daemon=True).start()
+
+
 def warm_up() -> None:
     """Load what a first replication needs (the engine is already imported; the assignment solver is not)."""
     from .programs.matching import assignment_solver

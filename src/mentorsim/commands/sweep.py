@@ -45,7 +45,11 @@ def register(sub) -> None:
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
-    p.add_argument("--resume", action="store_true", help="finish the points missing from DIR (same spec only)")
+    p.add_argument("--resume", action="store_true",
+                   help="finish the points missing from DIR (same spec and model only); damaged chunks are moved "
+                        "to DIR/damaged/ and their points run again")
+    p.add_argument("--repair", action="store_true",
+                   help="move damaged or unknown chunks to DIR/damaged/ and recompute their points (implies --resume)")
     p.add_argument("--chunk-size", type=_positive("chunk-size"), default=None, metavar="N",
                    help="points per task and per Parquet chunk (default: chosen from points and workers)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -70,17 +74,23 @@ def run(a) -> int:
         from ..executors import spawn_pool
 
         warm = spawn_pool(n - 1, warm=True)
+    from ..sweep.integrity import StoreLock
+
     with warm as pool:
         from ..sweep import load_sweep_spec, sweep
 
         sw = load_sweep_spec(a.spec)
-        res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume, scheduler=a.scheduler,
-                    progress=not a.no_progress, chunk_size=a.chunk_size, pool=pool)
+        with StoreLock(Path(a.out)):  # one writer, from the first chunk to summary.csv
+            res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume or a.repair,
+                        scheduler=a.scheduler, progress=not a.no_progress, chunk_size=a.chunk_size, pool=pool)
+            failed = res.failed
+            summary = res.summary()
+            summary.to_csv(Path(a.out) / "summary.csv", index=False)
     info = res.run_info
     n, reps = sw.n_points, sw.spec.replications
-    failed = res.failed
-    summary = res.summary()
-    summary.to_csv(Path(a.out) / "summary.csv", index=False)
+    for c in info.get("set_aside", []):
+        print(f"mentorsim: warning: {a.out}: moved damaged chunk chunks/{c['chunk']} ({c['why']}) to "
+              f"{Path(a.out) / 'damaged'}/ and recomputed its points", file=sys.stderr)
     rate = info.get("points_per_second")
     where = info["executor"]
     if info.get("workers") and info["executor"] != "serial":

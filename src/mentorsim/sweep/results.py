@@ -65,7 +65,10 @@ class SweepResult:
     def load(cls, path: str | Path) -> SweepResult:
         st = Store(path)
         m = st.manifest()
-        return cls(Sweep.from_manifest(m), st, run_info=(m.get("runs") or [{}])[-1])
+        sw = Sweep.from_manifest(m)
+        st.schema = sw.arrow_schema()
+        st.check()  # a damaged or unknown chunk: one line naming it and what to do
+        return cls(sw, st, run_info=(m.get("runs") or [{}])[-1])
 
     @property
     def parameters(self) -> list[str]:
@@ -247,5 +250,10 @@ class SweepResult:
 
 
 def load_sweep(path: str | Path) -> SweepResult:
-    """Open a sweep store directory (written by ``sweep(..., store=DIR)`` or ``mentorsim sweep --out DIR``)."""
+    """Open a sweep store directory (written by ``sweep(..., store=DIR)`` or ``mentorsim sweep --out DIR``).
+
+    Every chunk is checked first (checksum, footer, schema): a damaged chunk, or one the
+    manifest does not know, raises a one-line ``StoreError`` naming it and saying to run
+    ``mentorsim sweep SPEC --out DIR --resume`` (or ``--repair``), which recomputes its points.
+    """
     return SweepResult.load(path)

@@ -156,7 +156,7 @@ def _check(executor: str, workers: int | None, scheduler: str | None, chunk_size
 def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str = "serial",
           workers: int | None = None, store: str | Path | None = None, resume: bool = False,
           scheduler: str | None = None, progress: bool = True, chunk_size: int | None = None,
-          pool: Any = None) -> SweepResult:
+          pool: Any = None, repair: bool = False) -> SweepResult:
     """Run a sweep and return its results.
 
     spec: a sweep YAML path, a mapping or a ``Sweep``. executor: ``serial``,
@@ -166,17 +166,30 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str =
     ``"tcp://10.0.0.5:8786"``, or a LocalCluster of ``workers`` single-threaded
     worker processes started and stopped here). store: a directory for resumable
     Parquet chunks (without one, results are kept in memory). resume: finish the
-    points missing from ``store``. pool: with ``processes``, an existing
+    points missing from ``store``, after moving damaged or unknown chunks to
+    ``store/damaged/`` so their points run again (``run_info["set_aside"]`` lists
+    them); repair: the same (resume=True). Only one run writes a store at a time:
+    another holding it is refused (``StoreError``). pool: with ``processes``, an existing
     ``concurrent.futures`` executor of ``workers - 1`` processes to use instead of
     making one (see ``executors.spawn_pool``). Results do not depend on the
     executor, the worker count, the chunking or resumption.
     """
     sw = as_sweep(spec)
+    resume = resume or repair
     _check(executor, workers, scheduler, chunk_size, store, resume)
     n_workers = workers or EXECUTORS[executor].default_workers()
 
-    st = Store(store) if store is not None else None
+    st = Store(store, sw.arrow_schema()) if store is not None else None
     done = st.open(sw.manifest(), resume) if st is not None else set()
+    try:
+        return _run(sw, st, done, executor, n_workers, scheduler, progress, chunk_size, pool)
+    finally:
+        if st is not None:
+            st.close()  # the writer's lock goes with the run, however it ends
+
+
+def _run(sw: Sweep, st: Store | None, done: set[int], executor: str, n_workers: int, scheduler: str | None,
+         progress: bool, chunk_size: int | None, pool: Any) -> SweepResult:
     todo = [i for i in range(sw.n_points) if i not in done]
     size = chunk_size or (max(1, min(64, math.ceil(len(todo) / (n_workers * 16)))) if todo else 1)
     sink = _Sink(sw, st, {}, flush_seconds=0.0 if chunk_size else _Sink.FLUSH_SECONDS)
@@ -195,6 +208,8 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str =
             "scheduler": scheduler, "chunk_size": size, "points_run": len(todo), "resumed_from": len(done),
             "seconds": round(seconds, 3), "points_per_second": round(len(todo) / seconds, 3) if seconds > 0 else None,
             "host": socket.gethostname(), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    if st is not None and st.set_aside:
+        info["set_aside"] = [{"chunk": name, "why": why} for name, why in st.set_aside]
     if st is not None:
         st.log_run(info)
     return SweepResult(sw, st, frame=None if st is not None else concat(sink.frames, sw), run_info=info)

@@ -279,10 +279,12 @@ class Sweep:
 
     def manifest(self) -> dict[str, Any]:
         from .. import __version__
+        from .integrity import model_fingerprint
 
         return {"spec_hash": self.spec_hash, "spec_name": self.name, "spec_source": self.source,
                 "spec_text": self.text, "spec": self.spec.model_dump(mode="json"),
                 "base_scenario": self.base.to_yaml(), "mentorsim_version": __version__,
+                "model_fingerprint": model_fingerprint(),
                 "n_points": self.n_points, "replications": self.spec.replications, "seed": self.spec.seed,
                 "parameters": self.keys, "metrics": list(self.metrics),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
