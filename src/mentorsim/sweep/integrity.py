@@ -86,8 +86,6 @@ class StoreLock:
         self._key: str | None = None
 
     def acquire(self) -> None:
-        import fcntl
-
         if self._key is not None:
             return
         if self.store.exists() and not self.store.is_dir():
@@ -100,7 +98,7 @@ class StoreLock:
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(fd)
         except OSError:
             holder = _describe(self.path)
             os.close(fd)
@@ -109,7 +107,8 @@ class StoreLock:
                 "store: wait for it to finish (or stop it), or use another output directory") from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(info).encode())
         _HELD[key] = [fd, 1]
         self._key = key
 
@@ -128,6 +127,18 @@ class StoreLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _lock(fd: int) -> None:
+    """Lock ``fd`` exclusively without waiting (OSError when held); the OS releases it when the holder dies."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: lock the first byte
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _describe(path: Path) -> str:

@@ -204,7 +204,7 @@ def _run(sw: Sweep, st: Store | None, done: set[int], executor: str, n_workers: 
         sink.flush()  # finished rows are kept even when the run stops early
         bar.close()
     seconds = time.perf_counter() - t0
-    info = {"executor": executor, "workers": 1 if executor == "serial" else (n_workers if scheduler is None else None),
+    info: dict[str, Any] = {"executor": executor, "workers": 1 if executor == "serial" else (n_workers if scheduler is None else None),
             "scheduler": scheduler, "chunk_size": size, "points_run": len(todo), "resumed_from": len(done),
             "seconds": round(seconds, 3), "points_per_second": round(len(todo) / seconds, 3) if seconds > 0 else None,
             "host": socket.gethostname(), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
