@@ -262,7 +262,8 @@ def alive(pid: int) -> bool:
 def test_sigkill_of_a_processes_sweep_leaves_no_worker(tmp_path):
     spec = write_spec(tmp_path / "s.yaml", overrides={"workforce.size": 200, "horizon_weeks": 104},
                       parameters={"program.format": ["one_on_one", "peer", "circle"],
-                                  "program.cadence": ["weekly", "biweekly", "monthly", 3]})
+                                  "program.cadence": ["weekly", "biweekly", "monthly", 3],
+                                  "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 4}})
     out = tmp_path / "out"
     p = subprocess.Popen([BIN, "sweep", str(spec), "--out", str(out), "--executor", "processes", "--workers", "2",
                           "--chunk-size", "1", "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
