@@ -13,7 +13,9 @@ manifest (DIR/manifest.json); a summary with 95% intervals goes to DIR/summary.c
 
 Replication r of every point uses the sweep's seed and r, so results do not depend on
 the executor, the number of workers or a resumption. A sweep that was stopped (even
-killed) finishes with --resume: only the missing points run. A point whose scenario is
+killed) finishes with --resume: only the missing points run. One run writes DIR at a time;
+a damaged chunk is named when the store is read, and --resume (or --repair) moves it to
+DIR/damaged/ and recomputes its points (see docs/reliability.md). A point whose scenario is
 invalid, or whose run fails, is recorded with its error (status, error columns) and the
 sweep goes on."""
 
@@ -22,6 +24,7 @@ examples:
   mentorsim sweep scenarios/sweeps/example.yaml --out out/example
   mentorsim sweep scenarios/sweeps/example.yaml --out out/example --executor processes --workers 2
   mentorsim sweep scenarios/sweeps/example.yaml --out out/example --executor processes --resume
+  mentorsim sweep scenarios/sweeps/example.yaml --out out/example --repair
   mentorsim sweep scenarios/sweeps/sobol.yaml --out out/sobol --executor dask --workers 4
   mentorsim sweep scenarios/sweeps/sobol.yaml --out out/sobol --scheduler tcp://10.0.0.5:8786
 

@@ -33,7 +33,8 @@ The package, a module a concept:
     samplers   SAMPLERS: grid, random, latin_hypercube, sobol, morris (one class each)
     spec       SweepSpec (the file's schema), its validation, Sweep (the points), load_sweep_spec
     running    sweep(): chunks of points on an executor (mentorsim.executors), the sink, progress
-    store      the resumable store on disk (Parquet chunks and a manifest)
+    store      the resumable store on disk (Parquet chunks and a manifest), checked on every read
+    integrity  the writer's lock, the model fingerprint, chunk checksums (docs/reliability.md)
     summary    per-point intervals and the Pareto front, as functions of frames
     results    SweepResult (summaries, gains, pareto) and load_sweep
 """
