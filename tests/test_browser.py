@@ -1,7 +1,9 @@
 """The served dashboard in a real browser: `mentorsim dashboard` under Voila, headless Chromium via Playwright.
 
 Runs wherever Chromium and Playwright are installed (`make browser`); in CI (CI=true)
-a missing browser is a failure, not a skip.
+a missing browser is a failure, not a skip. With a short --cull-idle: an open page (its
+websocket connected) outlives the idle limit, and once it is closed its kernel and worker
+processes end.
 """
 
 from __future__ import annotations
@@ -49,6 +51,37 @@ def _isolated_env(tmp: Path) -> dict[str, str]:
     return env
 
 
+def _procs() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, session id, command line)."""
+    out = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if st[0] != "Z":
+            out[int(pid)] = (int(st[1]), int(st[3]), cmd)
+    return out
+
+
+def _kernel_sessions(root: int) -> set[int]:
+    """Session ids of the kernels under root (each kernel starts its own; its workers share it)."""
+    ps, todo, found = _procs(), [root], set()
+    while todo:
+        r = todo.pop()
+        for pid, (ppid, sid, cmd) in ps.items():
+            if ppid == r:
+                todo.append(pid)
+                if "ipykernel_launcher" in cmd:
+                    found.add(sid)
+    return found
+
+
+def _in_sessions(sids: set[int]) -> list[str]:
+    return [cmd for _, sid, cmd in _procs().values() if sid in sids]
+
+
 def _body(page) -> str:
     return page.inner_text("body")
 
@@ -67,7 +100,8 @@ def test_dashboard_in_headless_chromium(tmp_path):
     log = tmp_path / "dashboard.log"
     exe = str(Path(sys.executable).with_name("mentorsim"))
     with open(log, "w") as out:
-        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6"], stdout=out,
+        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6", "--cull-idle", "3"],
+                                stdout=out,
                                 stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True)
     try:
         url = None
@@ -111,6 +145,8 @@ def test_dashboard_in_headless_chromium(tmp_path):
                 assert chart_before.startswith("blob:") or chart_before.startswith("data:image/png")
                 page.screenshot(path=str(tmp_path / "dashboard_before.png"), full_page=True)
 
+                time.sleep(6)  # past --cull-idle: a connected page is not culled
+                assert _kernel_sessions(proc.pid), "the open page's kernel is still running"
                 fmt.select_option("Circle")
                 page.wait_for_function(
                     "() => { const h = document.querySelector('.ms-headline');"
@@ -128,8 +164,15 @@ def test_dashboard_in_headless_chromium(tmp_path):
                 page.screenshot(path=str(shot), full_page=True)
                 assert shot.stat().st_size > 10_000
                 assert all(not u.startswith(("http://127.0.0.1", "http://localhost")) for u in blocked)
+                sessions = _kernel_sessions(proc.pid)
             finally:
                 browser.close()
+        # closed: its kernel is shut down (or culled) and its worker processes go with it
+        for _ in range(60):
+            if not _in_sessions(sessions):
+                break
+            time.sleep(0.5)
+        assert not _in_sessions(sessions), _in_sessions(sessions)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)

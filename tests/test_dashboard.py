@@ -210,3 +210,28 @@ def test_worker_processes_give_the_same_numbers():
         one.close()
         two.close()
     assert two._pool is None
+
+
+def test_served_with_limits_and_without_tracebacks():
+    from mentorsim.commands.dashboard import busy_message, voila_options
+
+    opts = voila_options(8866, cull_idle=120, max_pages=3)
+    assert "--VoilaConfiguration.show_tracebacks=False" in opts
+    assert "--VoilaConfiguration.preheat_kernel=False" in opts
+    assert "--MappingKernelManager.cull_idle_timeout=120" in opts
+    assert "--MappingKernelManager.cull_interval=10" in opts  # culled within 130 s
+    assert "--MappingKernelManager.cull_connected=False" in opts  # an open page is never culled
+    assert "--CappedKernelManager.max_kernels=3" in opts
+    assert not any("show_tracebacks=True" in o for o in opts)
+    assert busy_message(4) == "the dashboard is busy: 4 people are using it, try again in a minute"
+    assert busy_message(1).startswith("the dashboard is busy: 1 person is using it")
+    r = _cli("--cull-idle", "0")
+    assert r.returncode == 2 and "cull-idle" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_capped_kernel_manager_is_importable_by_name():
+    pytest.importorskip("voila")
+    from traitlets.utils.importstring import import_item
+
+    cls = import_item("mentorsim.commands.dashboard.CappedKernelManager")
+    assert cls.max_kernels.default_value >= 1

@@ -21,7 +21,10 @@ newest settings run next, so changes are never queued up.
 
 from __future__ import annotations
 
+import atexit
 import math
+import os
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -151,6 +154,7 @@ class Dashboard:
             from .experiment import start_pool
 
             self._pool = start_pool(workers, warm=True)
+            atexit.register(self._stop_pool)  # the workers end with this process (a served page's kernel)
 
         # state shared with the worker, guarded by _cond
         self._cond = threading.Condition()
@@ -353,12 +357,16 @@ class Dashboard:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if self._pool is not None:
+        self._stop_pool()
+        atexit.unregister(self._stop_pool)
+        self.ui.close()
+
+    def _stop_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
             from .experiment import stop_pool
 
-            stop_pool(self._pool)
-            self._pool = None
-        self.ui.close()
+            stop_pool(pool)
 
     # ---- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -369,3 +377,40 @@ class Dashboard:
 
     def __repr__(self) -> str:
         return f"<Dashboard {self.scenario.name!r}: {self.headline or 'not run yet'}>"
+
+
+# ---- the served page (`mentorsim dashboard`) ----------------------------------------------------
+FAULT_ENV = "MENTORSIM_DASHBOARD_FAULT"  # test hook: "start" fails inside page(), "uncaught" fails past it
+PAGE_FAILED = ("The dashboard could not start on this page. The reason is in the terminal where "
+               "`mentorsim dashboard` runs; reload the page to try again.")
+
+
+def page(scenario: Scenario | str | None = None, **options: Any) -> Any:
+    """What a served page shows: a :class:`Dashboard` after its first run, or a plain message if it failed.
+
+    Runs in the page's kernel. A failure is told in one plain sentence on the page, never as a traceback
+    (which would show source paths); the traceback goes to the terminal that serves the dashboard.
+    The dashboard's worker processes are stopped when the kernel ends (culled, or the server stopped).
+    """
+    from IPython.display import HTML
+
+    fault = os.environ.get(FAULT_ENV, "")
+    if fault == "uncaught":
+        raise RuntimeError(f"injected dashboard fault ({__file__})")
+    dash = None
+    try:
+        if fault == "start":
+            raise RuntimeError(f"injected dashboard fault ({__file__})")
+        dash = Dashboard(scenario, **options)
+        try:
+            dash.wait(300)
+        except TimeoutError:  # still working: the page updates when the first run is done
+            pass
+        return dash
+    except Exception:
+        import traceback
+
+        traceback.print_exc(file=sys.__stderr__)  # the server's terminal, not the page
+        if dash is not None:
+            dash.close()
+        return HTML(f"<p style='font: 20px sans-serif; margin: 2em'>{PAGE_FAILED}</p>")

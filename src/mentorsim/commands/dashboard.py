@@ -12,8 +12,19 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..errors import MentorsimError
+
+CULL_IDLE = 90       # seconds a page's kernel may sit with no page connected before it is stopped
+MAX_PAGES = 4        # pages (kernels) served at once; one more is refused with BUSY
+BUSY = "the dashboard is busy: {who} using it, try again in a minute"
+
+
+def busy_message(n: int) -> str:
+    """What a page past the cap says: 'the dashboard is busy: 4 people are using it, try again in a minute'."""
+    return BUSY.format(who="1 person is" if n == 1 else f"{n} people are")
+CELL_ERROR = "The reason is in the terminal where `mentorsim dashboard` runs; reload the page to try again."
 
 EPILOG = """examples:
   mentorsim dashboard                                   a default one-on-one program, 500 people
@@ -22,6 +33,8 @@ EPILOG = """examples:
 
 Open the printed address (http://127.0.0.1:PORT/) in a browser on this machine and
 press F11 for full screen. Nothing is fetched from the internet. Ctrl+C stops it.
+Each open page has its own Python kernel: a page closed (or never connected) is
+stopped after --cull-idle seconds, and at most --max-pages pages are served at once.
 """
 
 
@@ -46,7 +59,57 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", "-s", type=_positive("seed"), default=7, help="random seed (default 7)")
     p.add_argument("--workers", "-w", type=_positive("workers"), default=min(2, os.cpu_count() or 1),
                    help="processes that run the replications (default: 2 where there are 2 cores)")
+    p.add_argument("--cull-idle", type=_positive("cull-idle"), default=CULL_IDLE, metavar="SECONDS",
+                   help=f"stop a page's kernel once no page has been connected to it and it has been idle "
+                        f"this long (default {CULL_IDLE}; checked every {_cull_interval(CULL_IDLE)} s)")
+    p.add_argument("--max-pages", type=_positive("max-pages"), default=MAX_PAGES, metavar="N",
+                   help=f"pages served at once; one more is told the dashboard is busy (default {MAX_PAGES})")
     p.set_defaults(func=run)
+
+
+def _cull_interval(cull_idle: int) -> int:
+    """How often idle kernels are looked for: a tenth of the idle time, between 1 and 10 seconds."""
+    return max(1, min(10, cull_idle // 10))
+
+
+def _capped_kernel_manager() -> type:
+    """Voila's kernel manager with a cap: a page past ``max_kernels`` is refused (HTTP 503) with :func:`busy_message`."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from tornado.web import HTTPError
+    from traitlets import Integer
+
+    class CappedKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+        """Starts a kernel only while fewer than ``max_kernels`` are running or starting."""
+
+        max_kernels = Integer(MAX_PAGES, config=True, help="kernels (pages) at once; more are refused")
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._starting = 0
+
+        async def start_kernel(self, *args: Any, kernel_id: str | None = None, **kwargs: Any) -> str:
+            if kernel_id is None or kernel_id not in self:
+                # counted and claimed before any await, so concurrent requests cannot all slip past the cap
+                n = len(self._kernels) + self._starting
+                if n >= self.max_kernels:
+                    self.log.warning("mentorsim dashboard: refused a page, %d kernels running", n)
+                    raise HTTPError(503, reason=busy_message(n))
+            self._starting += 1
+            try:
+                return str(await super().start_kernel(*args, kernel_id=kernel_id, **kwargs))
+            finally:
+                self._starting -= 1
+
+    return CappedKernelManager
+
+
+def __getattr__(name: str) -> Any:
+    # Voila imports the kernel manager by name; it is built on first use so the CLI does not import Jupyter
+    if name == "CappedKernelManager":
+        cls = _capped_kernel_manager()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _free_port() -> int:
@@ -56,17 +119,37 @@ def _free_port() -> int:
 
 
 def notebook(scenario: str | None, size: int, replications: int, seed: int, workers: int = 1) -> dict:
-    """The generated one-cell notebook Voila serves (its code is hidden by Voila)."""
-    src = ("import mentorsim as ms\n"
-           f"dash = ms.Dashboard({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
-           f"workers={workers})\n"
-           "dash.wait(300)\n"
-           "dash")
+    """The generated one-cell notebook Voila serves (its code is hidden by Voila).
+
+    ``mentorsim.widgets.page`` shows the dashboard after its first run, or one plain sentence if it failed.
+    """
+    src = ("from mentorsim.widgets import page\n"
+           f"page({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
+           f"workers={workers})")
     return {"nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "mentorsim", "display_name": "mentorsim", "language": "python"},
                          "language_info": {"name": "python"}},
             "cells": [{"cell_type": "code", "id": "dashboard", "metadata": {}, "execution_count": None,
                        "outputs": [], "source": src}]}
+
+
+def voila_options(port: int, cull_idle: int = CULL_IDLE, max_pages: int = MAX_PAGES) -> list[str]:
+    """Voila's command-line settings: localhost, no code, no tracebacks, idle kernels culled, at most max_pages.
+
+    A kernel with a page connected (an open browser tab holds a websocket) is never culled, however long
+    the presenter pauses; one with none (the tab was closed, or the request came without a browser) is
+    stopped after ``cull_idle`` seconds of quiet. Busy kernels (a run in progress) are left to finish.
+    Preheated kernels stay off: they would keep spare kernels running.
+    """
+    return ["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            "--Voila.open_browser=False", "--theme=light", "--strip_sources=True",
+            "--VoilaConfiguration.show_tracebacks=False", f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
+            "--VoilaConfiguration.preheat_kernel=False",
+            "--VoilaConfiguration.multi_kernel_manager_class=mentorsim.commands.dashboard.CappedKernelManager",
+            f"--CappedKernelManager.max_kernels={max_pages}",
+            f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+            f"--MappingKernelManager.cull_interval={_cull_interval(cull_idle)}",
+            "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False"]
 
 
 def run(a: argparse.Namespace) -> int:
@@ -106,25 +189,32 @@ def run(a: argparse.Namespace) -> int:
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        cmd = [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-               "--Voila.port_retries=0", "--theme=light", "--strip_sources=True", "--show_tracebacks=True",
-               "--Voila.open_browser=False"]
+        cmd = [sys.executable, "-m", "voila", str(nb), *voila_options(port, a.cull_idle, a.max_pages)]
         url = f"http://127.0.0.1:{port}/"
         what = Path(a.scenario).name if a.scenario else "a default one-on-one program"
         print(f"mentorsim dashboard: {what}, {a.size:,} people, {a.replications} replications", flush=True)
         print(f"Serving on {url}  (open it in a browser on this machine; Ctrl+C stops)", flush=True)
         proc = subprocess.Popen(cmd, env=env, cwd=tmp)
+
+        def _stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGTERM, _stop)  # stopped like Ctrl+C, so the kernels are shut down
         try:
             return proc.wait()
         except KeyboardInterrupt:
-            proc.send_signal(signal.SIGINT)
+            # SIGTERM has Voila stop its loop and shut every kernel down (which stops their worker processes);
+            # a second SIGINT would interrupt that shutdown
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            proc.send_signal(signal.SIGTERM)
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
             print("mentorsim dashboard: stopped", file=sys.stderr)
             return 0
         finally:
+            signal.signal(signal.SIGTERM, old)
             if proc.poll() is None:
                 proc.terminate()
     finally:

@@ -1,0 +1,174 @@
+"""The served dashboard cannot be used up: a real `mentorsim dashboard` (Voila) and real HTTP requests.
+
+Idle kernels are culled (a short --cull-idle here), pages past --max-pages are refused in plain words,
+a failing page shows no traceback, and a page's worker processes end with its kernel (culled, or the
+server stopped), leaving no orphans.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("voila")
+
+from mentorsim.commands.dashboard import CELL_ERROR, busy_message  # noqa: E402
+from mentorsim.widgets import FAULT_ENV, PAGE_FAILED  # noqa: E402
+
+
+def _procs() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, session id, command line) for every process."""
+    out = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if st[0] != "Z":
+            out[int(pid)] = (int(st[1]), int(st[3]), cmd)
+    return out
+
+
+def _tree(root: int) -> dict[int, tuple[int, int, str]]:
+    ps, todo, found = _procs(), [root], {}
+    while todo:
+        r = todo.pop()
+        for pid, info in ps.items():
+            if info[0] == r and pid not in found:
+                found[pid] = info
+                todo.append(pid)
+    return found
+
+
+def _kernels(root: int) -> dict[int, int]:
+    """Kernel pid -> its session id (a kernel starts its own session; its worker processes share it)."""
+    return {pid: sid for pid, (_, sid, cmd) in _tree(root).items() if "ipykernel_launcher" in cmd}
+
+
+def _in_sessions(sids) -> list[str]:
+    return [cmd for _, sid, cmd in _procs().values() if sid in set(sids)]
+
+
+class Server:
+    def __init__(self, tmp: Path, *args: str, env: dict[str, str] | None = None):
+        e = dict(os.environ)
+        for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
+                       ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
+            (tmp / sub).mkdir(parents=True, exist_ok=True)
+            e[k] = str(tmp / sub)
+        e["MPLBACKEND"] = "Agg"
+        e.update(env or {})
+        self.log = tmp / "dashboard.log"
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mentorsim", "dashboard", "--size", "200", "--replications", "4", *args],
+                stdout=out, stderr=subprocess.STDOUT, env=e, cwd=tmp, start_new_session=True)
+        self.url = ""
+        for _ in range(120):
+            m = re.search(r"http://127\.0\.0\.1:\d+/", self.log.read_text())
+            if m:
+                self.url = m.group(0)
+                break
+            assert self.proc.poll() is None, self.log.read_text()[-800:]
+            time.sleep(0.5)
+        assert self.url, self.log.read_text()[-800:]
+        for _ in range(120):  # until Voila listens (a HEAD-less probe of a static file starts no kernel)
+            try:
+                urllib.request.urlopen(self.url + "voila/static/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.5)
+
+    def get(self) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url, timeout=180) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=30)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def _wait_until(cond, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.5)
+    return cond()
+
+
+@pytest.fixture
+def tmp(tmp_path):
+    return tmp_path
+
+
+def test_pages_are_capped_culled_and_stopped_with_their_workers(tmp):
+    srv = Server(tmp, "--cull-idle", "4", "--max-pages", "2", "--workers", "2")
+    try:
+        with ThreadPoolExecutor(2) as ex:
+            pages = list(ex.map(lambda _: srv.get(), range(2)))
+        assert [code for code, _ in pages] == [200, 200], srv.log.read_text()[-800:]
+        kernels = _kernels(srv.proc.pid)
+        assert len(kernels) == 2
+        workers = [c for c in _in_sessions(kernels.values()) if "multiprocessing.spawn" in c]
+        assert len(workers) == 4, "each page's dashboard runs on 2 worker processes"
+
+        # the cap: a third page while two are open is refused in plain words
+        code, body = srv.get()
+        assert code == 503
+        assert busy_message(2) in body and "Traceback" not in body
+        assert len(_kernels(srv.proc.pid)) == 2, "a refused page starts no kernel"
+
+        # no page connected (plain HTTP, no websocket): culled after 4 s idle, their workers with them
+        assert _wait_until(lambda: not _kernels(srv.proc.pid), 40), srv.log.read_text()[-800:]
+        assert _wait_until(lambda: not _in_sessions(kernels.values()), 10), _in_sessions(kernels.values())
+        assert "Culling 'idle' kernel" in srv.log.read_text()
+
+        # after culling there is room again; stopping the server (SIGTERM to the command alone)
+        # shuts the kernel and its workers down too
+        code, _ = srv.get()
+        assert code == 200
+        kernels = _kernels(srv.proc.pid)
+        assert len(kernels) == 1 and len(_in_sessions(kernels.values())) >= 3
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(timeout=40) == 0
+        assert _wait_until(lambda: not _in_sessions(kernels.values()), 10), _in_sessions(kernels.values())
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize("fault", ["start", "uncaught"])
+def test_a_failing_page_shows_a_plain_message_not_a_traceback(tmp, fault):
+    srv = Server(tmp, "--workers", "1", env={FAULT_ENV: fault})
+    try:
+        code, body = srv.get()
+        assert code == 200
+        text = re.sub(r"<[^>]+>", " ", body)
+        assert "injected dashboard fault" not in body
+        for leak in ("Traceback", "RuntimeError", "widgets.py", "site-packages", 'File "'):
+            assert leak not in text, leak
+        assert (PAGE_FAILED if fault == "start" else CELL_ERROR) in body.replace("&#96;", "`")
+        if fault == "start":  # the reason goes to the terminal instead
+            assert _wait_until(lambda: "injected dashboard fault" in srv.log.read_text(), 10)
+    finally:
+        srv.stop()
