@@ -28,14 +28,20 @@ def run_reps(args: tuple[Scenario, int, list[int], object, Any]) -> list[RepResu
 
 
 def watch_parent(parent: int, every: float = 0.5) -> None:
-    """Pool initializer: end this worker when the process that started it dies (even by SIGKILL).
+    """Pool initializer: end this worker when the process that started it dies (even by SIGKILL),
+    and leave interrupts (SIGINT) to the parent.
 
     A daemon thread polls ``os.getppid()``: once the parent is gone the worker is re-parented
     and its parent id changes, so it exits at once rather than linger with no one to serve.
     (``prctl(PR_SET_PDEATHSIG)`` would follow the parent *thread*, and pools start workers
     from helper threads, so polling is the portable and safe choice.)
     """
+    import signal
     import threading
+
+    # Ctrl+C (or a Jupyter kernel's interrupt) reaches the whole process group: the parent handles it
+    # and stops its pool, so a worker does not print a KeyboardInterrupt traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
