@@ -17,6 +17,7 @@ from pathlib import Path
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
 from .executors import process_pool, spawn_pool, start_pool, stop_pool
+from .limits import replications_problem, workers_problem
 from .programs import added
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
@@ -36,6 +37,9 @@ def _check_counts(replications: int, workers: int, seed: int) -> None:
             raise MentorsimError(f"{name}: must be an integer >= {lo} (got {v!r})")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
+    for name, why in (("replications", replications_problem(replications)), ("workers", workers_problem(workers))):
+        if why:
+            raise MentorsimError(f"{name}: {why}")
 
 
 def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None,

@@ -62,7 +62,7 @@ def _cmd(a) -> int:
 
 def register(sub) -> None:
     """Add the ``calibrate`` command."""
-    from ..cli import _positive
+    from ..cli import _positive, replications_type, workers_type
 
     p = sub.add_parser("calibrate",
                        help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",
@@ -72,12 +72,12 @@ def register(sub) -> None:
                        epilog=EXAMPLE)
     p.add_argument("targets", help="targets YAML file")
     p.add_argument("--out", "-o", help="write the calibrated scenario YAML here")
-    p.add_argument("--replications", "-r", type=_positive("replications"), default=None,
+    p.add_argument("--replications", "-r", type=replications_type(), default=None,
                    help="replications per evaluation of targets without their own (default: the file's, else 8)")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=None,
                    help="random seed, the same for every evaluation (default: the file's, else 0)")
     p.add_argument("--max-evaluations", type=_positive("max-evaluations"), default=None,
                    help="most scenario evaluations to spend (default: the file's, else 40)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
                    help="local processes per evaluation (default 1)")
     p.set_defaults(func=_cmd)

@@ -27,7 +27,7 @@ examples:
 
 def register(sub) -> None:
     """Add the ``sensitivity`` command."""
-    from ..cli import _positive
+    from ..cli import workers_type
 
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -39,7 +39,7 @@ def register(sub) -> None:
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     p.add_argument("--gain", action="store_true",
                    help="analyse the paired gain over no program (each point against its no-program twin)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
                    help="with --gain: processes to simulate the no-program twins on (default 1)")
     p.add_argument("--csv", help="write the indices to this CSV file")
     p.add_argument("--plot", help="draw the indices to this image file (.png, .svg, .pdf); one per metric if several")

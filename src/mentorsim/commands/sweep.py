@@ -31,7 +31,7 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 def register(sub) -> None:
     """Add the ``sweep`` command."""
-    from ..cli import _positive
+    from ..cli import _positive, scheduler_type, workers_type
     from ..executors import EXECUTORS
 
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
@@ -41,9 +41,9 @@ def register(sub) -> None:
                    help="store directory (created; must be new unless --resume)")
     p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=None,
+    p.add_argument("--workers", "-w", type=workers_type(), default=None,
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type, default=None,
                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
     p.add_argument("--resume", action="store_true", help="finish the points missing from DIR (same spec only)")
     p.add_argument("--chunk-size", type=_positive("chunk-size"), default=None, metavar="N",
