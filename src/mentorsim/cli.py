@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 
 from .errors import MentorsimError
+from .paths import CSV, output_dir, output_file, write_or_fallback
 
 EPILOG = "Run 'mentorsim COMMAND --help' for a command's options and an example."
 
@@ -97,15 +98,28 @@ def _cmd_run(a) -> int:
     from .fmt import summary_table
 
     sc = ms.load_scenario(a.scenario)
+    if a.out:
+        output_dir(a.out, "--out", RUN_FILES)
     res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers)
     print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
           f"{sc.horizon_weeks} weeks")
     print(summary_table(res.summary()))
     if a.out:
-        out = res.to_dir(a.out)
-        print(f"\nwrote {out}/ (people.parquet, timeseries.parquet, relationships.parquet, summary.csv, "
-              "scenario.yaml, meta.json)")
+        out, warning = write_or_fallback(res.to_dir, a.out, "--out", is_dir=True)
+        print(f"\nwrote {out}/ ({RUN_FILES})")
+        return _warned(warning)
     return 0
+
+
+RUN_FILES = "people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json"
+
+
+def _warned(warning: str | None) -> int:
+    """Print a failed write's one-line warning (what failed, where the results went instead); exit code 1."""
+    if warning is None:
+        return 0
+    print(f"mentorsim: error: {warning}", file=sys.stderr)
+    return 1
 
 
 def _cmd_compare(a) -> int:
@@ -114,13 +128,16 @@ def _cmd_compare(a) -> int:
     from .fmt import compare_table
 
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
+    if a.csv:
+        output_file(a.csv, "--csv", CSV)
     cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers)
     t = cmp.table()
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}\n")
     print(compare_table(t))
     if a.csv:
-        t.to_csv(a.csv, index=False)
-        print(f"\nwrote {a.csv}")
+        out, warning = write_or_fallback(lambda p: t.to_csv(p, index=False), a.csv, "--csv")
+        print(f"\nwrote {out}")
+        return _warned(warning)
     return 0
 
 

@@ -44,19 +44,20 @@ See docs/calibration.md.
 
 
 def _cmd(a) -> int:
-    from pathlib import Path
-
     from ..calibration import calibrate
-    from ..errors import MentorsimError
+    from ..cli import _warned
+    from ..paths import YAML, output_file, write_or_fallback
 
-    if a.out and not Path(a.out).resolve().parent.is_dir():
-        raise MentorsimError(f"--out: {a.out}: its directory does not exist")
+    if a.out:
+        output_file(a.out, "--out", YAML)
     cal = calibrate(a.targets, replications=a.replications, seed=a.seed, max_evaluations=a.max_evaluations,
                     workers=a.workers)
     print(cal.to_text())
     if a.out:
-        p = cal.dump(a.out)
+        p, warning = write_or_fallback(lambda p: p.write_text(cal.to_yaml(), encoding="utf-8"), a.out, "--out")
         print(f"\nwrote {p} (load it with ms.load_scenario or 'mentorsim run {p}')")
+        if warning:
+            return _warned(warning)
     return 0 if cal.within_tolerance else 1
 
 

@@ -52,9 +52,16 @@ def run(a) -> int:
 
     import pandas as pd
 
+    from ..cli import _warned
+    from ..paths import CSV, PLOT, output_file, write_or_fallback
     from ..sensitivity import describe, sensitivity
     from ..sweep import load_sweep
 
+    if a.csv:
+        output_file(a.csv, "--csv", CSV)
+    if a.plot:
+        output_file(a.plot, "--plot", PLOT)
+    warnings: list[str] = []
     res = load_sweep(a.store)
     method = a.method or res.sweep.spec.sampler
     if a.method is None and method not in ("sobol", "morris"):
@@ -79,9 +86,15 @@ def run(a) -> int:
             out = Path(a.plot)
             if len(a.metric) > 1:
                 out = out.with_name(f"{out.stem}_{metric}{out.suffix}")
-            indices(idx).savefig(out, dpi=110)
+            fig = indices(idx)
+            out, warning = write_or_fallback(lambda p, fig=fig: fig.savefig(p, dpi=110), out, "--plot")
+            warnings += [warning] if warning else []
             print(f"wrote {out}")
     if a.csv:
-        pd.concat(frames, ignore_index=True).to_csv(a.csv, index=False)
-        print(f"wrote {a.csv}")
-    return 0
+        table = pd.concat(frames, ignore_index=True)
+        out, warning = write_or_fallback(lambda p: table.to_csv(p, index=False), a.csv, "--csv")
+        warnings += [warning] if warning else []
+        print(f"wrote {out}")
+    for warning in warnings[:-1]:
+        _warned(warning)
+    return _warned(warnings[-1] if warnings else None)

@@ -59,8 +59,11 @@ def run(a) -> int:
     from pathlib import Path
     from typing import Any
 
+    from ..cli import _warned
     from ..errors import MentorsimError
+    from ..paths import output_dir, write_or_fallback
 
+    output_dir(a.out, "--out", "the sweep store")
     executor = a.executor or ("dask" if a.scheduler else "serial")
     if a.scheduler and executor != "dask":
         raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
@@ -80,7 +83,8 @@ def run(a) -> int:
     n, reps = sw.n_points, sw.spec.replications
     failed = res.failed
     summary = res.summary()
-    summary.to_csv(Path(a.out) / "summary.csv", index=False)
+    written, warning = write_or_fallback(lambda p: summary.to_csv(p, index=False), Path(a.out) / "summary.csv",
+                                         "--out")
     rate = info.get("points_per_second")
     where = info["executor"]
     if info.get("workers") and info["executor"] != "serial":
@@ -92,9 +96,9 @@ def run(a) -> int:
           + (f" ({rate:.2f} points/s)" if rate else "")
           + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
     print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
-          "(manifest.json, chunks/*.parquet, summary.csv)")
+          "(manifest.json, chunks/*.parquet" + (", summary.csv)" if warning is None else f"), {written}"))
     if len(failed):
         first = failed.iloc[0]
         print(f"mentorsim: warning: {len(failed)} point(s) failed; first, point {first.point}: {first.error}",
               file=sys.stderr)
-    return 0
+    return _warned(warning)
