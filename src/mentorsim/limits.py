@@ -7,8 +7,18 @@ than these with one line that says why.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["MAX_REPLICATIONS", "cpus", "max_workers", "replications_problem", "workers_problem"]
+__all__ = ["MAX_REPLICATIONS", "RESULT_BYTES_PER_PERSON", "cpus", "max_workers", "memory_bytes", "memory_problem",
+           "planned_bytes", "replications_problem", "workers_problem"]
+
+# what one replication's results keep per starting person over 156 weeks (people, relationships and time
+# series arrays; measured 212 bytes at 50,000 people, docs/reliability-limits.md), rounded up; a longer
+# horizon keeps more (its hires)
+RESULT_BYTES_PER_PERSON = 250
+# what one batch may take while it runs, besides the results it returns (measured peak: 1,000,000 people)
+BATCH_BYTES = 2 * 1024**3
 
 # intervals narrow with the square root of the count: 10,000 replications pin a mean to 1% of one
 # replication's spread, and a run of them at the largest workforce already takes days
@@ -43,3 +53,31 @@ def workers_problem(n: int) -> str | None:
         return (f"{n:,} is more than {cap} (2 x the {cpus()} CPUs here, at least 4); "
                 "more processes than cores only add memory")
     return None
+
+
+def memory_bytes() -> int:
+    """This machine's physical memory (0 where the OS does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return 0
+
+
+def planned_bytes(scenarios: Sequence[Any], replications: int) -> int:
+    """The memory a run of ``replications`` of each scenario is planned to need: every replication's results,
+    kept until the call returns, and one batch running."""
+    kept = sum(replications * s.workforce.size * RESULT_BYTES_PER_PERSON * max(1.0, s.horizon_weeks / 156)
+               for s in scenarios)
+    return int(kept) + BATCH_BYTES
+
+
+def memory_problem(scenarios: Sequence[Any], replications: int) -> str | None:
+    """Why the results of this run would not fit in three quarters of this machine's memory, or None."""
+    have = memory_bytes()
+    need = planned_bytes(scenarios, replications)
+    if have <= 0 or need <= 0.75 * have:
+        return None
+    people = max(s.workforce.size for s in scenarios)
+    return (f"{replications:,} replications of {len(scenarios)} scenario(s) of up to {people:,} people are planned "
+            f"to need about {need / 1e9:,.1f} GB (results kept in memory), more than 3/4 of this machine's "
+            f"{have / 1e9:,.1f} GB; run fewer replications, or a sweep, which streams results to disk")

@@ -22,6 +22,10 @@ from .validation import StrictFrozen, param, refuse_coercion, variant
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
+# costs stay finite in every sum: a salary or an hourly cost of at most 1e9 dollars, a replacement cost
+# of at most 100 salaries
+MAX_COST = 1e9
+MAX_COST_SHARE = 100.0
 FORMATS = FORMATS_BUILTIN = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
 RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
@@ -322,9 +326,12 @@ class Costs(_Frozen):
 
     @field_validator("hourly_cost_by_level", "annual_salary_by_level", "replacement_cost_share_by_level")
     @classmethod
-    def _nonneg(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+    def _nonneg(cls, v: tuple[float, ...], info: Any) -> tuple[float, ...]:
         if any(x < 0 for x in v):
             raise ValueError("costs must not be negative")
+        cap = MAX_COST_SHARE if info.field_name == "replacement_cost_share_by_level" else MAX_COST
+        if any(x > cap for x in v):
+            raise ValueError(f"must be at most {cap:,g} per level")
         return v
 
 
@@ -332,6 +339,14 @@ class Scenario(_Frozen):
     """One program design on one workforce, over a horizon."""
 
     name: str = Field("scenario", min_length=1, max_length=80, description="Short name shown in tables and plots.")
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        bad = [c for c in v if not c.isprintable()]
+        if bad:
+            raise ValueError(f"must be printable text: no control characters (found {ascii(bad[0])})")
+        return v
     description: str = Field("", max_length=2000, description="What this scenario is, in plain words.")
     horizon_weeks: int = param(156, unit="weeks", source="assumption", ge=1, le=MAX_HORIZON_WEEKS,
                                desc=f"Weeks simulated (156 = 3 years; at most {MAX_HORIZON_WEEKS}).")
