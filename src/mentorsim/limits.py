@@ -17,8 +17,10 @@ __all__ = ["MAX_REPLICATIONS", "RESULT_BYTES_PER_PERSON", "cpus", "max_workers",
 # series arrays; measured 212 bytes at 50,000 people, docs/reliability-limits.md), rounded up; a longer
 # horizon keeps more (its hires)
 RESULT_BYTES_PER_PERSON = 250
-# what one batch may take while it runs, besides the results it returns (measured peak: 1,000,000 people)
-BATCH_BYTES = 2 * 1024**3
+# what a running batch takes per starting person over 156 weeks, besides the results it returns (measured:
+# a 1,000,000-person replication over 156 weeks peaks at 1.26 GB), rounded up, and the interpreter's own
+BATCH_BYTES_PER_PERSON = 1_300
+BASE_BYTES = 300 * 1024**2
 
 # intervals narrow with the square root of the count: 10,000 replications pin a mean to 1% of one
 # replication's spread, and a run of them at the largest workforce already takes days
@@ -66,9 +68,13 @@ def memory_bytes() -> int:
 def planned_bytes(scenarios: Sequence[Any], replications: int) -> int:
     """The memory a run of ``replications`` of each scenario is planned to need: every replication's results,
     kept until the call returns, and one batch running."""
+    from .engine import batches
+
     kept = sum(replications * s.workforce.size * RESULT_BYTES_PER_PERSON * max(1.0, s.horizon_weeks / 156)
                for s in scenarios)
-    return int(kept) + BATCH_BYTES
+    running = max(len(batches(s, list(range(replications)))[0]) * s.workforce.size * BATCH_BYTES_PER_PERSON
+                  * max(1.0, s.horizon_weeks / 156) for s in scenarios)
+    return int(kept + running) + BASE_BYTES
 
 
 def memory_problem(scenarios: Sequence[Any], replications: int) -> str | None:
