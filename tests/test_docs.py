@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: Modules whose docstrings hold examples (keep them small: a few seconds in all).
-MODULES = ["mentorsim.scenario", "mentorsim.scenario_io", "mentorsim.validation", "mentorsim.widgets",
+MODULES = ["mentorsim.scenario", "mentorsim.scenario_io", "mentorsim.validation", "mentorsim.dashboard_words",
            "mentorsim.experiment"]
 
 

@@ -12,14 +12,18 @@ import importlib
 import json
 import pkgutil
 import sys
+from collections.abc import Callable
 
 from .errors import MentorsimError
+from .paths import CSV, output_dir, output_file, write_or_fallback
 
 EPILOG = "Run 'mentorsim COMMAND --help' for a command's options and an example."
 
 
-def _positive(name: str, minimum: int | None = None):
-    """An argparse type: a whole number of at least ``minimum`` (0 for a seed, else 1), named in errors."""
+def _positive(name: str, minimum: int | None = None, maximum: int | None = None,
+              too_many: Callable[[int], str | None] | None = None):
+    """An argparse type: a whole number of at least ``minimum`` (0 for a seed, else 1) and at most
+    ``maximum``, named in errors; ``too_many(v)`` says why v is too large (None: it is not)."""
     low = minimum if minimum is not None else (0 if name == "seed" else 1)
 
     def conv(s: str) -> int:
@@ -29,16 +33,62 @@ def _positive(name: str, minimum: int | None = None):
             raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {s!r}") from None
         if v < low:
             raise argparse.ArgumentTypeError(f"{name} must be >= {low}, got {v}")
+        if maximum is not None and v > maximum:
+            raise argparse.ArgumentTypeError(f"{name} must be <= {maximum}, got {v}")
+        why = too_many(v) if too_many is not None else None
+        if why:
+            raise argparse.ArgumentTypeError(f"{name}: {why}")
         return v
     return conv
 
 
+def replications_type(name: str = "replications"):
+    """The argparse type of a replication count: 1 to ``limits.MAX_REPLICATIONS``."""
+    from .limits import replications_problem
+
+    return _positive(name, too_many=replications_problem)
+
+
+def workers_type(name: str = "workers"):
+    """The argparse type of a number of local processes: 1 to ``limits.max_workers()``."""
+    from .limits import workers_problem
+
+    return _positive(name, too_many=workers_problem)
+
+
+def port_type(s: str) -> int:
+    """The argparse type of a TCP port: 1 to 65535."""
+    return _positive("port", 1, 65535)(s)
+
+
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+
+
+def scheduler_type(s: str) -> str:
+    """The argparse type of a Dask scheduler address: ``[SCHEME://]HOST:PORT`` (scheme tcp, tls, ws, wss
+    or ucx; port 1 to 65535)."""
+    from urllib.parse import urlsplit
+
+    want = f"an address like tcp://10.0.0.5:8786 ([{'|'.join(SCHEDULER_SCHEMES)}://]HOST:PORT)"
+    shown = repr(s) if s.isprintable() else ascii(s)
+    parts = urlsplit(s if "://" in s else f"tcp://{s}")
+    if parts.scheme not in SCHEDULER_SCHEMES:
+        raise argparse.ArgumentTypeError(f"scheduler: unknown scheme {parts.scheme!r} in {shown}; want {want}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname or port is None or port < 1 or parts.path not in ("", "/") or parts.query:
+        raise argparse.ArgumentTypeError(f"scheduler: {shown} is not {want}")
+    return s
+
+
 def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
     """Add --replications, --seed and --workers (and their checks) to a command's parser."""
-    p.add_argument("--replications", "-r", type=_positive("replications"), default=reps,
+    p.add_argument("--replications", "-r", type=replications_type(), default=reps,
                    help=f"replications per scenario (default {reps})")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=0, help="random seed (default 0)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
                    help="local processes to run replications on (default 1; results do not depend on it)")
 
 
@@ -48,15 +98,28 @@ def _cmd_run(a) -> int:
     from .fmt import summary_table
 
     sc = ms.load_scenario(a.scenario)
+    if a.out:
+        output_dir(a.out, "--out", RUN_FILES)
     res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers)
     print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
           f"{sc.horizon_weeks} weeks")
     print(summary_table(res.summary()))
     if a.out:
-        out = res.to_dir(a.out)
-        print(f"\nwrote {out}/ (people.parquet, timeseries.parquet, relationships.parquet, summary.csv, "
-              "scenario.yaml, meta.json)")
+        out, warning = write_or_fallback(res.to_dir, a.out, "--out", is_dir=True)
+        print(f"\nwrote {out}/ ({RUN_FILES})")
+        return _warned(warning)
     return 0
+
+
+RUN_FILES = "people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json"
+
+
+def _warned(warning: str | None) -> int:
+    """Print a failed write's one-line warning (what failed, where the results went instead); exit code 1."""
+    if warning is None:
+        return 0
+    print(f"mentorsim: error: {warning}", file=sys.stderr)
+    return 1
 
 
 def _cmd_compare(a) -> int:
@@ -65,13 +128,16 @@ def _cmd_compare(a) -> int:
     from .fmt import compare_table
 
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
+    if a.csv:
+        output_file(a.csv, "--csv", CSV)
     cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers)
     t = cmp.table()
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}\n")
     print(compare_table(t))
     if a.csv:
-        t.to_csv(a.csv, index=False)
-        print(f"\nwrote {a.csv}")
+        out, warning = write_or_fallback(lambda p: t.to_csv(p, index=False), a.csv, "--csv")
+        print(f"\nwrote {out}")
+        return _warned(warning)
     return 0
 
 

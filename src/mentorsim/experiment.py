@@ -17,6 +17,7 @@ from pathlib import Path
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
 from .executors import process_pool, spawn_pool, start_pool, stop_pool
+from .limits import memory_problem, replications_problem, workers_problem
 from .programs import added
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
@@ -30,12 +31,18 @@ def _as_scenario(s: Scenario | str | Path) -> Scenario:
     return given_or_loaded(s, Scenario, load_scenario, "a Scenario or a path to a scenario file")
 
 
-def _check_counts(replications: int, workers: int, seed: int) -> None:
+def _check_counts(replications: int, workers: int, seed: int, scenarios: Sequence[Scenario] = ()) -> None:
     for name, v, lo in (("replications", replications, 1), ("workers", workers, 1)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
             raise MentorsimError(f"{name}: must be an integer >= {lo} (got {v!r})")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
+    for name, why in (("replications", replications_problem(replications)), ("workers", workers_problem(workers))):
+        if why:
+            raise MentorsimError(f"{name}: {why}")
+    why = memory_problem(scenarios, replications) if scenarios else None
+    if why:
+        raise MentorsimError(f"replications: {why}")
 
 
 def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None,
@@ -102,7 +109,7 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     True
     """
     sc = _as_scenario(scenario)
-    _check_counts(replications, workers, seed)
+    _check_counts(replications, workers, seed, [sc])
     reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace, pool)
     return Results(sc, seed, reps, executor=executor_name(workers, pool), workers=workers)
 
@@ -138,7 +145,7 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, 
             seen[s.name] = k + 1
             fixed.append(s if k == 0 else s.model_copy(update={"name": f"{s.name} ({k + 1})"}))
         scs = fixed
-    _check_counts(replications, workers, seed)
+    _check_counts(replications, workers, seed, scs)
     jobs = [(s, seed, r) for s in scs for r in range(replications)]
     reps = run_many(jobs, workers, trace)
     ex = executor_name(workers)

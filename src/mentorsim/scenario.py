@@ -17,11 +17,16 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, field_validator, model_validator
 
+from .effects import Effects, FormatEffects, RecognitionEffects, RecognitionPolicies  # noqa: F401 (part of the schema)
 from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
-from .validation import StrictFrozen, param, refuse_coercion, variant
+from .validation import SchemaModel, param, refuse_coercion
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
+# costs stay finite in every sum: a salary or an hourly cost of at most 1e9 dollars, a replacement cost
+# of at most 100 salaries
+MAX_COST = 1e9
+MAX_COST_SHARE = 100.0
 FORMATS = FORMATS_BUILTIN = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
 RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
@@ -32,8 +37,7 @@ __all__ = ["CADENCES", "FORMATS", "MAX_HORIZON_WEEKS", "MAX_WORKFORCE", "PERSONA
            "load_scenario", "param", "read_yaml", "refuse_coercion", "scenario_from_dict"]
 
 
-class _Frozen(StrictFrozen, validate_default=True):
-    """Base of the scenario's models: frozen, closed, no silent coercion, defaults validated too."""
+_Frozen = SchemaModel
 
 
 class Workforce(_Frozen):
@@ -216,88 +220,6 @@ class Program(_Frozen):
         return self.cadence if isinstance(self.cadence, str) else f"every {self.cadence:g} weeks"
 
 
-class FormatEffects(_Frozen):
-    """How strongly a held session of a format works. No workplace evidence exists for circles,
-    peer or board effects (EVIDENCE.md gaps): these are assumptions, exposed to sensitivity analysis."""
-
-    expertise: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
-                             desc="Skill gain per session relative to a senior expert mentor.")
-    friction: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
-                            desc="Multiplier on scheduling friction (peers and boards schedule more easily).")
-    commitment_bonus: float = param(0.0, unit="probability", source="assumption", ge=-0.5, le=0.5,
-                                    sensitivity=(-0.1, 0.1),
-                                    desc="Added chance that a commitment is done (peers try more experiments).")
-    engagement: float = param(1.0, unit="x", source="assumption", ge=0, le=5, sensitivity=(0.5, 1.5),
-                              desc="Multiplier on a session's engagement gain for the mentee (belonging in circles).")
-    session_factor: float = param(1.0, unit="x", source="assumption", ge=0.1, le=3, sensitivity=(0.5, 1.5),
-                                  desc="Session length relative to program.session_minutes (boards meet briefly).")
-    mentor_engagement: float = param(0.3, unit="x", source="mentor-side effects", ge=0, le=3, sensitivity=(0.0, 0.6),
-                                     desc="A session's engagement gain for the mentor, relative to the mentee's "
-                                          "(mentors report more satisfaction and commitment; Ghosh & Reio 2013).")
-    mentor_visibility: float = param(0.0, unit="log-odds", source="assumption", ge=-2, le=3, sensitivity=(0.0, 0.5),
-                                     desc="Promotion log-odds for active mentors from being seen (juniors in reverse mentoring).")
-    vicarious: float = param(0.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.5),
-                             desc="Share of the hot-seat benefit the other circle members get by listening.")
-
-
-OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
-PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
-                             friction=0.7, commitment_bonus=0.1, mentor_engagement=1.0)
-CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
-                               engagement=1.6, vicarious=0.35, commitment_bonus=0.05)
-ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
-                                mentor_engagement=1.0, mentor_visibility=0.4)
-MicroBoardEffects = variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
-                                   expertise=0.8, friction=0.6, session_factor=0.5)
-
-
-class RecognitionEffects(_Frozen):
-    """What a recognition policy changes for mentors (ATD ~2023: 46% of organisations recognise
-    mentoring, 25% count it in promotions; effect sizes are assumptions)."""
-
-    supply: float = param(1.0, unit="x", source="recognition in practice", ge=0, le=5, sensitivity=(1.0, 2.0),
-                          desc="Multiplier on the share of eligible mentors who volunteer.")
-    burnout_buffer: float = param(0.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.5),
-                                  desc="Share of overload stress the policy absorbs.")
-    hazard: float = param(1.0, unit="x", source="mentor-side effects", ge=0, le=3, sensitivity=(0.8, 1.0),
-                          desc="Quit hazard multiplier of active mentors (mentors' own turnover intent is not clearly lower).")
-    promotion_logit: float = param(0.0, unit="log-odds", source="C5", ge=-2, le=5, sensitivity=(0.0, 2.0),
-                                   desc="Promotion log-odds for active mentors at reviews (C5: mentors promoted ~5.6x).")
-    engagement_boost: float = param(0.0, unit="engagement", source="assumption", ge=0, le=0.5, sensitivity=(0.0, 0.1),
-                                    desc="Engagement lift for active mentors at each 26-week recognition cycle.")
-
-
-ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
-                                         supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.5,
-                                         engagement_boost=0.02)
-LearningCreditsEffects = variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
-                                            supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
-                                            engagement_boost=0.03)
-CelebrateImpactEffects = variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
-                                            supply=1.25, burnout_buffer=0.35, hazard=0.85, promotion_logit=0.1,
-                                            engagement_boost=0.06)
-
-
-class RecognitionPolicies(_Frozen):
-    """Effect sizes of each mentor recognition policy; ``program.recognition`` picks one."""
-
-    review_credit: ReviewCreditEffects = Field(default_factory=ReviewCreditEffects)
-    learning_credits: LearningCreditsEffects = Field(default_factory=LearningCreditsEffects)
-    celebrate_impact: CelebrateImpactEffects = Field(default_factory=CelebrateImpactEffects)
-
-
-class Effects(_Frozen):
-    """Effect sizes of the formats and recognition policies: mostly assumptions, all overridable
-    (e.g. ``effects.circle.vicarious``) so sweeps and sensitivity analysis can vary them."""
-
-    one_on_one: OneOnOneEffects = Field(default_factory=OneOnOneEffects)
-    peer: PeerEffects = Field(default_factory=PeerEffects)
-    circle: CircleEffects = Field(default_factory=CircleEffects)
-    reverse: ReverseEffects = Field(default_factory=ReverseEffects)
-    micro_board: MicroBoardEffects = Field(default_factory=MicroBoardEffects)
-    recognition: RecognitionPolicies = Field(default_factory=RecognitionPolicies)
-
-
 class Costs(_Frozen):
     """What time and turnover cost, by level 1..5 (US dollars)."""
 
@@ -322,9 +244,12 @@ class Costs(_Frozen):
 
     @field_validator("hourly_cost_by_level", "annual_salary_by_level", "replacement_cost_share_by_level")
     @classmethod
-    def _nonneg(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+    def _nonneg(cls, v: tuple[float, ...], info: Any) -> tuple[float, ...]:
         if any(x < 0 for x in v):
             raise ValueError("costs must not be negative")
+        cap = MAX_COST_SHARE if info.field_name == "replacement_cost_share_by_level" else MAX_COST
+        if any(x > cap for x in v):
+            raise ValueError(f"must be at most {cap:,g} per level")
         return v
 
 
@@ -332,6 +257,14 @@ class Scenario(_Frozen):
     """One program design on one workforce, over a horizon."""
 
     name: str = Field("scenario", min_length=1, max_length=80, description="Short name shown in tables and plots.")
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        bad = [c for c in v if not c.isprintable()]
+        if bad:
+            raise ValueError(f"must be printable text: no control characters (found {ascii(bad[0])})")
+        return v
     description: str = Field("", max_length=2000, description="What this scenario is, in plain words.")
     horizon_weeks: int = param(156, unit="weeks", source="assumption", ge=1, le=MAX_HORIZON_WEEKS,
                                desc=f"Weeks simulated (156 = 3 years; at most {MAX_HORIZON_WEEKS}).")

@@ -64,6 +64,10 @@ class StrictFrozen(Frozen):
         return refuse_coercion(cls.model_fields[info.field_name].annotation, v)
 
 
+class SchemaModel(StrictFrozen, validate_default=True):
+    """Base of the scenario's models: frozen, closed, no silent coercion, defaults validated too."""
+
+
 def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None = None,
           le: float | None = None, sensitivity: tuple[float, float] | None = None) -> Any:
     """A documented parameter: default, unit, source (evidence ID or 'assumption'), range."""

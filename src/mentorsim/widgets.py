@@ -22,7 +22,6 @@ newest settings run next, so changes are never queued up.
 from __future__ import annotations
 
 import atexit
-import math
 import os
 import sys
 import threading
@@ -32,80 +31,13 @@ from collections.abc import Callable
 from typing import Any
 
 from . import dashboard_view as view
-from . import fmt
 from .dashboard_view import CONTROLS
+from .dashboard_words import CADENCE_WORDS, FORMAT_WORDS, describe, facts, headline  # noqa: F401 (re-exported)
 from .experiment import simulate
-from .programs import mentor_capacity_hours
-from .report.headline import retention_change
 from .results import Comparison
 from .scenario import Scenario, scenario_from_dict
 
-# ---- the design and its outcome in words ------------------------------------------------------
-FORMAT_WORDS = {"one_on_one": "one-on-one mentoring", "peer": "peer mentoring", "circle": "mentoring circles",
-                "reverse": "reverse mentoring", "micro_board": "micro-board mentoring", "none": "no mentoring"}
-CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
-
-
-def describe(program: Any) -> str:
-    """A program design in words: 'Biweekly one-on-one mentoring with sponsors'.
-
-    >>> describe(Scenario().with_overrides({"program.format": "circle", "program.cadence": "monthly"}).program)
-    'Monthly mentoring circles'
-    """
-    if program.format == "none":
-        return "Sponsorship alone" if program.sponsorship else "No program"
-    cad = program.cadence
-    s = FORMAT_WORDS.get(program.format, program.format.replace("_", " ") + " mentoring")  # a registered format
-    s = f"{CADENCE_WORDS[cad]} {s}" if isinstance(cad, str) else f"{s} every {cad:g} weeks"
-    if program.sponsorship:
-        s += " with sponsors"
-    return s[:1].upper() + s[1:]
-
-
-def headline(cmp: Comparison) -> str:
-    """One plain-words sentence on retention, program against no program, with its 95% interval.
-
-    e.g. "Biweekly one-on-one mentoring keeps 4.1 more people per 100 after two years (2.8 to 5.3)".
-    """
-    prog = cmp.results[1]
-    H = prog.scenario.horizon_weeks
-    metric, when = ("retention_24m", "after two years") if H >= 104 else ("retention_12m", "after one year")
-    what = describe(prog.scenario.program)
-    if what == "No program":
-        kept = cmp.baseline.summary().loc[metric, "mean"] * 100
-        return f"Without a program, {kept:.0f} of every 100 people here today are still here {when}."
-    t = cmp.table()
-    row = t[(t.scenario == prog.name) & (t.metric == metric)]
-    if row.empty:
-        return f"{what} makes no difference to retention {when}."
-    r = row.iloc[0]
-    keeps = "keep" if prog.scenario.program.format == "circle" and not prog.scenario.program.sponsorship else "keeps"
-    return retention_change(what, r.diff_mean, r.ci_low, r.ci_high, when, keeps)
-
-
-def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
-    """(title, value, detail) cards: promotions, program cost, turnover cost avoided, mentor load and burnout."""
-    b, p = cmp.baseline.summary(), cmp.results[1].summary()
-    d = cmp.diffs(cmp.results[1])
-    years = cmp.baseline.scenario.horizon_weeks / 52
-    prog = cmp.results[1].scenario.program
-    out = [("Promoted per year", fmt.value("annual_promotion_rate", p.loc["annual_promotion_rate", "mean"]),
-            f"{fmt.value('annual_promotion_rate', b.loc['annual_promotion_rate', 'mean'])} without a program")]
-    cost = p.loc["program_cost", "mean"]
-    out.append(("Program cost", fmt.value("program_cost", cost), f"over {years:g} years"))
-    avoided = -d["turnover_cost"].mean() if "turnover_cost" in d else 0.0
-    roi = cmp.roi(cmp.results[1]).mean() if cost > 0 else float("nan")
-    out.append(("Turnover cost avoided", fmt.value("turnover_cost", avoided),
-                "no program to pay for" if math.isnan(roi) else f"return on cost {roi * 100:+.0f}%"))
-    load = p.loc["mentor_load_hours", "mean"] if "mentor_load_hours" in p.index else float("nan")
-    if math.isnan(load):
-        out.append(("Mentor load", "-", "no mentors"))
-    else:
-        burn = p.loc["mentor_burnout_rate", "mean"]
-        cap = mentor_capacity_hours(prog)
-        out.append(("Mentor load", f"{load:.1f} h/month",
-                    f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out"))
-    return out
+__all__ = ["CADENCE_WORDS", "CONTROLS", "FORMAT_WORDS", "Dashboard", "describe", "facts", "headline", "page"]
 
 
 class Dashboard:

@@ -44,25 +44,26 @@ See docs/calibration.md.
 
 
 def _cmd(a) -> int:
-    from pathlib import Path
-
     from ..calibration import calibrate
-    from ..errors import MentorsimError
+    from ..cli import _warned
+    from ..paths import YAML, output_file, write_or_fallback
 
-    if a.out and not Path(a.out).resolve().parent.is_dir():
-        raise MentorsimError(f"--out: {a.out}: its directory does not exist")
+    if a.out:
+        output_file(a.out, "--out", YAML)
     cal = calibrate(a.targets, replications=a.replications, seed=a.seed, max_evaluations=a.max_evaluations,
                     workers=a.workers)
     print(cal.to_text())
     if a.out:
-        p = cal.dump(a.out)
+        p, warning = write_or_fallback(lambda p: p.write_text(cal.to_yaml(), encoding="utf-8"), a.out, "--out")
         print(f"\nwrote {p} (load it with ms.load_scenario or 'mentorsim run {p}')")
+        if warning:
+            return _warned(warning)
     return 0 if cal.within_tolerance else 1
 
 
 def register(sub) -> None:
     """Add the ``calibrate`` command."""
-    from ..cli import _positive
+    from ..cli import _positive, replications_type, workers_type
 
     p = sub.add_parser("calibrate",
                        help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",
@@ -72,12 +73,12 @@ def register(sub) -> None:
                        epilog=EXAMPLE)
     p.add_argument("targets", help="targets YAML file")
     p.add_argument("--out", "-o", help="write the calibrated scenario YAML here")
-    p.add_argument("--replications", "-r", type=_positive("replications"), default=None,
+    p.add_argument("--replications", "-r", type=replications_type(), default=None,
                    help="replications per evaluation of targets without their own (default: the file's, else 8)")
     p.add_argument("--seed", "-s", type=_positive("seed"), default=None,
                    help="random seed, the same for every evaluation (default: the file's, else 0)")
     p.add_argument("--max-evaluations", type=_positive("max-evaluations"), default=None,
                    help="most scenario evaluations to spend (default: the file's, else 40)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
                    help="local processes per evaluation (default 1)")
     p.set_defaults(func=_cmd)

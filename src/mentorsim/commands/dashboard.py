@@ -40,7 +40,7 @@ stopped after --cull-idle seconds, and at most --max-pages pages are served at o
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``mentorsim dashboard`` to the command line."""
-    from ..cli import _positive
+    from ..cli import _positive, port_type
 
     p = sub.add_parser(
         "dashboard", help="serve the facilitator dashboard in a browser (Voila, localhost only)",
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "workforce size, horizon and replications; each change re-runs the program against no\n"
                     "program (paired: the same people) and redraws. See docs/dashboard.md.")
     p.add_argument("scenario", nargs="?", help="scenario YAML to start from (default: a one-on-one program)")
-    p.add_argument("--port", "-p", type=_positive("port"), default=None,
+    p.add_argument("--port", "-p", type=port_type, default=None,
                    help="port to serve on (default: a free port)")
     p.add_argument("--size", type=_positive("size"), default=500,
                    help="people simulated at the start (default 500, so changes feel instant)")

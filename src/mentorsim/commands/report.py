@@ -23,10 +23,15 @@ example:
 def _run(a: argparse.Namespace) -> int:
     import mentorsim as ms
 
-    out = ms.report(a.baseline, *a.scenarios, replications=a.replications, seed=a.seed, path=a.out,
-                    workers=a.workers)
+    from ..cli import _warned
+    from ..paths import HTML, output_file, write_or_fallback
+
+    output_file(a.out, "--out", HTML)
+    scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
+    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers)
+    out, warning = write_or_fallback(lambda p: ms.report(cmp, path=p), a.out, "--out")
     print(out)
-    return 0
+    return _warned(warning)
 
 
 def register(subparsers) -> None:

@@ -27,7 +27,7 @@ examples:
 
 def register(sub) -> None:
     """Add the ``sensitivity`` command."""
-    from ..cli import _positive
+    from ..cli import workers_type
 
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -39,7 +39,7 @@ def register(sub) -> None:
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     p.add_argument("--gain", action="store_true",
                    help="analyse the paired gain over no program (each point against its no-program twin)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=1,
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
                    help="with --gain: processes to simulate the no-program twins on (default 1)")
     p.add_argument("--csv", help="write the indices to this CSV file")
     p.add_argument("--plot", help="draw the indices to this image file (.png, .svg, .pdf); one per metric if several")
@@ -52,9 +52,16 @@ def run(a) -> int:
 
     import pandas as pd
 
+    from ..cli import _warned
+    from ..paths import CSV, PLOT, output_file, write_or_fallback
     from ..sensitivity import describe, sensitivity
     from ..sweep import load_sweep
 
+    if a.csv:
+        output_file(a.csv, "--csv", CSV)
+    if a.plot:
+        output_file(a.plot, "--plot", PLOT)
+    warnings: list[str] = []
     res = load_sweep(a.store)
     method = a.method or res.sweep.spec.sampler
     if a.method is None and method not in ("sobol", "morris"):
@@ -79,9 +86,15 @@ def run(a) -> int:
             out = Path(a.plot)
             if len(a.metric) > 1:
                 out = out.with_name(f"{out.stem}_{metric}{out.suffix}")
-            indices(idx).savefig(out, dpi=110)
+            fig = indices(idx)
+            out, warning = write_or_fallback(lambda p, fig=fig: fig.savefig(p, dpi=110), out, "--plot")
+            warnings += [warning] if warning else []
             print(f"wrote {out}")
     if a.csv:
-        pd.concat(frames, ignore_index=True).to_csv(a.csv, index=False)
-        print(f"wrote {a.csv}")
-    return 0
+        table = pd.concat(frames, ignore_index=True)
+        out, warning = write_or_fallback(lambda p: table.to_csv(p, index=False), a.csv, "--csv")
+        warnings += [warning] if warning else []
+        print(f"wrote {out}")
+    for warning in warnings[:-1]:
+        _warned(warning)
+    return _warned(warnings[-1] if warnings else None)

@@ -34,7 +34,7 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 def register(sub) -> None:
     """Add the ``sweep`` command."""
-    from ..cli import _positive
+    from ..cli import _positive, scheduler_type, workers_type
     from ..executors import EXECUTORS
 
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
@@ -44,9 +44,9 @@ def register(sub) -> None:
                    help="store directory (created; must be new unless --resume)")
     p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
                    help="where points run (default serial; dask when --scheduler is given)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=None,
+    p.add_argument("--workers", "-w", type=workers_type(), default=None,
                    help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type, default=None,
                    help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
     p.add_argument("--resume", action="store_true",
                    help="finish the points missing from DIR (same spec and model only); damaged chunks are moved "
@@ -66,8 +66,11 @@ def run(a) -> int:
     from pathlib import Path
     from typing import Any
 
+    from ..cli import _warned
     from ..errors import MentorsimError
+    from ..paths import output_dir, write_or_fallback
 
+    output_dir(a.out, "--out", "the sweep store")
     executor = a.executor or ("dask" if a.scheduler else "serial")
     if a.scheduler and executor != "dask":
         raise MentorsimError(f"--scheduler: only used with --executor dask (got --executor {executor})")
@@ -88,7 +91,8 @@ def run(a) -> int:
                         scheduler=a.scheduler, progress=not a.no_progress, chunk_size=a.chunk_size, pool=pool)
             failed = res.failed
             summary = res.summary()
-            summary.to_csv(Path(a.out) / "summary.csv", index=False)
+            written, warning = write_or_fallback(lambda p: summary.to_csv(p, index=False),
+                                                 Path(a.out) / "summary.csv", "--out")
     info = res.run_info
     n, reps = sw.n_points, sw.spec.replications
     for c in info.get("set_aside", []):
@@ -105,9 +109,9 @@ def run(a) -> int:
           + (f" ({rate:.2f} points/s)" if rate else "")
           + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
     print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
-          "(manifest.json, chunks/*.parquet, summary.csv)")
+          "(manifest.json, chunks/*.parquet" + (", summary.csv)" if warning is None else f"), {written}"))
     if len(failed):
         first = failed.iloc[0]
         print(f"mentorsim: warning: {len(failed)} point(s) failed; first, point {first.point}: {first.error}",
               file=sys.stderr)
-    return 0
+    return _warned(warning)

@@ -34,20 +34,29 @@ from .simulation import Simulation
 
 __doc__ = __doc__.replace("{order}", order_text())
 
-# a batch holds at most this many starting people across its replications (memory stays small,
-# and large workforces are already vectorized within one replication)
+# a batch holds at most BATCH_PEOPLE starting people over BATCH_WEEKS weeks across its replications: a
+# batch's memory grows with its people and with the hires of its horizon (measured: one batch of 50,000
+# people over 156 weeks peaks at about 115 MB; docs/reliability.md). A horizon shorter than
+# BATCH_WEEKS does not earn a bigger batch (the starting people cost memory whatever the horizon), and large
+# workforces are already vectorized within one replication.
 BATCH_PEOPLE = 50_000
+BATCH_WEEKS = 156
+BATCH_PERSON_WEEKS = BATCH_PEOPLE * BATCH_WEEKS
 
 
 def batches(scenario: Scenario, replications: list[int]) -> list[list[int]]:
-    """Split replications into batches of at most ``BATCH_PEOPLE`` starting people (at least one each)."""
-    per = max(1, BATCH_PEOPLE // max(scenario.workforce.size, 1))
+    """Split replications into batches of at most ``BATCH_PERSON_WEEKS`` people x weeks (a horizon counted as
+    at least ``BATCH_WEEKS``), at least one replication each. A replication's result does not depend on its
+    batch."""
+    weeks = max(scenario.horizon_weeks, BATCH_WEEKS)
+    per = max(1, BATCH_PERSON_WEEKS // (max(scenario.workforce.size, 1) * weeks))
     return [replications[i:i + per] for i in range(0, len(replications), per)]
 
 
 def run_batch(scenario: Scenario, seed: int, replications: Iterable[int], trace: Any = None) -> list[RepResult]:
-    """Simulate several replications of one scenario together (in batches of ``BATCH_PEOPLE``
-    starting people). Replication r's result is exactly ``run(scenario, seed, r)``."""
+    """Simulate several replications of one scenario together (in batches of at most
+    ``BATCH_PERSON_WEEKS`` people x weeks, see :func:`batches`). Replication r's result is exactly
+    ``run(scenario, seed, r)``."""
     out: list[RepResult] = []
     for part in batches(scenario, [int(r) for r in replications]):
         for r in Simulation(scenario, seed, part, trace).run():
@@ -61,5 +70,5 @@ def run(scenario: Scenario, seed: int, replication: int, trace: Any = None) -> R
     return run_batch(scenario, seed, [replication], trace)[0]
 
 
-__all__ = ["BATCH_PEOPLE", "END_REASONS", "STEPS", "TS", "TS_METRICS", "RepResult", "Simulation", "batches",
+__all__ = ["BATCH_PEOPLE", "BATCH_PERSON_WEEKS", "BATCH_WEEKS", "END_REASONS", "STEPS", "TS", "TS_METRICS", "RepResult", "Simulation", "batches",
            "order_text", "run", "run_batch"]

@@ -1,5 +1,5 @@
 """The headline of a comparison in words: the scorecard's lead, detail and action, and the retention
-sentence that the scorecard and the dashboard (:func:`mentorsim.widgets.headline`) both say."""
+sentence that the scorecard and the dashboard (:func:`mentorsim.dashboard_words.headline`) both say."""
 
 from __future__ import annotations
 

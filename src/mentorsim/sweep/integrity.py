@@ -27,7 +27,7 @@ LOCK = ".lock"
 DAMAGED = "damaged"
 
 # the parts of the package that decide what a simulation gives (directories are taken whole)
-MODEL_SOURCES = ("engine", "programs", "workforce.py", "rng.py", "metrics.py", "tables.py", "scenario.py",
+MODEL_SOURCES = ("engine", "programs", "workforce.py", "rng.py", "metrics.py", "tables.py", "scenario.py", "effects.py",
                  "params.py", "worker.py")
 
 
