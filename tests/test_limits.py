@@ -200,3 +200,25 @@ def test_control_characters_in_names_are_refused(tmp_path):
     line = one_error_line(cli("validate", f))
     assert "name: must be printable" in line and "\x1b" not in line
     assert ms.scenario_from_dict({"name": "Café – équipe 2"}).name == "Café – équipe 2"
+
+
+def test_a_sweep_name_with_control_characters_is_refused():
+    from mentorsim.sweep.spec import Sweep
+
+    doc = {"name": "bad\x1b[31mname", "base": "scenarios/one_on_one.yaml", "sampler": "grid",
+           "parameters": {"program.preparation": [0.5]}, "replications": 1}
+    with pytest.raises(ms.ScenarioError, match="name: must be printable text"):
+        Sweep.from_dict(doc, root=".")
+
+
+def test_report_refuses_a_bad_path_before_simulating(tmp_path, monkeypatch):
+    import mentorsim.experiment as experiment
+
+    def never(*a, **k):
+        raise AssertionError("simulated before checking the path")
+
+    monkeypatch.setattr(experiment, "compare", never)
+    with pytest.raises(ms.MentorsimError, match="must end in .html"):
+        ms.report("scenarios/baseline.yaml", "scenarios/one_on_one.yaml", path=tmp_path / "report.txt")
+    with pytest.raises(ms.MentorsimError, match="is a directory"):
+        ms.report("scenarios/baseline.yaml", "scenarios/one_on_one.yaml", path=tmp_path)

@@ -19,7 +19,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .effects import Effects, FormatEffects, RecognitionEffects, RecognitionPolicies  # noqa: F401 (part of the schema)
 from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
-from .validation import SchemaModel, param, refuse_coercion
+from .validation import SchemaModel, param, printable, refuse_coercion
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
@@ -261,10 +261,7 @@ class Scenario(_Frozen):
     @field_validator("name")
     @classmethod
     def _printable(cls, v: str) -> str:
-        bad = [c for c in v if not c.isprintable()]
-        if bad:
-            raise ValueError(f"must be printable text: no control characters (found {ascii(bad[0])})")
-        return v
+        return printable(v)
     description: str = Field("", max_length=2000, description="What this scenario is, in plain words.")
     horizon_weeks: int = param(156, unit="weeks", source="assumption", ge=1, le=MAX_HORIZON_WEEKS,
                                desc=f"Weeks simulated (156 = 3 years; at most {MAX_HORIZON_WEEKS}).")

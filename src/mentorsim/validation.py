@@ -238,3 +238,11 @@ def given_or_loaded(obj: Any, cls: type[T], load: Callable[[Any], T], what: str)
     if isinstance(obj, (str, Path)):
         return load(obj)
     raise TypeError(f"expected {what}, got {type(obj).__name__}")
+
+
+def printable(v: str) -> str:
+    """``v`` if it holds no control characters (names reach terminals and HTML); else a ValueError."""
+    bad = [c for c in v if not c.isprintable()]
+    if bad:
+        raise ValueError(f"must be printable text: no control characters (found {ascii(bad[0])})")
+    return v

@@ -47,7 +47,9 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
     Returns the path written.
     """
     from ..experiment import compare
+    from ..paths import output_file
 
+    out = output_file(path, "report: path", (".html", ".htm"))  # before any work
     if isinstance(baseline, Comparison):
         if scenarios:
             raise MentorsimError("report: pass either a Comparison or scenarios, not both")
@@ -58,9 +60,6 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
         cmp = compare([baseline, *scenarios], replications=replications, seed=seed, workers=workers)
     data = collect(cmp)
     data["stories"] = story_dicts(cmp)
-    out = Path(path)
-    if out.parent and not out.parent.exists():
-        raise MentorsimError(f"report: {out.parent}: no such directory")
     out.write_text(render(cmp, data, title), encoding="utf-8")
     return out
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ..errors import ScenarioError
 from ..metrics import METRICS
 from ..scenario import Scenario, read_yaml, scenario_from_dict
-from ..validation import Frozen, nearest, summarize
+from ..validation import Frozen, nearest, printable, summarize
 from .samplers import SAMPLERS, Sampler, or_list, sampler_description, samples_description
 from .space import Param, Range, problem
 
@@ -46,6 +46,11 @@ class SweepSpec(Frozen):
     replications: int = Field(2, ge=1, le=100_000, description="Replications of every point.")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed; replication r of every point uses (seed, r).")
     metrics: list[str] | None = Field(None, description="Summary metrics to keep (default: all).")
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        return printable(v)
 
     @field_validator("sampler", mode="before")
     @classmethod
