@@ -63,8 +63,8 @@ def test_gap_is_selection_plus_program_not_program_alone(sun):
         row = pe.loc[outcome]
         assert row.causal_effect > 0, outcome  # the program helps the same people
         assert row.naive_gap > row.causal_effect, outcome  # but the naive gap overstates it
-        assert row.selection > 0
-    assert pe.loc["retention", "selection"] > pe.loc["retention", "causal_effect"]
+        assert row.selection > 0  # volunteers are the ambitious and engaged
+        assert row.timing + row.selection + row.causal_effect == pytest.approx(row.naive_gap)
 
 
 def test_c6_cadence_and_quality_correlate_weakly():

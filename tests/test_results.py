@@ -131,10 +131,10 @@ def test_compare_getitem(small_comparison):
 
 def test_participant_effects_frame(small_comparison):
     e = small_comparison.participant_effects()
-    for col in ("scenario", "outcome", "naive_gap", "causal_effect", "selection"):
+    for col in ("scenario", "outcome", "naive_gap", "timing", "selection", "causal_effect"):
         assert col in e.columns
     assert set(e.outcome) == {"retention", "promotion"}
-    assert np.allclose(e.naive_gap - e.causal_effect, e.selection)
+    assert np.allclose(e.timing + e.selection + e.causal_effect, e.naive_gap)  # three parts, exactly
 
 
 def test_to_dir_writes_files_with_provenance(small_results, tmp_path):
@@ -185,3 +185,20 @@ def test_turnover_cost_is_the_replacement_cost_of_the_leavers(small_results):
     expected = leavers.groupby("replication").end_level.apply(lambda s: s.map(per_level).sum())
     got = small_results.metrics.turnover_cost
     np.testing.assert_allclose(got.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+
+def test_selection_is_near_zero_under_random_enrolment_and_timing_carries_survivorship(baseline, one_on_one):
+    """With selection_strength 0 who enrols is luck, so the risk-set selection part vanishes (within
+    noise) while the naive gap stays large: later cohorts can only enrol people still employed."""
+    from conftest import SEED, small
+
+    base = small(baseline, size=1000, horizon=156)
+    ran = small(one_on_one, size=1000, horizon=156, program__selection_strength=0.0, name="random enrolment")
+    vol = small(one_on_one, size=1000, horizon=156, name="volunteers")
+    e = ms.compare([base, ran, vol], replications=6, seed=SEED).participant_effects()
+    r = e[(e.scenario == ran.name) & (e.outcome == "retention")].iloc[0]
+    v = e[(e.scenario == vol.name) & (e.outcome == "retention")].iloc[0]
+    assert r.selection_ci_low < 0.01 and r.selection_ci_high > -0.01  # the interval holds (about) zero
+    assert abs(r.selection) < 0.04
+    assert r.timing > 0.05 and r.timing > abs(r.selection)  # survivorship, not volunteering
+    assert v.selection > r.selection  # volunteering on ambition and engagement adds selection

@@ -10,7 +10,7 @@ import json
 import math
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -210,42 +210,94 @@ class Comparison:
         return pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
 
     def participant_effects(self, level: float = 0.95) -> pd.DataFrame:
-        """Naive participant gap beside the causal effect, for retention and promotion, per scenario.
+        """The naive participant gap in three honest parts, for retention and promotion, per scenario.
 
-        Over the starting workforce at the horizon. ``naive``: mentees minus
-        non-participants in the program run (selection plus program). ``causal``:
-        the same mentees in the program run minus in the baseline run (same seed,
-        same people), i.e. what the program did for them. ``selection`` = naive - causal.
-        Hazard ratios (ln share staying / ln share of non-participants staying) are
-        given for the naive gap, as in EVIDENCE C4.
+        Over the starting workforce at the horizon, ``naive_gap = timing + selection + causal_effect``:
+
+        - ``naive_gap``: mentees minus everyone who was never a participant, in the program run
+          (how a study like Sun's compares them, EVIDENCE C4/C5).
+        - ``causal_effect``: the same mentees in the program run minus in the baseline run (same
+          seed, same people): what the program did for them.
+        - ``selection``: who volunteers among people equally able to enrol at the same time: in the
+          baseline run, the mentees minus the non-participants who were employed and eligible
+          (level and tenure) in the week each mentee was matched (a risk-set comparison, weighted
+          by the mentees matched each week). Near zero when enrolment is random.
+        - ``timing``: the rest: comparing enrolled people with everyone who was ever a
+          non-participant, including those who left before anyone could enrol them
+          (survivorship: later cohorts can only enrol people still employed).
+
+        Hazard ratios (ln share staying / ln share of non-participants staying) are given for
+        the naive gap, as in EVIDENCE C4.
         """
+        from .programs import FORMATS
+
         rows = []
         base = self.baseline.people
         base = base[base.initial].set_index(["replication", "person_id"])
+        keys = ("ret_naive", "ret_causal", "ret_selection", "pro_naive", "pro_causal", "pro_selection",
+                "hr_naive", "pr_naive")
         for r in self.results[1:]:
             p = r.people
             p = p[p.initial]
-            per = {k: [] for k in ("ret_naive", "ret_causal", "pro_naive", "pro_causal", "hr_naive", "pr_naive")}
+            first_match = r.relationships.groupby(["replication", "mentee"]).start.min()
+            per: dict[str, list[float]] = {k: [] for k in keys}
             for rep, g in p.groupby("replication"):
-                mentee = g.role.isin(["mentee", "both"])
-                non = g.role == "none"
+                mentee = (g.role.isin(["mentee", "both"])).to_numpy()
+                non = (g.role == "none").to_numpy()
                 if mentee.sum() == 0 or non.sum() == 0:
                     continue
-                stay = g.left_week.isna()
-                prom = g.promotions > 0
-                b = base.loc[rep].reindex(g.person_id[mentee].to_numpy())
+                stay = g.left_week.isna().to_numpy()
+                prom = (g.promotions > 0).to_numpy()
+                b = base.loc[rep].reindex(g.person_id.to_numpy())
+                b_stay, b_prom = b.left_week.isna().to_numpy(), (b.promotions > 0).to_numpy()
+                matched = first_match.loc[rep].reindex(g.person_id).to_numpy(dtype=float)  # NaN: never matched
+                ref_stay, ref_prom = _risk_set(b, g.role.isin(["none", "mentee"]).to_numpy(), matched, mentee,
+                                               r.scenario, FORMATS[r.scenario.program.format])
                 per["ret_naive"].append(stay[mentee].mean() - stay[non].mean())
-                per["ret_causal"].append(stay[mentee].mean() - b.left_week.isna().mean())
+                per["ret_causal"].append(stay[mentee].mean() - b_stay[mentee].mean())
+                per["ret_selection"].append(b_stay[mentee].mean() - ref_stay)
                 per["pro_naive"].append(prom[mentee].mean() - prom[non].mean())
-                per["pro_causal"].append(prom[mentee].mean() - (b.promotions > 0).mean())
+                per["pro_causal"].append(prom[mentee].mean() - b_prom[mentee].mean())
+                per["pro_selection"].append(b_prom[mentee].mean() - ref_prom)
                 s_m, s_n = stay[mentee].mean(), stay[non].mean()
                 per["hr_naive"].append(math.log(s_m) / math.log(s_n) if 0 < s_m < 1 and 0 < s_n < 1 else np.nan)
                 per["pr_naive"].append(prom[mentee].mean() / prom[non].mean() if prom[non].mean() > 0 else np.nan)
             for outcome, key in (("retention", "ret"), ("promotion", "pro")):
-                nm, nlo, nhi = interval(np.array(per[f"{key}_naive"]), level)
-                cm, clo, chi = interval(np.array(per[f"{key}_causal"]), level)
+                naive, causal = np.array(per[f"{key}_naive"]), np.array(per[f"{key}_causal"])
+                sel = np.array(per[f"{key}_selection"])
+                nm, nlo, nhi = interval(naive, level)
+                cm, clo, chi = interval(causal, level)
+                sm, slo, shi = interval(sel, level)
+                tm, tlo, thi = interval(naive - causal - sel, level)
                 ratio = interval(np.array(per["hr_naive" if key == "ret" else "pr_naive"]), level)[0]
-                rows.append((r.name, outcome, nm, nlo, nhi, cm, clo, chi, nm - cm, ratio))
+                rows.append((r.name, outcome, nm, nlo, nhi, cm, clo, chi, sm, slo, shi, tm, tlo, thi, ratio))
         return pd.DataFrame(rows, columns=["scenario", "outcome", "naive_gap", "naive_ci_low", "naive_ci_high",
                                            "causal_effect", "causal_ci_low", "causal_ci_high", "selection",
-                                           "naive_ratio"])
+                                           "selection_ci_low", "selection_ci_high", "timing", "timing_ci_low",
+                                           "timing_ci_high", "naive_ratio"])
+
+
+def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, mentee: np.ndarray, sc: Scenario,
+              fmt: Any) -> tuple[float, float]:
+    """In the baseline run ``b`` (rows aligned with the program run's starting people), the share
+    staying and the share promoted among the people at risk of enrolling in the week each mentee
+    was matched: employed, eligible (level, tenure), not a mentor and not yet matched then (so
+    people who enrol later count as comparators until they do); averaged over the mentees."""
+    prog = sc.program
+    hired = b.hired_week.to_numpy()
+    left = b.left_week.to_numpy()
+    first_promo = b.first_promotion_week.to_numpy()
+    start_level = b.start_level.to_numpy()
+    stay, prom = np.isnan(left), b.promotions.to_numpy() > 0
+    weeks, counts = np.unique(matched[mentee & ~np.isnan(matched)], return_counts=True)
+    s_sum = p_sum = total = 0.0
+    for w, k in zip(weeks, counts, strict=True):
+        level = start_level + (first_promo <= w)  # at most the first promotion before w (NaN compares False)
+        at_risk = (candidates & ~(matched <= w) & (hired <= w - prog.min_tenure_weeks)
+                   & (np.isnan(left) | (left > w)) & fmt.mentee_eligible(level, prog))
+        if not at_risk.any():
+            continue
+        s_sum += k * stay[at_risk].mean()
+        p_sum += k * prom[at_risk].mean()
+        total += k
+    return (s_sum / total, p_sum / total) if total else (float("nan"), float("nan"))

@@ -70,7 +70,8 @@ def collect(cmp: Comparison) -> dict[str, Any]:
         eff = {}
         for _, e in effects[effects.scenario == r.name].iterrows():
             eff[e.outcome] = {k: _f(e[k]) for k in ("naive_gap", "naive_ci_low", "naive_ci_high", "causal_effect",
-                                                    "causal_ci_low", "causal_ci_high", "selection", "naive_ratio")}
+                                                    "causal_ci_low", "causal_ci_high", "selection", "timing",
+                                                    "naive_ratio")}
         data["scenarios"].append({"name": r.name, "format": r.scenario.program.format, "summary": summ,
                                   "diff": diffs, "roi": roi, "money": money, "effects": eff,
                                   "meetings_scheduled": _f(_scheduled(r))})

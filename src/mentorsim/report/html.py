@@ -134,10 +134,12 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 {_img(figures.retention(cmp), "Retention curves of the starting workforce")}
 
 <h2>3. Volunteers versus the program: naive gap and causal effect</h2>
-<p class="note">People who volunteer for mentoring are more ambitious and engaged, so they would stay and get
-promoted more often anyway. Comparing mentees with non-participants (the "naive gap", how most programs report
-results, as in evidence C4 and C5) mixes that selection with what the program does. The causal effect compares the
-same mentees with and without the program.</p>
+<p class="note">Comparing mentees with non-participants (the "naive gap", how most programs report results, as
+in evidence C4 and C5) mixes three things. <b>Timing</b>: people can only enrol while they are still employed, so
+"non-participants" include everyone who left before a cohort could take them. <b>Selection</b>: among people
+equally able to enrol in the same week, those who volunteer are more ambitious and engaged and would stay and get
+promoted more often anyway. <b>The causal effect</b>: the same mentees with and without the program, which is
+what the program did. The three add up to the naive gap.</p>
 {gaps}
 {effects_table(data)}
 {_img(figures.gap(data), "Naive participant gap beside the causal effect")}

@@ -121,10 +121,12 @@ def effects_table(data: dict) -> str:
                 f'<td>{num(e["naive_gap"], "retention_36m", True)}<div class="sub">{rtxt}</div></td>'
                 f'<td><b>{num(e["causal_effect"], "retention_36m", True)}</b><div class="sub">'
                 f'{span(e, "retention_36m", True, "causal_ci_low", "causal_ci_high")}</div></td>'
+                f'<td>{num(e["timing"], "retention_36m", True)}</td>'
                 f'<td>{num(e["selection"], "retention_36m", True)}</td></tr>')
     return ("<table class=\"plain\"><thead><tr><th>scenario</th><th>outcome</th><th>naive gap<div class=\"sub\">"
             "mentees minus non-participants</div></th><th>causal effect<div class=\"sub\">mentees with minus "
-            "without the program (95% interval)</div></th><th>selection<div class=\"sub\">who volunteers</div>"
+            "without the program (95% interval)</div></th><th>timing<div class=\"sub\">who was still there to "
+            "enrol</div></th><th>selection<div class=\"sub\">who volunteers, among those who could</div>"
             f"</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
