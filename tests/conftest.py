@@ -274,3 +274,31 @@ def invariants():
 
 def pytest_configure(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+# ---- dashboard servers: isolated settings and the processes they leave ---------------------------
+
+def isolated_env(tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment with Matplotlib, IPython and Jupyter settings in ``tmp`` (nothing shared)."""
+    env = dict(os.environ)
+    for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
+                   ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[k] = str(tmp / sub)
+    env["MPLBACKEND"] = "Agg"
+    env.update(extra or {})
+    return env
+
+
+def processes() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, session id, command line) of every live process (from /proc)."""
+    out = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if st[0] != "Z":
+            out[int(pid)] = (int(st[1]), int(st[3]), cmd)
+    return out

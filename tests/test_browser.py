@@ -1,7 +1,7 @@
 """The served dashboard in a real browser: `mentorsim dashboard` under Voila, headless Chromium via Playwright.
 
-Runs wherever Chromium and Playwright are installed (`make browser`); in CI (CI=true)
-a missing browser is a failure, not a skip. With a short --cull-idle: an open page (its
+Chromium and Playwright are installed by `make setup` (`make browser`); a missing
+browser is a failure, not a skip. With a short --cull-idle: an open page (its
 websocket connected) outlives the idle limit, and once it is closed its kernel and worker
 processes end.
 """
@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import isolated_env, processes
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _need_browser():
@@ -34,40 +35,13 @@ def _need_browser():
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing.append("the playwright package")
-    if missing:
-        msg = "browser test needs " + " and ".join(missing)
-        if IN_CI:
-            pytest.fail(msg)
-        pytest.skip(msg)
-
-
-def _isolated_env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
-                   ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
-        (tmp / sub).mkdir(parents=True, exist_ok=True)
-        env[k] = str(tmp / sub)
-    env["MPLBACKEND"] = "Agg"
-    return env
-
-
-def _procs() -> dict[int, tuple[int, int, str]]:
-    """pid -> (parent pid, session id, command line)."""
-    out = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if st[0] != "Z":
-            out[int(pid)] = (int(st[1]), int(st[3]), cmd)
-    return out
+    if missing:  # `make test` installs both (make setup): a missing one is a failure, never a skip
+        pytest.fail("browser test needs " + " and ".join(missing))
 
 
 def _kernel_sessions(root: int) -> set[int]:
     """Session ids of the kernels under root (each kernel starts its own; its workers share it)."""
-    ps, todo, found = _procs(), [root], set()
+    ps, todo, found = processes(), [root], set()
     while todo:
         r = todo.pop()
         for pid, (ppid, sid, cmd) in ps.items():
@@ -79,7 +53,7 @@ def _kernel_sessions(root: int) -> set[int]:
 
 
 def _in_sessions(sids: set[int]) -> list[str]:
-    return [cmd for _, sid, cmd in _procs().values() if sid in sids]
+    return [cmd for _, sid, cmd in processes().values() if sid in sids]
 
 
 def _body(page) -> str:
@@ -96,7 +70,7 @@ def test_dashboard_in_headless_chromium(tmp_path):
     _need_browser()
     from playwright.sync_api import sync_playwright
 
-    env = _isolated_env(tmp_path)
+    env = isolated_env(tmp_path)
     log = tmp_path / "dashboard.log"
     exe = str(Path(sys.executable).with_name("mentorsim"))
     with open(log, "w") as out:

@@ -20,28 +20,13 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("voila")
-
-from mentorsim.commands.dashboard import CELL_ERROR, busy_message  # noqa: E402
-from mentorsim.widgets import FAULT_ENV, PAGE_FAILED  # noqa: E402
-
-
-def _procs() -> dict[int, tuple[int, int, str]]:
-    """pid -> (parent pid, session id, command line) for every process."""
-    out = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if st[0] != "Z":
-            out[int(pid)] = (int(st[1]), int(st[3]), cmd)
-    return out
+from conftest import isolated_env, processes
+from mentorsim.commands.dashboard import CELL_ERROR, busy_message
+from mentorsim.widgets import FAULT_ENV, PAGE_FAILED
 
 
 def _tree(root: int) -> dict[int, tuple[int, int, str]]:
-    ps, todo, found = _procs(), [root], {}
+    ps, todo, found = processes(), [root], {}
     while todo:
         r = todo.pop()
         for pid, info in ps.items():
@@ -57,18 +42,12 @@ def _kernels(root: int) -> dict[int, int]:
 
 
 def _in_sessions(sids) -> list[str]:
-    return [cmd for _, sid, cmd in _procs().values() if sid in set(sids)]
+    return [cmd for _, sid, cmd in processes().values() if sid in set(sids)]
 
 
 class Server:
     def __init__(self, tmp: Path, *args: str, env: dict[str, str] | None = None):
-        e = dict(os.environ)
-        for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
-                       ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
-            (tmp / sub).mkdir(parents=True, exist_ok=True)
-            e[k] = str(tmp / sub)
-        e["MPLBACKEND"] = "Agg"
-        e.update(env or {})
+        e = isolated_env(tmp, env)
         self.log = tmp / "dashboard.log"
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(

@@ -258,7 +258,6 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_sigkill_of_a_processes_sweep_leaves_no_worker(tmp_path):
     spec = write_spec(tmp_path / "s.yaml", overrides={"workforce.size": 200, "horizon_weeks": 104},
                       parameters={"program.format": ["one_on_one", "peer", "circle"],
