@@ -87,6 +87,7 @@ class Matching(Process):
                 e, m = int(rel.mentee[i]), int(rel.mentor[i])
                 sim.log(np.array([e]), "matched", other=m, value=int(p.level[m]))
                 sim.log(np.array([m]), "matched_as_mentor", other=e)
-        mentees = np.unique(rows.mentee)
-        for o in sim.overlays:
-            o.matched(sim, mentees, site)
+        if sim.overlays:
+            mentees = np.unique(rows.mentee)
+            for o in sim.overlays:
+                o.matched(sim, mentees, site)

@@ -65,7 +65,7 @@ class Relationships:
     local: np.ndarray
 
     def __init__(self, people: People, sites: Sites, fmt: Format, changes: Changes, session_hours: float,
-                 prep_hours: float, log: Callable[..., None], cap: int = 256):
+                 prep_hours: float, log: Callable[..., None] | None, cap: int = 256):
         self.p, self.sites, self.fmt, self.changes = people, sites, fmt, changes
         self.session_hours, self.prep_hours, self.log = session_hours, prep_hours, log
         R = sites.R
@@ -199,7 +199,8 @@ class Relationships:
         alone = e[lone]
         if reason == "term":
             p.enrolled[alone] = False
-            self.log(np.unique(alone), "graduated")
+            if self.log is not None:
+                self.log(np.unique(alone), "graduated")
         else:
             again = ~self.rematched[alone] & p.employed[alone]
             p.was_waiting[alone[again]] = True
@@ -225,7 +226,7 @@ class Relationships:
         act = np.flatnonzero(self.active[: self.n])
         rows = act[np.isin(col[act], who)]
         if len(rows):
-            if side == "mentor":  # the mentees learn why their relationship ended
+            if side == "mentor" and self.log is not None:  # the mentees learn why their relationship ended
                 self.log(self.mentee[rows], MENTOR_GONE.get(reason, "mentor_left"), other=self.mentor[rows])
             self.close(rows, week, reason)
 

@@ -56,7 +56,7 @@ class Simulation:
         self.tracer: Tracer | None = make_tracer(trace, self.p, R, self.wf.size, self._context())
         self.session_h = sc.program.session_minutes / 60.0 * self.fx.session_factor
         self.rel = Relationships(self.p, self.sites, self.fmt, self.changes, self.session_h,
-                                 sc.costs.prep_hours_per_session, self.log,
+                                 sc.costs.prep_hours_per_session, self.log if self.tracer is not None else None,
                                  max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8)
         self.ts = np.zeros((R, self.H, len(TS_METRICS)))
         self.vacancies = np.zeros((R, self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
