@@ -60,6 +60,14 @@ class RecognitionEffects(_Frozen):
                                    desc="Promotion log-odds for active mentors at reviews (C5: mentors promoted ~5.6x).")
     engagement_boost: float = param(0.0, unit="engagement", source="assumption", ge=0, le=0.5, sensitivity=(0.0, 0.1),
                                     desc="Engagement lift for active mentors at each 26-week recognition cycle.")
+    session_lift: float = param(0.5, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.0, 1.0),
+                                desc="How much more a recognised mentor gains in engagement from a session "
+                                     "(policies that recognise mentors only).")
+    skill_per_cycle: float = param(0.0, unit="skill", source="assumption", ge=0, le=0.2, sensitivity=(0.0, 0.02),
+                                   desc="What each recognition cycle adds to every skill of an active mentor "
+                                        "(a learning budget).")
+    burnout_relief: float = param(0.0, unit="burnout", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.2),
+                                  desc="Burnout each recognition cycle takes away from an active mentor (a celebration).")
 
 
 ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
@@ -67,10 +75,10 @@ ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentor
                                          engagement_boost=0.02)
 LearningCreditsEffects = variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
                                             supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
-                                            engagement_boost=0.03)
+                                            engagement_boost=0.03, skill_per_cycle=0.01)
 CelebrateImpactEffects = variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
                                             supply=1.25, burnout_buffer=0.35, hazard=0.85, promotion_logit=0.1,
-                                            engagement_boost=0.06)
+                                            engagement_boost=0.06, burnout_relief=0.1)
 
 
 class RecognitionPolicies(_Frozen):

@@ -18,6 +18,7 @@ import yaml
 from pydantic import Field, field_validator, model_validator
 
 from .effects import Effects, FormatEffects, RecognitionEffects, RecognitionPolicies  # noqa: F401 (part of the schema)
+from .mechanics import Mechanics
 from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
 from .validation import SchemaModel, param, printable, refuse_coercion
 
@@ -33,7 +34,7 @@ CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
 PERSONAS = ("early_career", "first_time_manager", "career_pivoter", "established")
 
 __all__ = ["CADENCES", "FORMATS", "MAX_HORIZON_WEEKS", "MAX_WORKFORCE", "PERSONAS", "RECOGNITIONS", "Costs", "Effects",
-           "FormatEffects", "Program", "RecognitionEffects", "RecognitionPolicies", "Scenario", "Workforce",
+           "FormatEffects", "Mechanics", "Program", "RecognitionEffects", "RecognitionPolicies", "Scenario", "Workforce",
            "load_scenario", "param", "read_yaml", "refuse_coercion", "scenario_from_dict"]
 
 
@@ -269,6 +270,7 @@ class Scenario(_Frozen):
     program: Program = Field(default_factory=Program)
     costs: Costs = Field(default_factory=Costs)
     effects: Effects = Field(default_factory=Effects)
+    mechanics: Mechanics = Field(default_factory=Mechanics)
 
     @model_validator(mode="after")
     def _shares(self) -> Scenario:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .mechanics import People as PeopleMechanics
 from .rng import Streams
 from .scenario import Scenario
 
@@ -24,19 +25,18 @@ PERSONA_NAMES = np.array(["early_career", "first_time_manager", "career_pivoter"
 PERSONA_LEVELS = {EARLY: (1, 2), FTM: (2, 3), PIVOTER: (1, 2, 3, 4, 5), ESTABLISHED: (1, 2, 3, 4, 5)}
 # goal skill dimension by persona; established people work on their weakest skill
 PERSONA_GOAL_DIM = np.array([0, 1, 2, -1])
-REFERENCE_ENGAGEMENT = 0.6
-RECENT_PROMOTION_WEEKS = 26
 MAX_TENURE_WEEKS = 2080
 
 
-def skill_mean(level: np.ndarray | int) -> np.ndarray | float:
-    """Typical skill of someone at a level (1..5): 0.30 at level 1 up to 0.90 at level 5 (assumption)."""
-    return 0.15 + 0.15 * np.asarray(level)
+def skill_mean(level: np.ndarray | int, mp: PeopleMechanics) -> np.ndarray:
+    """Typical skill of someone at a level (1..5): 0.30 at level 1 up to 0.90 at level 5 by default
+    (``mechanics.people``, assumptions)."""
+    return mp.skill_base + mp.skill_per_level * np.asarray(level)
 
 
-def skill_requirement(level: np.ndarray | int) -> np.ndarray | float:
+def skill_requirement(level: np.ndarray | int, mp: PeopleMechanics) -> np.ndarray:
     """Mean skill needed to be ready to move up from a level (assumption)."""
-    return 0.25 + 0.15 * np.asarray(level)
+    return mp.skill_base + mp.readiness_offset + mp.skill_per_level * np.asarray(level)
 
 
 class Traits:
@@ -49,7 +49,9 @@ class Traits:
 
     FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u")
 
-    def __init__(self, streams: list[Streams], capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...]):
+    def __init__(self, streams: list[Streams], capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...],
+                 mechanics: PeopleMechanics | None = None):
+        self.mp = mechanics if mechanics is not None else PeopleMechanics()
         self.goal_rate_base = goal_rate_base
         self.persona_shares = persona_shares
         self._streams = [s["traits"] for s in streams]
@@ -71,10 +73,12 @@ class Traits:
         self.data, self.capacity = new, capacity
         self.persona_by_level = np.stack([draw_persona(np.full(len(new["persona_u"]), lvl), new["persona_u"],
                                                        self.persona_shares) for lvl in range(N_LEVELS + 1)])
-        self.skill_mean_by_level = np.repeat(skill_mean(np.arange(N_LEVELS + 1))[:, None], 3, axis=1)
-        self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * 0.08
-        self.eng_base = np.clip(REFERENCE_ENGAGEMENT + 0.07 * new["ambition"] + 0.06 * new["eng_noise"], 0.05, 0.95)
-        self.goal_rate = np.maximum(1.0 + 0.3 * new["ambition"], 0.0) * self.goal_rate_base
+        mp = self.mp
+        self.skill_mean_by_level = np.repeat(skill_mean(np.arange(N_LEVELS + 1), mp)[:, None], 3, axis=1)
+        self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * mp.skill_sd
+        self.eng_base = np.clip(mp.reference_engagement + mp.engagement_ambition * new["ambition"]
+                                + mp.engagement_sd * new["eng_noise"], 0.05, 0.95)
+        self.goal_rate = np.maximum(1.0 + mp.goal_rate_ambition * new["ambition"], 0.0) * self.goal_rate_base
 
 
 def reslot(a: np.ndarray, sites: int, old: int, new: int, fill) -> np.ndarray:
@@ -137,7 +141,8 @@ class People:
         size = wf.size
         C = site_cap or int(size * (1.0 + 0.45 * sc.horizon_weeks / 52.0)) + 64
         C = max(C, size)
-        self.traits = Traits(streams, C, wf.self_goal_progress_per_week, wf.persona_shares)
+        self.mp = sc.mechanics.people
+        self.traits = Traits(streams, C, wf.self_goal_progress_per_week, wf.persona_shares, self.mp)
         self.C = 0
         self.used = np.zeros(self.R, dtype=np.int64)
         self.regrow(C)
@@ -207,8 +212,8 @@ class People:
         tenure = self._steady_state_tenure(tr["tenure_u"][idx])
         levels = np.asarray(levels, dtype=np.int64)
         persona = self.traits.persona_by_level[levels, idx]
-        skills = self.traits.skill_noise[idx] + skill_mean(levels)[:, None]
-        skills += 0.1 * tr["goal_u"][idx, None]  # people in post have grown towards their next level for a while
+        skills = self.traits.skill_noise[idx] + skill_mean(levels, self.mp)[:, None]
+        skills += self.mp.tenure_skill_growth * tr["goal_u"][idx, None]  # people in post have grown towards their next level
         np.clip(skills, 0.0, 1.0, out=skills)
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
         self.level[idx] = levels
@@ -217,7 +222,7 @@ class People:
         self.goal_dim[idx] = goal_dim
         self.skills[idx] = skills
         self.engagement[idx] = self.eng_base[idx]
-        self.goal_progress[idx] = 0.3 * tr["goal_u"][idx]
+        self.goal_progress[idx] = self.mp.initial_goal_progress * tr["goal_u"][idx]
         self.level_since[idx] = -(tenure * tr["goal_u"][idx]).astype(np.int64)
         self.hired_week[idx] = -tenure
         self.employed[idx] = True
@@ -269,7 +274,7 @@ class People:
         np.minimum(tenure, MAX_TENURE_WEEKS, out=tenure)
         h = self._tenure_factor[tenure]
         h *= self.hazard_mult[:n]
-        x = self.engagement[:n] - REFERENCE_ENGAGEMENT
+        x = self.engagement[:n] - self.mp.reference_engagement
         x *= -wf.engagement_hazard_slope
         np.exp(x, out=x)
         h *= x
@@ -277,7 +282,7 @@ class People:
 
     def readiness(self, idx: np.ndarray) -> np.ndarray:
         """Mean skill above the requirement of the current level (0 = just ready)."""
-        return self.skills[idx].mean(axis=1) - skill_requirement(self.level[idx])
+        return self.skills[idx].mean(axis=1) - skill_requirement(self.level[idx], self.mp)
 
 
 def draw_persona(levels: np.ndarray, u: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:

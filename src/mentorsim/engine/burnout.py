@@ -11,13 +11,12 @@ from .process import Process
 if TYPE_CHECKING:
     from .simulation import Simulation
 
-BURNOUT_THRESHOLD = 0.6  # assumption
-
 
 class Burnout(Process):
     """This week's mentor strain: burnout builds with load over capacity (per week, from the
-    current load); recognition and boundaries buffer it; it recovers by 0.01 a week. A mentor
-    who reaches the threshold burns out and steps back before this week's sessions."""
+    current load); recognition and boundaries buffer it; it recovers a little every week
+    (``mechanics.burnout``). A mentor who reaches the threshold burns out and steps back before
+    this week's sessions."""
 
     def __init__(self, sim: Simulation):
         super().__init__(sim)
@@ -31,9 +30,10 @@ class Burnout(Process):
         if rel.version != self._version:
             self._version = rel.version
             over = rel.load[rel.mentors] / self._capacity
-            prog = self.sim.program
-            self._stress = (0.025 * np.maximum(over - 0.8, 0.0) * (1.0 - self.sim.recognition.burnout_buffer)
-                            * (1.0 - 0.5 * prog.boundaries))
+            prog, bo = self.sim.program, self.sim.mx.burnout
+            self._stress = (bo.stress_per_week * np.maximum(over - bo.stress_onset, 0.0)
+                            * (1.0 - self.sim.recognition.burnout_buffer)
+                            * (1.0 - bo.boundaries_buffer * prog.boundaries))
         return self._stress
 
     def __call__(self, week: int) -> None:
@@ -51,13 +51,14 @@ class Burnout(Process):
                 idx = np.union1d(idx, stressed)
         if idx.size == 0:
             return
-        b = np.clip(p.burnout[idx] - 0.01, 0.0, 1.0)
+        bo = sim.mx.burnout
+        b = np.clip(p.burnout[idx] - bo.recovery_per_week, 0.0, 1.0)
         p.burnout[idx] = b
-        out = idx[(b >= BURNOUT_THRESHOLD) & ~p.burned_out[idx]]
+        out = idx[(b >= bo.threshold) & ~p.burned_out[idx]]
         if len(out):
             p.burned_out[out] = True
             sim.mentor_pool[out] = False
-            p.engagement[out] = np.maximum(p.engagement[out] - 0.1, 0.0)
+            p.engagement[out] = np.maximum(p.engagement[out] - bo.engagement_loss, 0.0)
             rel.end_rows_of(out, week, "burnout", side="mentor")
             sim.log(out, "burned_out")
         sim.recovering = idx[b > 0]

@@ -37,7 +37,7 @@ class Growth(Process):
         e += self.pull(n)
         if sim.recovering.size:
             bi = sim.recovering
-            p.engagement[bi] = np.maximum(p.engagement[bi] - 0.02 * p.burnout[bi], 0.0)
+            p.engagement[bi] = np.maximum(p.engagement[bi] - sim.mx.burnout.engagement_drag * p.burnout[bi], 0.0)
         reached = np.flatnonzero(gp >= 1.0)  # a goal reached or a leaver's is parked far below 0
         if len(reached):
             gp[reached[~emp[reached]]] = PARKED
@@ -53,19 +53,19 @@ class Growth(Process):
 
     def goal_reached(self, who: np.ndarray, week: int) -> None:
         sim = self.sim
-        p = sim.p
+        p, gl = sim.p, sim.mx.goals
         p.goal_attained[who] = True
         p.goal_week[who] = week
         p.goal_progress[who] = PARKED
-        p.skills[who, p.goal_dim[who]] = np.minimum(p.skills[who, p.goal_dim[who]] + 0.05, 1.0)
-        p.engagement[who] = np.minimum(p.engagement[who] + 0.05, 1.0)
+        p.skills[who, p.goal_dim[who]] = np.minimum(p.skills[who, p.goal_dim[who]] + gl.reached_skill_bonus, 1.0)
+        p.engagement[who] = np.minimum(p.engagement[who] + gl.reached_engagement_bonus, 1.0)
         sim.log(who, "goal_reached")
         piv = who[p.persona[who] == PIVOTER]
         if len(piv):  # internal mobility: a pivoter who reaches the goal moves role instead of leaving
             p.moved[piv] = True
             p.moved_week[piv] = week
             p.level_since[piv] = week
-            p.engagement[piv] = np.minimum(p.engagement[piv] + 0.1, 1.0)
+            p.engagement[piv] = np.minimum(p.engagement[piv] + gl.move_engagement_bonus, 1.0)
             p.update_hazard_mult(piv)
             sim.ts[:, week - 1, TS["internal_moves"]] += sim.sites.count_people(piv)
             sim.log(piv, "moved_internally")

@@ -79,8 +79,9 @@ class Matching(Process):
         phase = np.full(len(rows), max(first - week, 0.0))
         # a relationship starts tentative and grows toward a ceiling set by fit and chemistry (assumption)
         u, chem = sim.sites.draw_site("quality", week, site, rows.mentee, 2).T
-        quality = 0.15 + 0.2 * u
-        ceiling = np.clip(0.1 + 0.8 * rows.fit + 0.7 * (chem - 0.5), 0.05, 1.0)
+        mr = sim.mx.relationships
+        quality = mr.start_quality + mr.start_quality_spread * u
+        ceiling = np.clip(mr.ceiling_base + mr.ceiling_fit * rows.fit + mr.ceiling_chemistry * (chem - 0.5), 0.05, 1.0)
         idx = rel.add(rows, week, cad, term_end, phase, quality, ceiling, site)
         if sim.tracer is not None:
             for i in idx.tolist():

@@ -8,7 +8,6 @@ import numpy as np
 
 from ..tables import TS
 from .process import Process
-from .relationships import EARLY_END_WEEKS
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -46,9 +45,11 @@ class Meetings(Process):
         site = rel.site[due]
         u = sim.sites.draw_keyed("meeting", week, site, rel.local[due], 3 + n_c)
         e, m = rel.mentee[due], rel.mentor[due]
+        ses = sim.mx.sessions
         fric = prog.scheduling_friction * fx.friction
-        p_cancel = fric + 0.5 * np.maximum(rel.load[m] / self.capacity - 1.0, 0.0)
-        p_miss = 0.5 * fric + 0.2 * (0.6 - p.engagement[e])
+        p_cancel = fric + ses.overload_cancel_slope * np.maximum(rel.load[m] / self.capacity - 1.0, 0.0)
+        p_miss = (ses.no_show_friction_share * fric
+                  + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e]))
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
         if fmt.pair_sessions and not ok.all():  # a pair session is one meeting of both partners: both rows or neither
             ok &= ~np.isin(rel.group[due], rel.group[due[~ok]])
@@ -63,7 +64,7 @@ class Meetings(Process):
         rel.held[h] += 1
         last = rel.last_held[h]
         gap = np.where(np.isnan(last), rel.cadence[h], week - last)
-        mom = 0.3 + 0.7 * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
+        mom = ses.momentum_floor + (1.0 - ses.momentum_floor) * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
         rel.last_held[h] = week
         d, fit = rel.dim[h], rel.fit[h]
         focus: float | np.ndarray = 1.0
@@ -71,7 +72,7 @@ class Meetings(Process):
             gs = rel.group_size[rel.group[h]]
             hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.rank[h]
             focus = np.where(hot, 1.0, fx.vicarious)
-        gain = self.gain_unit * (0.5 + fit) * mom * focus
+        gain = self.gain_unit * (ses.fit_floor + fit) * mom * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)
         eg = prog.engagement_gain_per_meeting * mom
@@ -89,15 +90,17 @@ class Meetings(Process):
         np.minimum(p.engagement, 1.0, out=p.engagement)
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
-            p_done = min(max(0.35 + 0.4 * prog.preparation + fx.commitment_bonus, 0.0), 1.0)
+            g = sim.mx.goals
+            p_done = min(max(g.commitment_base + g.commitment_preparation * prog.preparation + fx.commitment_bonus,
+                             0.0), 1.0)
             done = (u[:, 3:] < p_done).sum(axis=1)
-            step = done * (prog.goal_progress_per_commitment * (0.5 + fit)) * focus
+            step = done * (prog.goal_progress_per_commitment * (ses.fit_floor + fit)) * focus
             if unique_mentee:
                 p.goal_progress[e] += step
             else:
                 np.add.at(p.goal_progress, e, step)
         q = rel.quality[h]
-        rel.quality[h] = q + 0.12 * mom * (rel.ceiling[h] - q)
+        rel.quality[h] = q + ses.quality_growth * mom * (rel.ceiling[h] - q)
         # time cost of the sessions held (a facilitator's time is shared by the group)
         hourly = sim.hourly
         mentor_h = (sim.session_h + sim.sc.costs.prep_hours_per_session) * hourly[p.level[m]]
@@ -113,12 +116,12 @@ class Meetings(Process):
         """Sessions that fell through: quality suffers, and an early miss can end a young relationship;
         clear boundaries (agreed availability and scope) make that rarer (assumption)."""
         sim = self.sim
-        rel, prog = sim.rel, sim.program
-        rel.quality[missed] = np.maximum(rel.quality[missed] - 0.02, 0.0)
+        rel, prog, mr = sim.rel, sim.program, sim.mx.relationships
+        rel.quality[missed] = np.maximum(rel.quality[missed] - sim.mx.sessions.missed_quality_loss, 0.0)
         if sim.tracer is not None:
             sim.log(rel.mentee[missed], "meeting_missed")
-        young = (week - rel.start[missed] < EARLY_END_WEEKS)
-        quit_pair = missed[young & (u < 0.15 * (1.0 - prog.boundaries) * (1.0 - rel.quality[missed]))]
+        young = (week - rel.start[missed] < mr.early_end_weeks)
+        quit_pair = missed[young & (u < mr.early_dissolution * (1.0 - prog.boundaries) * (1.0 - rel.quality[missed]))]
         if len(quit_pair):
             ended = rel.ending(quit_pair)  # a pair's both partners
             sim.log(rel.mentee[ended], "dissolved")

@@ -40,7 +40,7 @@ class Promotions(Process):
         p.promotions[up] += 1
         first = up[p.first_promo[up] < 0]
         p.first_promo[first] = week
-        p.engagement[up] = np.minimum(p.engagement[up] + 0.08, 1.0)
+        p.engagement[up] = np.minimum(p.engagement[up] + sim.mx.people.promotion_engagement_bonus, 1.0)
         p.update_hazard_mult(up)
         sim.changes.costs = True  # a sponsor's hour is costed at their level
         sim.changes.promotions = True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..mechanics import Relationships as RelationshipMechanics
 from ..programs import Rows
 from ..tables import END_REASONS, WEEKS_PER_MONTH
 from ..workforce import reslot
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from ..workforce import People
     from .sites import Sites
 
-EARLY_END_WEEKS = 26  # Grossman & Rhodes 2002: very early endings leave mentees worse off
 NEVER = 1 << 30
 MENTOR_GONE = {"mentor_left": "mentor_left", "burnout": "mentor_stepped_back"}  # a mentee's event, by end reason
 
@@ -65,8 +65,10 @@ class Relationships:
     local: np.ndarray
 
     def __init__(self, people: People, sites: Sites, fmt: Format, changes: Changes, session_hours: float,
-                 prep_hours: float, log: Callable[..., None] | None, cap: int = 256):
+                 prep_hours: float, log: Callable[..., None] | None, cap: int = 256,
+                 mechanics: RelationshipMechanics | None = None):
         self.p, self.sites, self.fmt, self.changes = people, sites, fmt, changes
+        self.mx = mechanics if mechanics is not None else RelationshipMechanics()
         self.session_hours, self.prep_hours, self.log = session_hours, prep_hours, log
         R = sites.R
         self.n = 0
@@ -206,9 +208,9 @@ class Relationships:
             p.was_waiting[alone[again]] = True
             self.rematched[alone[again]] = True
             p.enrolled[alone[~again]] = False
-            early = lone & (week - self.start[rows] < EARLY_END_WEEKS)
+            early = lone & (week - self.start[rows] < self.mx.early_end_weeks)
             hurt = e[early]  # Grossman & Rhodes 2002: early endings hurt
-            p.engagement[hurt] = np.maximum(p.engagement[hurt] - 0.03, 0.0)
+            p.engagement[hurt] = np.maximum(p.engagement[hurt] - self.mx.early_end_engagement_loss, 0.0)
         idle = m[self.rows_as_mentor[m] == 0]
         if len(idle):
             p.mentoring[idle] = False

@@ -16,25 +16,26 @@ class Seasons(Process):
 
     def __call__(self, week: int) -> None:
         sim = self.sim
-        rel, prog = sim.rel, sim.program
+        rel, prog, mr = sim.rel, sim.program, sim.mx.relationships
         ai = np.flatnonzero(rel.active[: rel.n])
         if not prog.seasons or len(ai) == 0:
             return
         old = ai[week - rel.start[ai] >= QUARTER]
         q = rel.quality[old]
-        over = rel.load[rel.mentor[old]] > 1.1 * sim.fmt.capacity_hours(prog)
+        over = rel.load[rel.mentor[old]] > mr.narrow_overload * sim.fmt.capacity_hours(prog)
         if sim.fmt.pair_sessions and len(old):  # a pair reviews its season together: mean quality, either overloaded
             inv = np.unique(rel.group[old], return_inverse=True)[1].reshape(-1)
             q = (np.bincount(inv, weights=q) / np.bincount(inv))[inv]
             over = (np.bincount(inv, weights=over) > 0)[inv]
-        sunset = old[q < 0.35]
-        narrow = old[(q >= 0.35) & over]
-        deepen = old[(q >= 0.65) & ~over]
+        sunset = old[q < mr.sunset_quality]
+        narrow = old[(q >= mr.sunset_quality) & over]
+        deepen = old[(q >= mr.deepen_quality) & ~over]
         c = rel.cadence[narrow]
-        rel.cadence[narrow] = np.maximum(c, np.minimum(c * 2.0, 2 * WEEKS_PER_MONTH))  # narrowing never meets more
+        longest = mr.narrow_max_months * WEEKS_PER_MONTH
+        rel.cadence[narrow] = np.maximum(c, np.minimum(c * 2.0, longest))  # narrowing never meets more
         sim.changes.relationships = True
         rel.cadence[deepen] = prog.cadence_weeks
-        rel.quality[deepen] = np.minimum(rel.quality[deepen] + 0.03, 1.0)
+        rel.quality[deepen] = np.minimum(rel.quality[deepen] + mr.deepen_quality_gain, 1.0)
         if len(sunset):
             rel.close(sunset, week, "sunset")
             sim.log(rel.mentee[sunset], "sunset")

@@ -43,6 +43,7 @@ class Simulation:
             raise ValueError("Simulation needs at least one replication")
         R = self.R = len(self.reps)
         self.sc, self.program, self.wf = sc, sc.program, sc.workforce
+        self.mx = sc.mechanics  # how the mechanisms work (scenario.mechanics)
         self.H = sc.horizon_weeks
         self.week = 0
         self.streams = [Streams(seed, r) for r in self.reps]
@@ -57,7 +58,8 @@ class Simulation:
         self.session_h = sc.program.session_minutes / 60.0 * self.fx.session_factor
         self.rel = Relationships(self.p, self.sites, self.fmt, self.changes, self.session_h,
                                  sc.costs.prep_hours_per_session, self.log if self.tracer is not None else None,
-                                 max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8)
+                                 max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8,
+                                 sc.mechanics.relationships)
         self.ts = np.zeros((R, self.H, len(TS_METRICS)))
         self.vacancies = np.zeros((R, self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
         self.headcount = np.full(R, self.wf.size, dtype=np.int64)

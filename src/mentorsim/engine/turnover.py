@@ -12,8 +12,6 @@ from .process import Process
 if TYPE_CHECKING:
     from .simulation import Simulation
 
-RECENT_PROMOTION_WEEKS = 26
-
 
 class Turnover(Process):
     """Quits from the weekly hazard (front-loaded x engagement x level x recent promotion x mentor
@@ -28,13 +26,14 @@ class Turnover(Process):
         self._recent_until = -1
 
     def recently_promoted(self, week: int) -> np.ndarray:
-        """Slots promoted in the last ``RECENT_PROMOTION_WEEKS`` weeks (recomputed only when someone
-        was promoted or a promotion stops being recent)."""
+        """Slots promoted in the last ``mechanics.people.recent_promotion_weeks`` weeks (recomputed only
+        when someone was promoted or a promotion stops being recent)."""
         sim = self.sim
+        recent = sim.mx.people.recent_promotion_weeks
         if sim.changes.promotions or week >= self._recent_until:
             last = sim.p.last_promo[: sim.p.n]
-            self._recent = np.flatnonzero(week - last < RECENT_PROMOTION_WEEKS)
-            self._recent_until = (int(last[self._recent].min()) + RECENT_PROMOTION_WEEKS if len(self._recent)
+            self._recent = np.flatnonzero(week - last < recent)
+            self._recent_until = (int(last[self._recent].min()) + recent if len(self._recent)
                                   else 1 << 30)
             sim.changes.promotions = False
         return self._recent
@@ -49,7 +48,7 @@ class Turnover(Process):
             h[recent] *= wf.recent_promotion_hazard_multiplier
         m = sim.rel.mentors
         if sim.fmt.holds_sessions and m.size:
-            h[m] *= sim.recognition.hazard * (1.0 + p.burnout[m])
+            h[m] *= sim.recognition.hazard * (1.0 + sim.mx.burnout.hazard_per_burnout * p.burnout[m])
         u = sim.sites.draw_people("quit", week)
         gone = np.flatnonzero((u < h) & emp)
         if len(gone):

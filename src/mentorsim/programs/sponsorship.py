@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ..engine.sites import Sites
 
 SPONSOR_MIN_LEVEL = 4
-HOURS_PER_PROTEGE_PER_MONTH = 1.0  # assumption
 
 
 class Sponsorship(Overlay):
@@ -65,7 +64,7 @@ class Sponsorship(Overlay):
             return
         # sponsors back the potential they see: ambition, blurred by how visible someone is to them
         u = sim.sites.draw_site("sponsor_pick", sim.week, site, cand)
-        potential = 0.5 * p.ambition[cand] + np.log(u / (1.0 - u) + 1e-300)
+        potential = sim.mx.volunteering.sponsor_ambition_weight * p.ambition[cand] + np.log(u / (1.0 - u) + 1e-300)
         k = min(len(slots), len(cand))
         chosen = np.sort(cand[np.argsort(-potential, kind="stable")[:k]])
         self.sponsor_of[chosen] = slots[:k]
@@ -75,11 +74,13 @@ class Sponsorship(Overlay):
         sim.log(chosen, "sponsored", other=lambda s: self.sponsor_of[s])
 
     def review_eligible(self, sim: Simulation, in_level: np.ndarray, ok: np.ndarray) -> np.ndarray:
-        """A sponsor puts a protege up for review after half the usual time (assumption)."""
+        """A sponsor puts a protege up for review after part of the usual time in level
+        (``mechanics.sponsors.early_review_share``)."""
         p, n = sim.p, sim.p.n
         has = self.sponsor_of[:n] >= 0
         has[has] = p.employed[self.sponsor_of[:n][has]]
-        return ok | (has & (in_level >= sim.wf.min_weeks_in_level // 2))
+        early = int(sim.wf.min_weeks_in_level * sim.mx.sponsors.early_review_share)
+        return ok | (has & (in_level >= early))
 
     def promotion_logit(self, sim: Simulation, elig: np.ndarray, logit: np.ndarray) -> np.ndarray:
         p = sim.p
@@ -107,4 +108,4 @@ class Sponsorship(Overlay):
         if len(sp) == 0:
             return None
         hours = sim.sites.sum_by_site(sim.sites.site_of(sp), sim.hourly[p.level[self.sponsor_of[sp]]])
-        return hours / WEEKS_PER_MONTH
+        return hours * sim.mx.sponsors.hours_per_protege_per_month / WEEKS_PER_MONTH

@@ -21,7 +21,9 @@ def volunteers(sim: Simulation, stream: str, cand: np.ndarray, k: np.ndarray) ->
         return cand
     u = sim.sites.draw_keyed(stream, sim.week, site, cand - site * p.C)[:, 0]
     noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
-    z = 0.7 * p.ambition[cand] + 0.3 * (p.engagement[cand] - 0.6) / 0.08
+    mv, ref = sim.mx.volunteering, sim.mx.people.reference_engagement
+    z = (mv.ambition_weight * p.ambition[cand]
+         + (1.0 - mv.ambition_weight) * (p.engagement[cand] - ref) / mv.engagement_scale)
     score = sim.program.selection_strength * z + noise
     order = np.lexsort((-score, site))  # by site, most inclined first
     first = np.searchsorted(site[order], site[order])  # candidates are in site order

@@ -10,10 +10,6 @@ if TYPE_CHECKING:
     from ...scenario import Costs, RecognitionEffects
     from ...workforce import People
 
-#: how much more a recognised mentor gains in engagement from a session (assumption)
-RECOGNISED_MENTOR_LIFT = 0.5
-
-
 class _Effect:
     """An effect size of a policy, read from the policy's ``effects``."""
 
@@ -51,7 +47,7 @@ class Recognition:
     @property
     def mentor_engagement_factor(self) -> float:
         """Multiplier on a mentor's engagement gain from a session."""
-        return 1.0 + RECOGNISED_MENTOR_LIFT * float(self.has_cycle())
+        return 1.0 + self.effects.session_lift * float(self.has_cycle())
 
     def cycle(self, people: People, mentors: np.ndarray) -> None:
         """What the policy does for the employed active ``mentors`` at a recognition cycle."""
@@ -66,7 +62,14 @@ class NoRecognition(Recognition):
 
 
 class Recognising(Recognition):
-    """A policy that recognises active mentors: at each cycle their engagement is lifted."""
+    """A policy that recognises active mentors: at each cycle their engagement is lifted, and a policy
+    with a learning budget or a celebration adds to their skills or takes away some burnout
+    (``effects.skill_per_cycle``, ``effects.burnout_relief``)."""
 
     def cycle(self, people: People, mentors: np.ndarray) -> None:
-        people.engagement[mentors] = np.minimum(people.engagement[mentors] + self.effects.engagement_boost, 1.0)
+        fx = self.effects
+        people.engagement[mentors] = np.minimum(people.engagement[mentors] + fx.engagement_boost, 1.0)
+        if fx.skill_per_cycle:
+            people.skills[mentors] = np.minimum(people.skills[mentors] + fx.skill_per_cycle, 1.0)
+        if fx.burnout_relief:
+            people.burnout[mentors] = np.maximum(people.burnout[mentors] - fx.burnout_relief, 0.0)
