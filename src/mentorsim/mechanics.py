@@ -40,6 +40,11 @@ class People(SchemaModel):
                                       desc="How much faster an ambitious person progresses toward their goal alone, per sd.")
     initial_goal_progress: float = param(0.3, unit="goal", source=A, ge=0, le=1, sensitivity=(0.15, 0.45),
                                          desc="Most progress a starting employee has made toward their goal.")
+    mentor_capacity_spread: float = param(0.35, unit="log-sd", source="mentor time", ge=0, le=2,
+                                          sensitivity=(0.2, 0.5),
+                                          desc="Mentors differ in what they can give: each person's hours before "
+                                               "overload are program.mentor_hours_per_month times a log-normal factor "
+                                               "of mean 1 and this log-sd (practice: 2-4 hours a month).")
     promotion_engagement_bonus: float = param(0.08, unit="engagement", source=A, ge=0, le=0.5, sensitivity=(0.04, 0.12),
                                               desc="Engagement lift of being promoted.")
     recent_promotion_weeks: int = param(26, unit="weeks", source=A, ge=1, le=104,
@@ -61,9 +66,10 @@ class Volunteering(SchemaModel):
 class Sessions(SchemaModel):
     """What happens at a scheduled session: whether it is held, and what it does."""
 
-    overload_cancel_slope: float = param(0.5, unit="probability per x over", source=A, ge=0, le=5,
-                                         sensitivity=(0.25, 1.0),
-                                         desc="Extra chance a session is cancelled per unit of mentor load over capacity.")
+    overload_cancel_share: float = param(0.7, unit="share", source=A, ge=0, le=1, sensitivity=(0.5, 0.9),
+                                         desc="Share of the sessions beyond what a mentor can give that they cancel; "
+                                              "the rest they squeeze in, under strain. A mentor at twice their "
+                                              "capacity cancels this x 1/2 of sessions (on top of friction).")
     no_show_friction_share: float = param(0.5, unit="x", source=A, ge=0, le=2, sensitivity=(0.25, 0.75),
                                           desc="A mentee's chance of missing a session, as a share of scheduling friction.")
     no_show_engagement_slope: float = param(0.2, unit="probability per engagement", source=A, ge=0, le=2,

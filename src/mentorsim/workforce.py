@@ -47,7 +47,8 @@ class Traits:
     layout never changes what a replication's people are like.
     """
 
-    FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u")
+    FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u",
+              "capacity_z")
 
     def __init__(self, streams: list[Streams], capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...],
                  mechanics: PeopleMechanics | None = None):
@@ -64,7 +65,7 @@ class Traits:
             return
         new = {}
         for i, f in enumerate(self.FIELDS):
-            normal = f in ("ambition", "eng_noise", "s0", "s1", "s2")
+            normal = f in ("ambition", "eng_noise", "s0", "s1", "s2", "capacity_z")
             parts = []
             for st in self._streams:  # per replication: the first k draws are the same whatever the capacity
                 g = st.at(0, i)
@@ -79,6 +80,9 @@ class Traits:
         self.eng_base = np.clip(mp.reference_engagement + mp.engagement_ambition * new["ambition"]
                                 + mp.engagement_sd * new["eng_noise"], 0.05, 0.95)
         self.goal_rate = np.maximum(1.0 + mp.goal_rate_ambition * new["ambition"], 0.0) * self.goal_rate_base
+        # what a person can give as a mentor, relative to the program's hours: log-normal, mean 1
+        s = mp.mentor_capacity_spread
+        self.mentor_capacity = np.exp(s * new["capacity_z"] - 0.5 * s * s)
 
 
 def reslot(a: np.ndarray, sites: int, old: int, new: int, fill) -> np.ndarray:
@@ -100,6 +104,7 @@ class People:
     # one array per field over every slot (float, int and bool fields below; skills is slots x 3)
     engagement: np.ndarray
     eng_base: np.ndarray
+    capacity: np.ndarray  # what each person can give as a mentor, x the program's hours (mean 1)
     ambition: np.ndarray
     style: np.ndarray
     goal_progress: np.ndarray
@@ -159,7 +164,8 @@ class People:
         return self.R * self.C
 
     # ---- storage ------------------------------------------------------------------------
-    _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult")
+    _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult",
+              "capacity")
     _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
             "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
@@ -180,7 +186,7 @@ class People:
         self.traits.grow(C)
         t = self.traits  # traits that do not depend on when or at which level someone joins
         self.ambition[:], self.style[:] = t.data["ambition"], t.data["style"]
-        self.eng_base[:], self.goal_rate[:] = t.eng_base, t.goal_rate
+        self.eng_base[:], self.goal_rate[:], self.capacity[:] = t.eng_base, t.goal_rate, t.mentor_capacity
 
     def site_of(self, slots: np.ndarray) -> np.ndarray:
         return slots // self.C

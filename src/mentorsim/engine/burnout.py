@@ -22,14 +22,13 @@ class Burnout(Process):
         super().__init__(sim)
         self._stress = np.empty(0)
         self._version = -1
-        self._capacity = sim.fmt.capacity_hours(sim.program)
 
     def stress(self) -> np.ndarray:
         """Each current mentor's weekly strain (aligned with ``rel.mentors``)."""
         rel = self.sim.rel
         if rel.version != self._version:
             self._version = rel.version
-            over = rel.load[rel.mentors] / self._capacity
+            over = rel.overload(rel.mentors)
             prog, bo = self.sim.program, self.sim.mx.burnout
             self._stress = (bo.stress_per_week * np.maximum(over - bo.stress_onset, 0.0)
                             * (1.0 - self.sim.recognition.burnout_buffer)

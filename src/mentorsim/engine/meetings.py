@@ -20,7 +20,6 @@ class Meetings(Process):
         super().__init__(sim)
         prog, fx = sim.program, sim.fx
         self.gain_unit = prog.skill_gain_per_meeting * fx.expertise
-        self.capacity = sim.fmt.capacity_hours(prog)
         # a mentor's engagement gain from a session, relative to the mentee's (recognition adds to it)
         self.mentor_gain = fx.mentor_engagement * sim.recognition.mentor_engagement_factor
 
@@ -47,7 +46,9 @@ class Meetings(Process):
         e, m = rel.mentee[due], rel.mentor[due]
         ses = sim.mx.sessions
         fric = prog.scheduling_friction * fx.friction
-        p_cancel = fric + ses.overload_cancel_slope * np.maximum(rel.load[m] / self.capacity - 1.0, 0.0)
+        # a mentor over what they can give cancels a share of the sessions beyond it (smoothly: mentors differ)
+        beyond = np.maximum(1.0 - 1.0 / np.maximum(rel.overload(m), 1e-12), 0.0)
+        p_cancel = fric + (1.0 - fric) * ses.overload_cancel_share * beyond
         p_miss = (ses.no_show_friction_share * fric
                   + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e]))
         ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)

@@ -66,8 +66,9 @@ class Relationships:
 
     def __init__(self, people: People, sites: Sites, fmt: Format, changes: Changes, session_hours: float,
                  prep_hours: float, log: Callable[..., None] | None, cap: int = 256,
-                 mechanics: RelationshipMechanics | None = None):
+                 mechanics: RelationshipMechanics | None = None, capacity_hours: float = 1.0):
         self.p, self.sites, self.fmt, self.changes = people, sites, fmt, changes
+        self.capacity_hours = capacity_hours  # the program's hours a month a mentor gives before overload
         self.mx = mechanics if mechanics is not None else RelationshipMechanics()
         self.session_hours, self.prep_hours, self.log = session_hours, prep_hours, log
         R = sites.R
@@ -264,6 +265,10 @@ class Relationships:
             self.mean_load = self.sites.sum_by_site(sm, ml) / np.maximum(self.sites.per_site(sm), 1)
         else:
             self.mean_load = np.zeros(self.sites.R)
+
+    def overload(self, mentors: np.ndarray) -> np.ndarray:
+        """Each mentor's load over what they can give: the program's hours times their own capacity."""
+        return self.load[mentors] / (self.capacity_hours * self.p.capacity[mentors])
 
     def next_due_of(self, ai: np.ndarray) -> float:
         return float(self.next_due[ai].min()) if len(ai) else np.inf

@@ -22,7 +22,7 @@ class Seasons(Process):
             return
         old = ai[week - rel.start[ai] >= QUARTER]
         q = rel.quality[old]
-        over = rel.load[rel.mentor[old]] > mr.narrow_overload * sim.fmt.capacity_hours(prog)
+        over = rel.overload(rel.mentor[old]) > mr.narrow_overload
         if sim.fmt.pair_sessions and len(old):  # a pair reviews its season together: mean quality, either overloaded
             inv = np.unique(rel.group[old], return_inverse=True)[1].reshape(-1)
             q = (np.bincount(inv, weights=q) / np.bincount(inv))[inv]

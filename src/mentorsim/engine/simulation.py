@@ -59,7 +59,7 @@ class Simulation:
         self.rel = Relationships(self.p, self.sites, self.fmt, self.changes, self.session_h,
                                  sc.costs.prep_hours_per_session, self.log if self.tracer is not None else None,
                                  max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8,
-                                 sc.mechanics.relationships)
+                                 sc.mechanics.relationships, self.fmt.capacity_hours(sc.program))
         self.ts = np.zeros((R, self.H, len(TS_METRICS)))
         self.vacancies = np.zeros((R, self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
         self.headcount = np.full(R, self.wf.size, dtype=np.int64)
