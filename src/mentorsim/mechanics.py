@@ -79,6 +79,14 @@ class Sessions(SchemaModel):
                                   desc="Share of a session's benefit kept however long since the last one.")
     fit_floor: float = param(0.5, unit="x", source="matching input", ge=0, le=2, sensitivity=(0.25, 0.75),
                              desc="A session's benefit is times (fit_floor + fit): fit 0.5 gives the reference benefit.")
+    quality_weight: float = param(0.5, unit="share", source="C6", ge=0, le=1, sensitivity=(0.25, 0.75),
+                                  desc="How much a relationship's quality scales a session's benefit (skill, engagement, "
+                                       "goal progress): times (1 - w) + w x quality / reference_quality.")
+    reference_quality: float = param(0.5, unit="0..1", source=A, ge=0.05, le=1,
+                                     desc="Relationship quality at which a session gives its reference benefit.")
+    preparation_teaching: float = param(0.5, unit="x per preparation", source=A, ge=0, le=2, sensitivity=(0.0, 1.0),
+                                        desc="How much preparation changes what a session teaches: skill gain times "
+                                             "1 + this x (program.preparation - 0.5).")
     quality_growth: float = param(0.12, unit="share per session", source="C6", ge=0, le=1, sensitivity=(0.06, 0.2),
                                   desc="Share of the gap to its ceiling a relationship's quality closes per held session.")
     missed_quality_loss: float = param(0.02, unit="quality", source=A, ge=0, le=0.5, sensitivity=(0.01, 0.04),

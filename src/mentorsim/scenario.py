@@ -183,8 +183,11 @@ class Program(_Frozen):
                                                desc="Engagement gain from a held session; the causal half of the C4 retention gap.")
     momentum_weeks: float = param(4.0, unit="weeks", source="C6", ge=0.5, le=52, sensitivity=(2.0, 8.0),
                                   desc="A session's benefit fades with exp(-gap / this) since the last held session.")
-    goal_progress_per_commitment: float = param(0.04, unit="goal per commitment", source="assumption", ge=0, le=1,
-                                                desc="Progress toward the goal from one commitment done (1.0 = goal reached).")
+    goal_progress_per_commitment: float = param(0.012, unit="goal per commitment", source="assumption", ge=0, le=1,
+                                                sensitivity=(0.006, 0.02),
+                                                desc="Progress toward the goal from one commitment done (1.0 = goal "
+                                                     "reached), times fit, momentum and relationship quality: about "
+                                                     "half of one-on-one mentees reach their goal at the defaults.")
 
     @field_validator("format", "recognition", mode="wrap")
     @classmethod

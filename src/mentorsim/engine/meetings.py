@@ -20,6 +20,9 @@ class Meetings(Process):
         super().__init__(sim)
         prog, fx = sim.program, sim.fx
         self.gain_unit = prog.skill_gain_per_meeting * fx.expertise
+        ses = sim.mx.sessions
+        # what a session teaches: times 1 at the default preparation (0.5), more when better prepared
+        self.taught = 1.0 + ses.preparation_teaching * (prog.preparation - 0.5)
         # a mentor's engagement gain from a session, relative to the mentee's (recognition adds to it)
         self.mentor_gain = fx.mentor_engagement * sim.recognition.mentor_engagement_factor
 
@@ -73,10 +76,13 @@ class Meetings(Process):
             gs = rel.group_size[rel.group[h]]
             hot = (rel.scheduled[h] - 1) % np.maximum(gs, 1) == rel.rank[h]
             focus = np.where(hot, 1.0, fx.vicarious)
-        gain = self.gain_unit * (ses.fit_floor + fit) * mom * focus
+        # a session's benefit grows with the relationship's quality (C6) and, what it teaches, with preparation
+        qf = (1.0 - ses.quality_weight) + ses.quality_weight * rel.quality[h] / ses.reference_quality
+        benefit = mom * qf
+        gain = self.gain_unit * self.taught * (ses.fit_floor + fit) * benefit * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)
-        eg = prog.engagement_gain_per_meeting * mom
+        eg = prog.engagement_gain_per_meeting * benefit
         meg = eg * self.mentor_gain
         if fmt.group_sessions:  # the facilitator gains once per group session
             meg = meg / gs
@@ -95,7 +101,7 @@ class Meetings(Process):
             p_done = min(max(g.commitment_base + g.commitment_preparation * prog.preparation + fx.commitment_bonus,
                              0.0), 1.0)
             done = (u[:, 3:] < p_done).sum(axis=1)
-            step = done * (prog.goal_progress_per_commitment * (ses.fit_floor + fit)) * focus
+            step = done * (prog.goal_progress_per_commitment * (ses.fit_floor + fit)) * benefit * focus
             if unique_mentee:
                 p.goal_progress[e] += step
             else:
