@@ -19,6 +19,8 @@ class FormatEffects(_Frozen):
                              desc="Skill gain per session relative to a senior expert mentor.")
     friction: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
                             desc="Multiplier on scheduling friction (peers and boards schedule more easily).")
+    no_show: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
+                           desc="Multiplier on a mentee's chance of missing a session (peers: less intimidation).")
     commitment_bonus: float = param(0.0, unit="probability", source="assumption", ge=-0.5, le=0.5,
                                     sensitivity=(-0.1, 0.1),
                                     desc="Added chance that a commitment is done (peers try more experiments).")
@@ -37,7 +39,7 @@ class FormatEffects(_Frozen):
 
 OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
 PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
-                             friction=0.7, commitment_bonus=0.1, mentor_engagement=1.0)
+                             friction=0.7, no_show=0.5, commitment_bonus=0.1, mentor_engagement=1.0)
 CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
                                engagement=1.6, vicarious=0.35, commitment_bonus=0.05)
 ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,

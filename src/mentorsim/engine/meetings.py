@@ -53,8 +53,12 @@ class Meetings(Process):
         beyond = np.maximum(1.0 - 1.0 / np.maximum(rel.overload(m), 1e-12), 0.0)
         p_cancel = fric + (1.0 - fric) * ses.overload_cancel_share * beyond
         p_miss = (ses.no_show_friction_share * fric
-                  + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e]))
-        ok = (u[:, 0] >= p_cancel) & (u[:, 1] >= p_miss)
+                  + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e])) * fx.no_show
+        if fmt.group_sessions or fmt.pair_sessions:
+            cancel = self.session_cancelled(due, u[:, 0], p_cancel)
+        else:
+            cancel = u[:, 0] < p_cancel
+        ok = ~cancel & (u[:, 1] >= p_miss)
         if fmt.pair_sessions and not ok.all():  # a pair session is one meeting of both partners: both rows or neither
             ok &= ~np.isin(rel.group[due], rel.group[due[~ok]])
         ts[:, w, TS["meetings_scheduled"]] += sim.sites.per_site(site)
@@ -118,6 +122,16 @@ class Meetings(Process):
         ts[:, w, TS["program_cost"]] += sim.sites.sum_by_site(site, mentor_h)
         if sim.tracer is not None:
             sim.log(e, "meeting_held", value=lambda s: p.meetings_held[s])
+
+    def session_cancelled(self, due: np.ndarray, u: np.ndarray, p_cancel: np.ndarray) -> np.ndarray:
+        """Whether each due row's session is cancelled when a group meets as one session: one draw per
+        session (its first due row's), against the facilitator's chance (a circle: one mentor) or the
+        higher of the two partners' (a pair: either calendar can cancel it)."""
+        _, first, inv = np.unique(self.sim.rel.group[due], return_index=True, return_inverse=True)
+        inv = inv.reshape(-1)
+        worst = np.zeros(len(first))
+        np.maximum.at(worst, inv, p_cancel)
+        return (u[first] < worst)[inv]
 
     def missed(self, missed: np.ndarray, u: np.ndarray, week: int) -> None:
         """Sessions that fell through: quality suffers, and an early miss can end a young relationship;
