@@ -126,6 +126,10 @@ class Program(_Frozen):
     recognition: Literal["none", "review_credit", "learning_credits", "celebrate_impact"] = param(
         "none", unit="-", source="recognition in practice",
         desc="How mentors are recognised: none, review_credit, learning_credits, celebrate_impact.")
+    recognise_peers: bool = param(False, unit="-", source="assumption",
+                                  desc="Whether the recognition policy counts peer partners as mentors (review credit, "
+                                       "learning credits, celebrations). Off: recognition is for mentoring others, and a "
+                                       "peer format with a policy runs as without one.")
     participation_target: float = param(
         0.25, unit="share of eligible", source="who has a mentor", ge=0, le=1, sensitivity=(0.1, 0.5),
         desc="Share of eligible employees the program aims to enrol as mentees (37% of workers have a mentor).")

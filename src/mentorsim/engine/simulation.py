@@ -51,7 +51,7 @@ class Simulation:
         self.sites = Sites(self.p, self.streams)
         self.fmt: Format = FORMATS[sc.program.format]
         self.fx = self.fmt.effects(sc)  # how strongly this format's sessions work
-        self.recognition: Recognition = recognition_of(sc)
+        self.recognition: Recognition = recognition_of(sc, self.fmt.peer_mentors)
         self.overlays: list[Overlay] = overlays_of(sc, self.p.cap)  # in the order their hooks are called
         self.changes = Changes(R)
         self.tracer: Tracer | None = make_tracer(trace, self.p, R, self.wf.size, self._context())

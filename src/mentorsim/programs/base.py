@@ -90,6 +90,9 @@ class Format:
     #: a group is a pair of mirrored rows (each partner mentors the other): a session is held for both
     #: or neither, the pair reviews its season and ends together, and each partner's time is costed once
     pair_sessions = False
+    #: the mentors are the mentees' peers (a recognition policy credits them only if
+    #: ``program.recognise_peers`` says peers count as mentors)
+    peer_mentors = False
 
     def mentee_eligible(self, level: np.ndarray, program: Any) -> np.ndarray:
         return level <= program.mentee_max_level

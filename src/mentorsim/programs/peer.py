@@ -18,6 +18,7 @@ class Peer(Format):
     name = "peer"
     draws_on_mentor_pool = False  # peers come from the mentee pool
     pair_sessions = True
+    peer_mentors = True
 
     def mentor_eligible(self, level, program):
         return level < 0  # peers come from the mentee pool, not a mentor pool

@@ -17,9 +17,14 @@ POLICIES: dict[str, type[Recognition]] = {
     c.name: c for c in (NoRecognition, ReviewCredit, LearningCredits, CelebrateImpact)}
 
 
-def recognition_of(sc: Scenario) -> Recognition:
-    """The scenario's recognition policy with its effect sizes (no recognition changes nothing)."""
+def recognition_of(sc: Scenario, peer_mentors: bool = False) -> Recognition:
+    """The scenario's recognition policy with its effect sizes (no recognition changes nothing).
+
+    A policy recognises mentors; when the format's mentors are the mentees' peers (``peer_mentors``)
+    it recognises them only if ``program.recognise_peers`` says peers count as mentors."""
     cls = POLICIES[sc.program.recognition]
+    if peer_mentors and not sc.program.recognise_peers:
+        cls = NoRecognition
     fx = getattr(sc.effects.recognition, cls.name, None) if cls.has_cycle() else None
     return cls(fx if fx is not None else RecognitionEffects())
 
