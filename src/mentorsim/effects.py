@@ -13,7 +13,10 @@ _Frozen = SchemaModel
 
 class FormatEffects(_Frozen):
     """How strongly a held session of a format works. No workplace evidence exists for circles,
-    peer or board effects (EVIDENCE.md gaps): these are assumptions, exposed to sensitivity analysis."""
+    peer, reverse or board effects (EVIDENCE.md gaps): these are assumptions, exposed to sensitivity
+    analysis. By default no such format gets more per participant hour than one-on-one (the format
+    with evidence): its differences come from named mechanisms (capacity, cost, attendance, the
+    hot seat and vicarious learning, surviving a mentor's exit), each a field here."""
 
     expertise: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
                              desc="Skill gain per session relative to a senior expert mentor.")
@@ -26,6 +29,9 @@ class FormatEffects(_Frozen):
                                     desc="Added chance that a commitment is done (peers try more experiments).")
     engagement: float = param(1.0, unit="x", source="assumption", ge=0, le=5, sensitivity=(0.5, 1.5),
                               desc="Multiplier on a session's engagement gain for the mentee (belonging in circles).")
+    focus_share: float = param(1.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.5, 1.0),
+                               desc="Share of a session spent on the mentee's own goal (a peer pair splits its time "
+                                    "between the two partners' goals).")
     session_factor: float = param(1.0, unit="x", source="assumption", ge=0.1, le=3, sensitivity=(0.5, 1.5),
                                   desc="Session length relative to program.session_minutes (boards meet briefly).")
     mentor_engagement: float = param(0.3, unit="x", source="mentor-side effects", ge=0, le=3, sensitivity=(0.0, 0.6),
@@ -39,11 +45,10 @@ class FormatEffects(_Frozen):
 
 OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
 PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
-                             friction=0.7, no_show=0.5, commitment_bonus=0.1, mentor_engagement=1.0)
+                             friction=0.7, no_show=0.5, focus_share=0.5)
 CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
-                               engagement=1.6, vicarious=0.35, commitment_bonus=0.05)
-ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7,
-                                mentor_engagement=1.0, mentor_visibility=0.4)
+                               vicarious=0.35)
+ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7)
 MicroBoardEffects = variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
                                    expertise=0.8, friction=0.6, session_factor=0.5)
 

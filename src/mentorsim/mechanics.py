@@ -84,6 +84,13 @@ class Sessions(SchemaModel):
                                        "goal progress): times (1 - w) + w x quality / reference_quality.")
     reference_quality: float = param(0.5, unit="0..1", source=A, ge=0.05, le=1,
                                      desc="Relationship quality at which a session gives its reference benefit.")
+    reference_session_minutes: float = param(60.0, unit="minutes", source="mentor time", ge=15, le=240,
+                                             desc="Session length at which a session gives the reference benefit "
+                                                  "(practice: 45-60 minutes).")
+    length_elasticity: float = param(1.0, unit="-", source=A, ge=0, le=1.5, sensitivity=(0.5, 1.0),
+                                     desc="A session's benefit is times (length / reference_session_minutes) to this "
+                                          "power: 1 = the same benefit per hour whatever the length (a board's short "
+                                          "sessions give no more per hour than one-on-one's).")
     preparation_teaching: float = param(0.5, unit="x per preparation", source=A, ge=0, le=2, sensitivity=(0.0, 1.0),
                                         desc="How much preparation changes what a session teaches: skill gain times "
                                              "1 + this x (program.preparation - 0.5).")

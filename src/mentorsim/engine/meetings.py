@@ -23,6 +23,9 @@ class Meetings(Process):
         ses = sim.mx.sessions
         # what a session teaches: times 1 at the default preparation (0.5), more when better prepared
         self.taught = 1.0 + ses.preparation_teaching * (prog.preparation - 0.5)
+        # what a session gives grows with its length (per hour, a format gives what one-on-one gives) and
+        # with the share of it spent on the mentee's own goal (a peer pair splits its time)
+        self.per_session = (sim.session_h * 60.0 / ses.reference_session_minutes) ** ses.length_elasticity * fx.focus_share
         # a mentor's engagement gain from a session, relative to the mentee's (recognition adds to it)
         self.mentor_gain = fx.mentor_engagement * sim.recognition.mentor_engagement_factor
 
@@ -82,7 +85,7 @@ class Meetings(Process):
             focus = np.where(hot, 1.0, fx.vicarious)
         # a session's benefit grows with the relationship's quality (C6) and, what it teaches, with preparation
         qf = (1.0 - ses.quality_weight) + ses.quality_weight * rel.quality[h] / ses.reference_quality
-        benefit = mom * qf
+        benefit = mom * qf * self.per_session
         gain = self.gain_unit * self.taught * (ses.fit_floor + fit) * benefit * focus
         s = p.skills[e, d]
         p.skills[e, d] = s + gain * (1.0 - s)

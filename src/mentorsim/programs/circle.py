@@ -1,8 +1,9 @@
 """Circles: 4-6 members and a facilitator; a rotating hot seat.
 
-Each session one member gets focused help and the others learn vicariously;
-belonging lifts engagement; one facilitator serves many. No workplace evidence on
-circles (EVIDENCE.md gaps): the effect sizes are assumptions.
+Each session one member gets focused help and the others learn vicariously; one facilitator
+serves many (capacity). Belonging (``effects.circle.engagement``) is neutral by default: no
+workplace evidence on circles exists (EVIDENCE.md gaps), so a member gets no more per hour than a
+one-on-one mentee; the effect sizes are assumptions with sensitivity ranges.
 """
 
 from .base import Format

@@ -1,10 +1,11 @@
 """Peer mentoring: same-level pairs who mentor each other.
 
-Less expertise, less intimidation: better attendance and more experiments tried;
-uses no senior capacity. A pair is two mirrored rows (each partner mentors the other)
-that meet together: a session is held for both or falls through for both, and each
-partner's time is costed once. No workplace evidence on its effect (EVIDENCE.md gaps):
-every number here is an assumption, exposed to sensitivity analysis.
+Less expertise, less intimidation and fewer scheduling constraints: better attendance; uses no
+senior capacity. A pair is two mirrored rows (each partner mentors the other) that meet together:
+a session is held for both or falls through for both, its time is split between the two partners'
+goals (``effects.peer.focus_share``), and each partner's time is costed once. No workplace evidence
+on its effect (EVIDENCE.md gaps): every number here is an assumption, exposed to sensitivity
+analysis, and none gives a peer more per hour than a one-on-one mentee gets.
 """
 
 import numpy as np

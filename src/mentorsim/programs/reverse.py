@@ -1,7 +1,8 @@
 """Reverse mentoring: an early-career mentor and a senior mentee.
 
-The senior gains on emerging tools and culture (the technical dimension); the
-junior mentor gains visibility and engagement. Effect sizes are assumptions.
+The senior gains on emerging tools and culture (the technical dimension); the junior mentor
+gains what any mentor gains (the evidence-backed mentor-side effect). Visibility for the junior
+(``effects.reverse.mentor_visibility``) is 0 by default, an assumption to vary.
 """
 
 import numpy as np
