@@ -46,6 +46,8 @@ METRICS: dict[str, Metric] = {
     "internal_mobility_rate": Metric("Internal moves", "per year", True, "Internal role moves per year over average headcount."),
     "participation_rate": Metric("Participation", "share", True, "Share of everyone employed during the run who was a mentee."),
     "mentor_share": Metric("Mentors", "share", True, "Share of everyone employed during the run who mentored."),
+    "waiting_mentees": Metric("Mentees waiting for a mentor", "people", False,
+                              "Average number of enrolled mentees waiting for a match: the shortfall of mentors."),
     "goal_attainment_rate": Metric("Goal attainment", "share", True, "Share of the starting workforce who reached their career goal."),
     "mentee_goal_attainment_rate": Metric("Goal attainment of mentees", "share", True, "Share of mentees who reached their goal."),
     "meetings_held": Metric("Sessions held", "sessions", True,
@@ -96,6 +98,7 @@ def rep_metrics(sc: Scenario, r: RepResult) -> dict[str, float]:
     mentor = (P["role"] & 2).astype(bool)
     out["participation_rate"] = float(mentee.sum() / n)
     out["mentor_share"] = float(mentor.sum() / n)
+    out["waiting_mentees"] = float(ts[:, _TS["waiting_mentees"]].mean())
     out["goal_attainment_rate"] = float(P["goal_attained"][init].mean())
     out["mentee_goal_attainment_rate"] = float(P["goal_attained"][mentee].mean()) if mentee.any() else float("nan")
     held, sched = ts[:, _TS["meetings_held"]].sum(), ts[:, _TS["meetings_scheduled"]].sum()

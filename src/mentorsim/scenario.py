@@ -136,6 +136,9 @@ class Program(_Frozen):
     selection_strength: float = param(
         1.5, unit="sd", source="C4", ge=0, le=5, sensitivity=(0.5, 2.5),
         desc="How strongly volunteering follows ambition and engagement (0 = random enrolment).")
+    waiting_list_weeks: int = param(13, unit="weeks", source="matching speed", ge=1, le=520, sensitivity=(6, 26),
+                                    desc="How long an enrolled mentee waits for a match before leaving the waiting list "
+                                         "(Sun SEED: 81% matched within 3 weeks); they may enrol again at a later intake.")
     mentee_max_level: int = param(3, unit="level", source="who has a mentor", ge=1, le=5,
                                   desc="Highest level eligible to be a mentee (mentoring is mostly junior: 57% junior, 35% mid).")
     mentor_min_level: int = param(3, unit="level", source="assumption", ge=1, le=5,

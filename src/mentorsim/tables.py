@@ -43,6 +43,7 @@ EVENT_COLUMNS = ("week", "person_id", "event", "details", "other", "value")
 EVENTS = {
     "enrolled": "joined the {program} program",
     "volunteered_mentor": "volunteered to mentor",
+    "left_waiting_list": "left the waiting list: no mentor was free in time",
     "matched": "matched with mentor #{other} (level {value})",
     "matched_as_mentor": "began mentoring #{other}",
     "sponsored": "gained a sponsor (#{other})",

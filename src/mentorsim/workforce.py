@@ -125,6 +125,7 @@ class People:
     moved_week: np.ndarray
     goal_week: np.ndarray
     first_promo: np.ndarray
+    waiting_since: np.ndarray  # the week an enrolled mentee began waiting for a match
     employed: np.ndarray
     initial: np.ndarray
     sponsored: np.ndarray
@@ -167,7 +168,8 @@ class People:
     _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult",
               "capacity")
     _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
-            "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo")
+            "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo",
+            "waiting_since")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
              "burned_out", "ever_mentee", "ever_mentor", "was_waiting")
     _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000}

@@ -9,7 +9,8 @@ from .process import Process
 
 
 class Intake(Process):
-    """Enrols volunteers up to the participation target and fills the mentor pool up to supply."""
+    """Fills the mentor pool up to supply, then enrols volunteers up to the participation target
+    (people in the mentor pool are not enrolled as mentees)."""
 
     def __call__(self, week: int) -> None:
         sim = self.sim
@@ -19,19 +20,7 @@ class Intake(Process):
         tenure = week - p.hired_week[:n]
         sim.rel.end_terms(week)
         enrolled = p.enrolled[:n]
-        elig = (emp & fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
-                & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n])  # an active mentor is not also a mentee
-        n_enrolled = sites.count_mask(enrolled)
-        target = np.round(prog.participation_target * (sites.count_mask(elig) + n_enrolled)).astype(np.int64)
-        deficit = target - n_enrolled
-        if (deficit > 0).any():
-            pick = volunteers(sim, "volunteer", np.flatnonzero(elig), deficit)
-            if len(pick):
-                p.enrolled[pick] = True
-                p.was_waiting[pick] = True
-                sim.changes.counts = True
-                sim.log(pick, "enrolled")
-        if fmt.draws_on_mentor_pool:
+        if fmt.draws_on_mentor_pool:  # mentors sign up first: enrolling mentees never uses up the people who mentor
             melig = emp & fmt.mentor_eligible(p.level[:n], prog) & ~p.burned_out[:n] & ~enrolled
             pool = sim.mentor_pool[:n]
             supply = min(1.0, prog.mentor_supply * sim.recognition.supply)
@@ -41,5 +30,18 @@ class Intake(Process):
                 if len(pick):
                     sim.mentor_pool[pick] = True
                     sim.log(pick, "volunteered_mentor")
+        elig = (emp & fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
+                & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n] & ~sim.mentor_pool[:n])  # a mentor is not also a mentee
+        n_enrolled = sites.count_mask(enrolled)
+        target = np.round(prog.participation_target * (sites.count_mask(elig) + n_enrolled)).astype(np.int64)
+        deficit = target - n_enrolled
+        if (deficit > 0).any():
+            pick = volunteers(sim, "volunteer", np.flatnonzero(elig), deficit)
+            if len(pick):
+                p.enrolled[pick] = True
+                p.was_waiting[pick] = True
+                p.waiting_since[pick] = week
+                sim.changes.counts = True
+                sim.log(pick, "enrolled")
         for o in sim.overlays:
             o.sign_up(sim, week, emp)

@@ -15,6 +15,8 @@ class Matching(Process):
     def __call__(self, week: int) -> None:
         sim = self.sim
         changes = sim.changes
+        if week >= self._next_expiry:
+            self.expire(week)
         if not changes.match_due.any():
             return
         p, n, fmt, rel = sim.p, sim.p.n, sim.fmt, sim.rel
@@ -55,6 +57,26 @@ class Matching(Process):
             formed = fmt.form(FormationSite(sim, s), w, m, f)
             if len(formed):
                 self.start(formed, week, s)
+
+    _next_expiry = 0  # the soonest week a waiting place can expire
+
+    def expire(self, week: int) -> None:
+        """Mentees who waited ``program.waiting_list_weeks`` without a match leave the waiting list
+        (they may enrol again at a later intake, and someone at a mentor's level may volunteer to mentor)."""
+        p, n, limit = self.sim.p, self.sim.p.n, self.sim.program.waiting_list_weeks
+        waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n])
+        if len(waiting) == 0:
+            self._next_expiry = week + limit
+            return
+        since = p.waiting_since[waiting]
+        out = waiting[week - since >= limit]
+        if len(out):
+            p.enrolled[out] = False
+            p.was_waiting[out] = False
+            self.sim.changes.counts = True
+            self.sim.log(out, "left_waiting_list")
+        rest = since[week - since < limit]
+        self._next_expiry = int(rest.min()) + limit if len(rest) else week + 1
 
     def start(self, rows: Rows, week: int, site: int) -> None:
         """Start the rows a format formed in one site: term, first meeting slot, quality."""

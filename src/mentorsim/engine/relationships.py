@@ -207,6 +207,7 @@ class Relationships:
         else:
             again = ~self.rematched[alone] & p.employed[alone]
             p.was_waiting[alone[again]] = True
+            p.waiting_since[alone[again]] = week
             self.rematched[alone[again]] = True
             p.enrolled[alone[~again]] = False
             early = lone & (week - self.start[rows] < self.mx.early_end_weeks)
