@@ -54,7 +54,7 @@ class People(SchemaModel):
 class Volunteering(SchemaModel):
     """Who volunteers (as mentee, mentor or sponsor): what the selection strength weighs."""
 
-    ambition_weight: float = param(0.7, unit="weight", source="C4", ge=0, le=1, sensitivity=(0.5, 0.9),
+    ambition_weight: float = param(0.7, unit="weight", source="C5", ge=0, le=1, sensitivity=(0.5, 0.9),
                                    desc="Weight of ambition (vs engagement) in the inclination to volunteer; "
                                         "the engagement weight is 1 minus this.")
     engagement_scale: float = param(0.08, unit="engagement per sd", source=A, ge=0.01, le=0.5,
@@ -111,7 +111,7 @@ class Relationships(SchemaModel):
                                 desc="Quality ceiling of a relationship of fit 0 and average chemistry.")
     ceiling_fit: float = param(0.8, unit="per fit", source="matching input", ge=0, le=2, sensitivity=(0.5, 1.0),
                                desc="How much goal fit raises a relationship's quality ceiling.")
-    ceiling_chemistry: float = param(0.7, unit="per unit chemistry", source=A, ge=0, le=2, sensitivity=(0.4, 1.0),
+    ceiling_chemistry: float = param(1.0, unit="per unit chemistry", source="C6", ge=0, le=2, sensitivity=(0.6, 1.4),
                                      desc="How much chemistry (uniform, centred) moves the quality ceiling.")
     early_end_weeks: int = param(26, unit="weeks", source="early endings", ge=1, le=104,
                                  desc="A relationship ending this young is an early ending (it may fizzle out, and it hurts).")

@@ -134,8 +134,10 @@ class Program(_Frozen):
         0.25, unit="share of eligible", source="who has a mentor", ge=0, le=1, sensitivity=(0.1, 0.5),
         desc="Share of eligible employees the program aims to enrol as mentees (37% of workers have a mentor).")
     selection_strength: float = param(
-        1.5, unit="sd", source="C4", ge=0, le=5, sensitivity=(0.5, 2.5),
-        desc="How strongly volunteering follows ambition and engagement (0 = random enrolment).")
+        1.5, unit="sd", source="C5", ge=0, le=5, sensitivity=(0.5, 2.5),
+        desc="How strongly volunteering follows ambition and engagement (0 = random enrolment); fitted to the "
+             "C5 promotion gap (ambition drives volunteering and promotion). Most of the C4 retention gap is "
+             "timing, not volunteering (Comparison.participant_effects).")
     waiting_list_weeks: int = param(13, unit="weeks", source="matching speed", ge=1, le=520, sensitivity=(6, 26),
                                     desc="How long an enrolled mentee waits for a match before leaving the waiting list "
                                          "(Sun SEED: 81% matched within 3 weeks); they may enrol again at a later intake.")
@@ -185,7 +187,7 @@ class Program(_Frozen):
     skill_gain_per_meeting: float = param(0.01, unit="skill per meeting", source="assumption", ge=0, le=0.5,
                                           sensitivity=(0.0, 0.03),
                                           desc="Goal-skill gain from one held, fully-momentum session with an expert mentor, times (1 - skill).")
-    engagement_gain_per_meeting: float = param(0.012, unit="engagement per meeting", source="C4", ge=0, le=0.5,
+    engagement_gain_per_meeting: float = param(0.016, unit="engagement per meeting", source="C4", ge=0, le=0.5,
                                                sensitivity=(0.004, 0.025),
                                                desc="Engagement gain from a held session; the causal half of the C4 retention gap.")
     momentum_weeks: float = param(4.0, unit="weeks", source="C6", ge=0.5, le=52, sensitivity=(2.0, 8.0),
