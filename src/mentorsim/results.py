@@ -281,23 +281,29 @@ def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, ment
               fmt: Any) -> tuple[float, float]:
     """In the baseline run ``b`` (rows aligned with the program run's starting people), the share
     staying and the share promoted among the people at risk of enrolling in the week each mentee
-    was matched: employed, eligible (level, tenure), not a mentor and not yet matched then (so
-    people who enrol later count as comparators until they do); averaged over the mentees."""
+    was matched and at that mentee's level: employed, eligible (level, tenure), not a mentor and not
+    yet matched then (so people who enrol later count as comparators until they do); averaged over
+    the mentees. Comparing within a level keeps which levels the mentors could take (a mentor
+    must be more senior) out of the selection part."""
     prog = sc.program
     hired = b.hired_week.to_numpy()
     left = b.left_week.to_numpy()
     first_promo = b.first_promotion_week.to_numpy()
     start_level = b.start_level.to_numpy()
     stay, prom = np.isnan(left), b.promotions.to_numpy() > 0
-    weeks, counts = np.unique(matched[mentee & ~np.isnan(matched)], return_counts=True)
     s_sum = p_sum = total = 0.0
-    for w, k in zip(weeks, counts, strict=True):
-        level = start_level + (first_promo <= w)  # at most the first promotion before w (NaN compares False)
+    when = matched[mentee & ~np.isnan(matched)]
+    for w in np.unique(when):
+        # as at matching, early in week w: promotions (+0.50) and quits (+0.65) of week w come later
+        level = start_level + (first_promo < w)  # at most the first promotion before w (NaN compares False)
         at_risk = (candidates & ~(matched <= w) & (hired <= w - prog.min_tenure_weeks)
-                   & (np.isnan(left) | (left > w)) & fmt.mentee_eligible(level, prog))
-        if not at_risk.any():
-            continue
-        s_sum += k * stay[at_risk].mean()
-        p_sum += k * prom[at_risk].mean()
-        total += k
+                   & (np.isnan(left) | (left >= w)) & fmt.mentee_eligible(level, prog))
+        lv, k_of = np.unique(level[mentee & (matched == w)], return_counts=True)
+        for lvl, k in zip(lv, k_of, strict=True):
+            ref = at_risk & (level == lvl)
+            if not ref.any():
+                continue
+            s_sum += k * stay[ref].mean()
+            p_sum += k * prom[ref].mean()
+            total += k
     return (s_sum / total, p_sum / total) if total else (float("nan"), float("nan"))
