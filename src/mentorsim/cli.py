@@ -134,6 +134,12 @@ def _cmd_compare(a) -> int:
     t = cmp.table()
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}\n")
     print(compare_table(t))
+    rest = cmp.basis()
+    rest = rest[rest.basis == "assumptions"]
+    if len(rest):
+        print("\nResting mainly on assumptions (see 'mentorsim params'):")
+        for _, r in rest.iterrows():
+            print(f"  {r.scenario}: {r.why}")
     if a.csv:
         out, warning = write_or_fallback(lambda p: t.to_csv(p, index=False), a.csv, "--csv")
         print(f"\nwrote {out}")

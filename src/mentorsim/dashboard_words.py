@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from . import fmt
+from .evidence import basis
 from .programs import mentor_capacity_hours
 from .report.headline import retention_change
 from .results import Comparison
@@ -54,7 +55,8 @@ def headline(cmp: Comparison) -> str:
 
 
 def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
-    """(title, value, detail) cards: promotions, program cost, turnover cost avoided, mentor load and burnout."""
+    """(title, value, detail) cards: promotions, program cost, turnover cost avoided, mentor load and burnout,
+    and what the projection rests on (evidence, or mainly assumptions and why)."""
     b, p = cmp.baseline.summary(), cmp.results[1].summary()
     d = cmp.diffs(cmp.results[1])
     years = cmp.baseline.scenario.horizon_weeks / 52
@@ -75,6 +77,8 @@ def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
         cap = mentor_capacity_hours(prog)
         out.append(("Mentor load", f"{load:.1f} h/month",
                     f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out"))
+    kind, why = basis(cmp.results[1].scenario)
+    out.append(("Rests on", "evidence" if kind == "evidence" else "assumptions", why))
     return out
 
 

@@ -9,6 +9,7 @@ and what it says in plain words (the report's evidence section). A parameter's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,26 @@ DEFAULTS: dict[str, Evidence] = {
 
 #: Short aliases a parameter may use for a defaults-table topic.
 TOPIC_ALIASES: dict[str, str] = {"replacement cost": "replacement cost of a leaver"}
+
+
+#: Formats whose effect on mentees has workplace evidence (C4-C6: a voluntary one-on-one program).
+EVIDENCED_FORMATS = frozenset({"none", "one_on_one"})
+
+
+def basis(sc: Any) -> tuple[str, str]:
+    """What a scenario's program results rest on: ("evidence" | "assumptions", why, in words).
+
+    A format without workplace evidence (peer, circle, reverse, micro-board: EVIDENCE.md gaps) or a
+    recognition policy (its effect sizes are assumptions) makes a result rest mainly on assumptions;
+    one-on-one mentoring is calibrated to C4-C6 and sponsorship to C7."""
+    prog = sc.program
+    why = []
+    if prog.format not in EVIDENCED_FORMATS:
+        why.append(f"no workplace evidence on {prog.format.replace('_', '-')} mentoring: its effect sizes are assumptions")
+    if prog.format != "none" and prog.recognition != "none":
+        why.append(f"the effects of {prog.recognition.replace('_', ' ')} are assumptions")
+    if why:
+        return "assumptions", "; ".join(why)
+    if prog.format == "none":
+        return "evidence", "no program" + (" but sponsorship (C7)" if prog.sponsorship else "")
+    return "evidence", "one-on-one mentoring, calibrated to C4-C6" + (" and sponsorship to C7" if prog.sponsorship else "")

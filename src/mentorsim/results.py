@@ -209,6 +209,14 @@ class Comparison:
                 rows.append((r.name, "roi", mean, lo, hi, float((roi > 0).mean())))
         return pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
 
+    def basis(self) -> pd.DataFrame:
+        """Per scenario: whether its results rest on evidence or mainly on assumptions, and why
+        (``scenario, basis, why``; see :func:`mentorsim.evidence.basis`)."""
+        from .evidence import basis
+
+        return pd.DataFrame([(r.name, *basis(r.scenario)) for r in self.results[1:]],
+                            columns=["scenario", "basis", "why"])
+
     def participant_effects(self, level: float = 0.95) -> pd.DataFrame:
         """The naive participant gap in three honest parts, for retention and promotion, per scenario.
 

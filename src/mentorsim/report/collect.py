@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..evidence import basis
 from ..results import Comparison, Results
 from ..scenario import Scenario
 from .text import show
@@ -74,7 +75,8 @@ def collect(cmp: Comparison) -> dict[str, Any]:
                                                     "naive_ratio")}
         data["scenarios"].append({"name": r.name, "format": r.scenario.program.format, "summary": summ,
                                   "diff": diffs, "roi": roi, "money": money, "effects": eff,
-                                  "meetings_scheduled": _f(_scheduled(r))})
+                                  "meetings_scheduled": _f(_scheduled(r)), "basis": dict(zip(("basis", "why"),
+                                                                                             basis(r.scenario)))})
     data["evidence"] = evidence_register([x.scenario for x in cmp.results])
     return data
 

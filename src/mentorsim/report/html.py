@@ -10,7 +10,15 @@ from ..results import Comparison
 from ..stories import PERSONA_LABELS
 from . import figures
 from .headline import headline
-from .tables import effects_table, evidence_table, gap_sentence, money_table, scorecard, settings_table
+from .tables import (
+    assumptions_note,
+    effects_table,
+    evidence_table,
+    gap_sentence,
+    money_table,
+    scorecard,
+    settings_table,
+)
 from .text import RETENTION_YEARS, E, num, retention_key, years
 
 CSS = """
@@ -42,6 +50,7 @@ th.m{font-weight:600;width:260px}
 td.chg{background:#fff6df;font-weight:600}
 .fig{margin:10px 0;text-align:center}.fig img{max-width:100%}
 .note{color:#4a5262;font-size:14px}
+.assumed{color:#b45309;cursor:help}
 .gap{font-size:16px;background:#f7f8fa;padding:12px 16px;border-radius:4px}
 .story{border:1px solid #dde1e7;border-radius:6px;padding:14px 16px;margin:12px 0}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:18px}.two p{margin:4px 0}
@@ -131,6 +140,7 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 <p class="note">Values are means over {n} runs. Under each program value: the change against
 {E(meta['baseline'])} with its 95% interval, and how often the program did better.</p>
 {scorecard(data)}
+{assumptions_note(data)}
 {_img(figures.retention(cmp), "Retention curves of the starting workforce")}
 
 <h2>3. Volunteers versus the program: naive gap and causal effect</h2>

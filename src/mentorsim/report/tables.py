@@ -53,7 +53,8 @@ def scorecard(data: dict) -> str:
     """The scorecard table: one column per design, against no program."""
     scs = data["scenarios"]
     base = data["baseline"]
-    head = "".join(f"<th>{E(s['name'])}<div class=\"sub\">vs {E(base['name'])}</div></th>" for s in scs)
+    head = "".join(f"<th>{E(s['name'])}{assumed_mark(s)}<div class=\"sub\">vs {E(base['name'])}</div></th>"
+                   for s in scs)
     rows = []
     for group, metrics in SCORECARD:
         rows.append(f'<tr class="grp"><th colspan="{2 + len(scs)}">{group}</th></tr>')
@@ -86,16 +87,34 @@ def scorecard(data: dict) -> str:
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def assumed_mark(s: dict) -> str:
+    """A dagger on a design whose results rest mainly on assumptions, with the reason as its title."""
+    b = s.get("basis") or {}
+    if b.get("basis") != "assumptions":
+        return ""
+    return f' <span class="assumed" title="rests mainly on assumptions: {E(b["why"])}">&dagger;</span>'
+
+
+def assumptions_note(data: dict) -> str:
+    """The footnote naming each design that rests mainly on assumptions, and why ('' if none)."""
+    items = [f"<li><b>{E(s['name'])}</b>: {E(s['basis']['why'])}</li>" for s in data["scenarios"]
+             if (s.get("basis") or {}).get("basis") == "assumptions"]
+    if not items:
+        return ""
+    return ('<p class="note" id="assumptions-note">&dagger; Rests mainly on assumptions (no published evidence '
+            f"measures it; vary them with a sensitivity analysis):</p><ul>{''.join(items)}</ul>")
+
+
 def gap_sentence(s: dict) -> str:
-    """One sentence: the naive participant gap beside the causal effect."""
+    """One sentence: the naive participant gap beside the causal effect, and where the rest comes from."""
     e = s["effects"].get("retention")
     if not e or e["naive_gap"] is None or e["causal_effect"] is None:
         return ""
     naive, causal = e["naive_gap"], e["causal_effect"]
     share = causal / naive if naive else float("nan")
-    if naive > 0 and 0 <= share < 1:
-        how = (f"so about {share:.0%} of the gap is the program and the rest is who volunteers "
-               "(people who sign up were more likely to stay anyway)")
+    if naive > 0 and 0 <= share < 1 and e.get("timing") is not None and e.get("selection") is not None:
+        how = (f"so about {share:.0%} of the gap is the program; {pts(e['timing'])} is timing (people who left "
+               f"before they could enrol count as non-participants) and {pts(e['selection'])} is who volunteers")
     else:
         how = "so the gap between participants and others is not a fair measure of the program here"
     return (f"In {E(s['name'])}, {pts(naive)} more mentees than non-participants stayed to the end, but "
@@ -117,7 +136,7 @@ def effects_table(data: dict) -> str:
                                              else f"{ratio:.1f}x as often")
             rows.append(
                 f'<tr data-scenario="{E(s["name"])}" data-outcome="{outcome}" data-naive="{attr(e["naive_gap"])}" '
-                f'data-causal="{attr(e["causal_effect"])}"><td>{E(s["name"])}</td><td>{label}</td>'
+                f'data-causal="{attr(e["causal_effect"])}"><td>{E(s["name"])}{assumed_mark(s)}</td><td>{label}</td>'
                 f'<td>{num(e["naive_gap"], "retention_36m", True)}<div class="sub">{rtxt}</div></td>'
                 f'<td><b>{num(e["causal_effect"], "retention_36m", True)}</b><div class="sub">'
                 f'{span(e, "retention_36m", True, "causal_ci_low", "causal_ci_high")}</div></td>'
