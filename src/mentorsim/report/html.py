@@ -162,7 +162,7 @@ generated from the simulation's event log. Weeks count from the start (week 52 i
 
 <h2>5. Assumptions and the evidence behind them</h2>
 <p class="note">Every parameter cites an evidence ID (C1..C7), a row of the evidence defaults table, or says it is
-an assumption. C4 and C5 are used as relative effects only: the model separates who volunteers from what the
+an assumption. C4 and C5 are used as relative effects only: the model separates when people could enrol and who volunteers from what the
 program does, as section 3 shows.</p>
 {evidence_table(data)}
 
