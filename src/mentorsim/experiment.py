@@ -14,13 +14,17 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pandas as pd
+
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
 from .executors import process_pool, spawn_pool, start_pool, stop_pool
 from .limits import memory_problem, replications_problem, workers_problem
+from .metrics import METRICS
 from .programs import added
 from .results import Comparison, Results
 from .scenario import Scenario, load_scenario
+from .uncertainty import apply, check_kind, draws
 from .validation import given_or_loaded
 from .worker import run_reps
 
@@ -90,13 +94,41 @@ def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]
     return [rr for sc, seed, reps in _runs(jobs) for rr in run_batch(sc, seed, reps, trace)]
 
 
+def _with_draws(scs: Sequence[Scenario], seed: int, replications: int, uncertainty: str,
+                batch: int = 0, first: int = 0) -> tuple[list[tuple[Scenario, int, int]], list[pd.DataFrame]]:
+    """The jobs of every scenario's replications ``first .. first + replications - 1`` and, per
+    scenario, the parameter values each replication used (one row a replication; only the
+    replication column under noise only). Under parameter uncertainty every scenario of a
+    replication gets the same draw (paired), except what a scenario sets itself."""
+    reps = list(range(first, first + replications))
+    if check_kind(uncertainty) == "noise":
+        return ([(s, seed, r) for s in scs for r in reps],
+                [pd.DataFrame({"replication": reps}) for _ in scs])
+    from .params import parameter_register
+
+    d = draws(reps, seed, batch)
+    defaults = {n: v for n, v in parameter_register().set_index("name").default.items()}
+    jobs, used = [], []
+    for s in scs:
+        rows = []
+        for r, (_, row) in zip(reps, d.iterrows()):
+            sc_r, vals = apply(s, row, defaults)
+            jobs.append((sc_r, seed, r))
+            rows.append({"replication": r, **vals})
+        used.append(pd.DataFrame(rows, columns=list(d.columns)))
+    return jobs, used
+
+
 def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
-             trace=None, pool: ProcessPoolExecutor | None = None) -> Results:
+             trace=None, pool: ProcessPoolExecutor | None = None, uncertainty: str = "noise") -> Results:
     """Run ``replications`` replications of a scenario.
 
     trace: None (no event log), True (one starting person per persona), an int k
     (k per persona), "all", or an iterable of person_ids; the events are in
     ``Results.events``. pool: an existing executor (``start_pool``) to run on.
+    uncertainty: "noise" (luck only: every parameter at its value) or "parameters" (each
+    replication also draws every uncertain parameter the scenario does not set itself, see
+    :mod:`mentorsim.uncertainty`; the draws are in ``Results.parameter_draws``).
 
     >>> import mentorsim as ms
     >>> sc = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 200})
@@ -110,13 +142,23 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     """
     sc = _as_scenario(scenario)
     _check_counts(replications, workers, seed, [sc])
-    reps = run_many([(sc, seed, r) for r in range(replications)], workers, trace, pool)
-    return Results(sc, seed, reps, executor=executor_name(workers, pool), workers=workers)
+    jobs, used = _with_draws([sc], seed, replications, uncertainty)
+    reps = run_many(jobs, workers, trace, pool)
+    res = Results(sc, seed, reps, executor=executor_name(workers, pool), workers=workers)
+    res.uncertainty, res.parameter_draws = uncertainty, used[0]
+    return res
 
 
-def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, seed: int = 0,
-            workers: int = 1, trace=None) -> Comparison:
+def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str = 20, seed: int = 0,
+            workers: int = 1, trace=None, uncertainty: str = "noise", half_width: float | None = None,
+            metric: str = "retention_36m", max_replications: int = 200, batch: int = 10) -> Comparison:
     """Run scenarios paired (same seed, so the same starting people); the first is the baseline.
+
+    uncertainty: "noise" (luck only) or "parameters" (each replication draws every uncertain
+    parameter, the same draw for every scenario of that replication; see :func:`simulate`).
+    replications="auto": add ``batch`` replications at a time until the paired 95% interval of
+    ``metric`` of every scenario against the baseline is at most ``half_width`` wide on each side
+    (or ``max_replications`` is reached; ``Comparison.precision_note`` then says so).
 
     >>> import mentorsim as ms
     >>> base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 200})
@@ -145,9 +187,63 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int = 20, 
             seen[s.name] = k + 1
             fixed.append(s if k == 0 else s.model_copy(update={"name": f"{s.name} ({k + 1})"}))
         scs = fixed
+    if replications == "auto":
+        return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch)
+    if not isinstance(replications, int):
+        raise MentorsimError(f"compare: replications {replications!r} is not allowed; use a whole number or 'auto'")
     _check_counts(replications, workers, seed, scs)
-    jobs = [(s, seed, r) for s in scs for r in range(replications)]
+    return _run_compare(scs, seed, replications, workers, trace, uncertainty)
+
+
+def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int, trace, uncertainty: str,
+                 parts: list[tuple[int, int]] | None = None) -> Comparison:
+    """Run the scenarios' replications, in (batch, first replication, count) parts (one part by default)."""
+    jobs: list[tuple[Scenario, int, int]] = []
+    used_parts = []
+    for b, (first, n) in enumerate(parts or [(0, replications)]):
+        j, u = _with_draws(scs, seed, n, uncertainty, batch=b, first=first)
+        jobs += j
+        used_parts.append(u)
     reps = run_many(jobs, workers, trace)
     ex = executor_name(workers)
-    results = [Results(s, seed, reps[i * replications:(i + 1) * replications], ex, workers) for i, s in enumerate(scs)]
+    by_sc: list[list] = [[] for _ in scs]
+    i = 0
+    for _first, n in parts or [(0, replications)]:
+        for k in range(len(scs)):
+            by_sc[k] += reps[i:i + n]
+            i += n
+    results = []
+    for k, s in enumerate(scs):
+        res = Results(s, seed, by_sc[k], ex, workers)
+        res.uncertainty = uncertainty
+        res.parameter_draws = pd.concat([u[k] for u in used_parts], ignore_index=True)
+        results.append(res)
     return Comparison(results)
+
+
+def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertainty: str, half_width: float | None,
+                  metric: str, cap: int, batch: int) -> Comparison:
+    """Replications in batches until every paired interval of ``metric`` is narrow enough (or the cap)."""
+    if half_width is None or not half_width > 0:
+        raise MentorsimError(f"compare: replications='auto' needs half_width > 0 (got {half_width!r})")
+    if metric not in METRICS:
+        raise MentorsimError(f"compare: metric {metric!r} is not a summary metric")
+    parts: list[tuple[int, int]] = []
+    n = 0
+    while True:
+        k = min(max(batch, 2) if n == 0 else batch, cap - n)
+        parts.append((n, k))
+        n += k
+        _check_counts(n, workers, seed, scs)
+        cmp = _run_compare(scs, seed, n, workers, trace, uncertainty, parts)
+        t = cmp.table()
+        t = t[t.metric == metric]
+        widest = float(((t.ci_high - t.ci_low) / 2).max()) if len(t) else 0.0
+        if widest <= half_width:
+            cmp.precision_note = (f"{n} replications: the paired 95% interval of {metric} is at most "
+                                  f"+-{widest:.4g} (asked: +-{half_width:g})")
+            return cmp
+        if n >= cap:
+            cmp.precision_note = (f"stopped at the cap of {cap} replications: the paired 95% interval of {metric} "
+                                  f"is still +-{widest:.4g}, wider than the +-{half_width:g} asked")
+            return cmp

@@ -63,7 +63,7 @@ INPUTS = frozenset({
 UNCHECKED = "not range-checked by the schema"
 
 COLUMNS = ["name", "default", "unit", "allowed", "min", "max", "source", "source_kind", "sensitivity_low",
-           "sensitivity_high", "description"]
+           "sensitivity_high", "role", "distribution", "description"]
 
 
 def source_kind(source: str) -> str:
@@ -137,7 +137,10 @@ def parameter_register() -> pd.DataFrame:
 
     Columns: name, default, unit, allowed (in words), min, max (numeric bounds or NaN),
     source, source_kind (evidence / defaults table / assumption), sensitivity_low,
-    sensitivity_high (the declared range for sensitivity analysis, or NaN), description.
+    sensitivity_high (the declared range for sensitivity analysis, or NaN), role (lever: a program
+    choice; input: a fact of the organisation; uncertain: drawn under parameter uncertainty; fixed),
+    distribution (of an uncertain one: uniform on its range, triangular around an evidence-backed
+    default), description.
     """
     defaults = Scenario().model_dump(mode="json")
     rows = []
@@ -159,7 +162,12 @@ def parameter_register() -> pd.DataFrame:
             "sensitivity_low": float(sens[0]), "sensitivity_high": float(sens[1]),
             "description": field.description or "",
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    from .uncertainty import distribution, role
+
+    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("role", "distribution")])
+    out.insert(10, "role", [role(r) for _, r in out.iterrows()])
+    out.insert(11, "distribution", [distribution(r) for _, r in out.iterrows()])
+    return out
 
 
 def _sens_text(row) -> str:
@@ -218,12 +226,13 @@ def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
 def _display_rows(reg: pd.DataFrame) -> list[tuple[str, ...]]:
     out = []
     for _, r in reg.iterrows():
+        drawn = r["distribution"] or ("-" if r["role"] != "fixed" else "not drawn (no range)")
         out.append((r["name"], _fmt_value(r["default"]), r["unit"], r["allowed"], r["source"], _sens_text(r),
-                    r["description"]))
+                    r["role"], drawn, r["description"]))
     return out
 
 
-HEAD = ("parameter", "default", "unit", "allowed", "source", "sensitivity", "description")
+HEAD = ("parameter", "default", "unit", "allowed", "source", "sensitivity", "role", "drawn from", "description")
 
 
 def register_text(assumptions_only: bool = False, width: int = 60) -> str:
@@ -288,9 +297,15 @@ def register_markdown() -> str:
         "(`workforce:`, `program:`, `costs:` blocks) or with a dotted override such as",
         "`sc.with_overrides({\"program.cadence\": \"weekly\"})`.",
         "",
+        "The role says what a parameter is: a **lever** (a program choice), an **input** (a fact of your",
+        "organisation or a price), **uncertain** (how the world works or how strongly sessions act: drawn",
+        "from its distribution, uniform on its sensitivity range or triangular around an evidence-backed",
+        "default, when you run with `uncertainty=\"parameters\"`) or **fixed** (no range declared).",
+        "",
     ]
     for section, title in (("horizon_weeks", "Run"), ("workforce.", "Workforce"), ("program.", "Program"),
-                           ("costs.", "Costs")):
+                           ("costs.", "Costs"), ("effects.", "Effect sizes of formats and recognition policies"),
+                           ("mechanics.", "Mechanisms")):
         sub = reg[reg.name.str.startswith(section)]
         if not len(sub):
             continue

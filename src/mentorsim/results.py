@@ -40,6 +40,10 @@ class Results:
                            "horizon_weeks": scenario.horizon_weeks, "workforce_size": scenario.workforce.size,
                            "package": "mentorsim", "version": __version__}
         self._run_info = {"executor": executor, "workers": workers}
+        #: "noise" (luck only) or "parameters" (each replication also drew the uncertain parameters)
+        self.uncertainty = "noise"
+        #: the values of the uncertain parameters each replication used (one row a replication)
+        self.parameter_draws = pd.DataFrame({"replication": [r.replication for r in self.reps]})
 
     @property
     def name(self) -> str:
@@ -161,6 +165,13 @@ class Comparison:
             raise ValueError("compare needs a baseline and at least one scenario")
         self.results = results
         self.baseline = results[0]
+        #: with replications="auto": how many were run and how narrow the interval got
+        self.precision_note: str | None = None
+
+    @property
+    def uncertainty(self) -> str:
+        """What the intervals show: "noise" (luck only) or "parameters" (luck and what we don't know)."""
+        return self.baseline.uncertainty
 
     def __getitem__(self, name: str) -> Results:
         for r in self.results:
