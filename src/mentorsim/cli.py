@@ -92,6 +92,17 @@ def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
                    help="local processes to run replications on (default 1; results do not depend on it)")
 
 
+def add_uncertainty_option(p: argparse.ArgumentParser) -> None:
+    """Add --uncertainty (noise or parameters) to a command's parser."""
+    p.add_argument("--uncertainty", choices=("noise", "parameters"), default="noise",
+                   help="what the intervals show: noise (luck only, the default) or parameters (luck and what we "
+                        "don't know: each replication draws every uncertain parameter the scenario does not set)")
+
+
+INTERVALS = {"noise": "95% intervals show luck only (every parameter at its value)",
+             "parameters": "95% intervals show luck and what we don't know (uncertain parameters drawn per replication)"}
+
+
 def _cmd_run(a) -> int:
     import mentorsim as ms
 
@@ -100,9 +111,9 @@ def _cmd_run(a) -> int:
     sc = ms.load_scenario(a.scenario)
     if a.out:
         output_dir(a.out, "--out", RUN_FILES)
-    res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers)
+    res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers, uncertainty=a.uncertainty)
     print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
-          f"{sc.horizon_weeks} weeks")
+          f"{sc.horizon_weeks} weeks; {INTERVALS[a.uncertainty]}")
     print(summary_table(res.summary()))
     if a.out:
         out, warning = write_or_fallback(res.to_dir, a.out, "--out", is_dir=True)
@@ -130,9 +141,9 @@ def _cmd_compare(a) -> int:
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
     if a.csv:
         output_file(a.csv, "--csv", CSV)
-    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers)
+    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers, uncertainty=a.uncertainty)
     t = cmp.table()
-    print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}\n")
+    print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}; {INTERVALS[a.uncertainty]}\n")
     print(compare_table(t))
     rest = cmp.basis()
     rest = rest[rest.basis == "assumptions"]
@@ -199,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one")
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
+    add_uncertainty_option(p)
     p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, "
                                       "summary.csv, scenario.yaml, meta.json")
     p.set_defaults(func=_cmd_run)
@@ -210,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("baseline", help="baseline scenario YAML (usually no program)")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files to compare against it")
     add_run_options(p)
+    add_uncertainty_option(p)
     p.add_argument("--csv", help="also write the table to this CSV file")
     p.set_defaults(func=_cmd_compare)
 

@@ -49,7 +49,8 @@ def collect(cmp: Comparison) -> dict[str, Any]:
     sc0 = base.scenario
     meta = {"seed": base.seed, "replications": len(base.reps), "workforce_size": sc0.workforce.size,
             "horizon_weeks": sc0.horizon_weeks, "baseline": base.name, "scenarios": cmp.names[1:],
-            "version": base.provenance["version"], "written": _dt.date.today().isoformat()}
+            "version": base.provenance["version"], "written": _dt.date.today().isoformat(),
+            "uncertainty": getattr(base, "uncertainty", "noise")}
     data: dict[str, Any] = {"meta": meta, "baseline": {"name": base.name, "summary": _summary(base)},
                             "scenarios": []}
     for r in cmp.results[1:]:

@@ -21,6 +21,11 @@ from .tables import (
 )
 from .text import RETENTION_YEARS, E, num, retention_key, years
 
+#: what the report's intervals show, by kind of uncertainty
+_INTERVAL = {"noise": " over luck only (every parameter at its value; run with --uncertainty parameters to add what "
+                      "we don't know)",
+             "parameters": " over luck and what we don't know (each run draws every uncertain parameter)"}
+
 CSS = """
 *{box-sizing:border-box}
 body{font-family:-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1d2433;margin:0;
@@ -127,7 +132,8 @@ written {meta['written']}</div>
 {_cards(data)}
 <p class="note">Each run simulates the same {meta['workforce_size']:,} starting employees with and without the
 program (common random numbers), so differences come from the program, not from luck in who was hired.
-Changes are shown as mean difference with a 95% interval; "better in X% of runs" counts the paired runs in which
+Changes are shown as mean difference with a 95% interval{_INTERVAL[meta.get('uncertainty', 'noise')]};
+"better in X% of runs" counts the paired runs in which
 the program beat no program. ROI = (turnover cost avoided − program cost) ÷ program cost; it counts replacement
 costs only, not the value of promotions, goals reached or engagement.</p>
 
