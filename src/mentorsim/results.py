@@ -220,6 +220,38 @@ class Comparison:
                 rows.append((r.name, "roi", mean, lo, hi, float((roi > 0).mean())))
         return pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
 
+    def net_benefit(self, value_of: dict[str, float] | None = None) -> pd.DataFrame:
+        """Net benefit in dollars of each design per replication (``decision.net_benefit``)."""
+        from .decision import net_benefit
+
+        return net_benefit(self, value_of)
+
+    def acceptability(self, value_of: str = "retained", values: Any = None, fixed: Any = None) -> pd.DataFrame:
+        """The chance each design is best over a range of what a retained person (or a promotion) is
+        worth: ``value, scenario, p_best`` (``decision.acceptability``; plot: ``decision.acceptability_plot``)."""
+        from .decision import acceptability
+
+        return acceptability(self, value_of, values, fixed)
+
+    def value_of_information(self, value_of: dict[str, float] | None = None, **kw: Any) -> pd.DataFrame:
+        """Expected value of perfect and partial information, in dollars: ``parameter, evppi, share``
+        with a row "all" (``decision.value_of_information``; ``decision.voi_sentence`` says it in words)."""
+        from .decision import value_of_information
+
+        return value_of_information(self, value_of, **kw)
+
+    def precision(self, metrics: Any = None, level: float = 0.95, half_width: Any = None) -> pd.DataFrame:
+        """Each metric's paired half-width and the replications a target half-width would need."""
+        from .decision import precision
+
+        return precision(self, metrics, level, half_width)
+
+    def too_wide_to_rank(self, metric: str = "retention_36m") -> str | None:
+        """A one-line warning when the intervals are too wide to rank the designs on ``metric``, else None."""
+        from .decision import too_wide_to_rank
+
+        return too_wide_to_rank(self, metric)
+
     def basis(self) -> pd.DataFrame:
         """Per scenario: whether its results rest on evidence or mainly on assumptions, and why
         (``scenario, basis, why``; see :func:`mentorsim.evidence.basis`)."""
