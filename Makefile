@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	@[ ! -f benchmarks/bench_sweep.py ] || $(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_uncertainty.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
