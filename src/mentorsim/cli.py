@@ -145,6 +145,12 @@ def _cmd_compare(a) -> int:
     t = cmp.table()
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}; {INTERVALS[a.uncertainty]}\n")
     print(compare_table(t))
+    horizon = scs[0].horizon_weeks
+    metric = next((k for k, w in (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52)) if horizon >= w),
+                  None)
+    warn = cmp.too_wide_to_rank(metric) if metric and len(scs) > 2 else None
+    if warn:
+        print(f"\nnote: {warn}")
     rest = cmp.basis()
     rest = rest[rest.basis == "assumptions"]
     if len(rest):

@@ -8,7 +8,7 @@ from .. import fmt
 from ..plots import COLORS
 from ..results import Comparison
 from ..stories import PERSONA_LABELS
-from . import figures
+from . import decision_section, figures
 from .headline import headline
 from .tables import (
     assumptions_note,
@@ -56,6 +56,8 @@ td.chg{background:#fff6df;font-weight:600}
 .fig{margin:10px 0;text-align:center}.fig img{max-width:100%}
 .note{color:#4a5262;font-size:14px}
 .assumed{color:#b45309;cursor:help}
+.warn{color:#b45309}
+.decision{font-size:16px}
 .gap{font-size:16px;background:#f7f8fa;padding:12px 16px;border-radius:4px}
 .story{border:1px solid #dde1e7;border-radius:6px;padding:14px 16px;margin:12px 0}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:18px}.two p{margin:4px 0}
@@ -141,6 +143,8 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 {_img(figures.roi(data), "Histogram of ROI across simulated runs per scenario")}
 {money_table(data)}
 {_img(figures.money(data), "Program cost against turnover cost avoided")}
+<h3>Which design is best, and how sure</h3>
+{decision_section.section(cmp)}
 
 <h2>2. Scorecard: what changes for the workforce</h2>
 <p class="note">Values are means over {n} runs. Under each program value: the change against

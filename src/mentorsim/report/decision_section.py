@@ -1,0 +1,76 @@
+"""The scorecard's decision section: the designs ranked by expected net benefit, the chance the top
+one is best, a warning when the intervals are too wide to rank them, the acceptability curve, and
+(under parameter uncertainty) what finding out would be worth."""
+
+from __future__ import annotations
+
+import math
+
+from .. import fmt
+from ..decision import (
+    acceptability,
+    acceptability_plot,
+    net_benefit,
+    too_wide_to_rank,
+    value_of_information,
+    voi_sentence,
+)
+from ..results import Comparison
+from .figures import _png
+from .text import E
+
+#: below this chance of being best, the top design is not "clearly best"
+CLEAR = 0.8
+
+
+def ranking(cmp: Comparison) -> list[dict]:
+    """Every design (no program included) by expected net benefit (turnover cost avoided minus program
+    cost, dollars over the horizon), with the chance it is the best design in a paired run."""
+    nb = net_benefit(cmp)
+    mean = nb.groupby("scenario").net_benefit.mean()
+    p = acceptability(cmp, "retained", [0.0]).set_index("scenario").p_best
+    rows = [{"name": n, "expected": float(mean[n]), "p_best": float(p[n])} for n in cmp.names]
+    return sorted(rows, key=lambda r: -r["expected"])
+
+
+def sentence(rows: list[dict], uncertainty: str) -> str:
+    """The ranking in words, saying plainly when no design is clearly best."""
+    top = rows[0]
+    kind = "luck and what we don't know" if uncertainty == "parameters" else "luck only"
+    head = (f"Ranked by expected net benefit (turnover cost avoided minus program cost), {top['name']} comes first "
+            f"({fmt.value('program_cost', top['expected'], True)}) and is the best design in {top['p_best']:.0%} of the "
+            f"paired runs (intervals over {kind}).")
+    if top["p_best"] < CLEAR:
+        return head + f" No design is clearly best: none is best in {CLEAR:.0%} of the runs or more."
+    return head
+
+
+def section(cmp: Comparison) -> str:
+    """The decision section's HTML."""
+    rows = ranking(cmp)
+    m = next((k for k, w in (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52))
+              if cmp.baseline.scenario.horizon_weeks >= w), None)
+    warn = too_wide_to_rank(cmp, m) if m else None
+    body = "".join(f"<tr data-scenario=\"{E(r['name'])}\" data-expected=\"{r['expected']!r}\" "
+                   f"data-p-best=\"{r['p_best']!r}\"><td>{E(r['name'])}</td>"
+                   f"<td>{fmt.value('program_cost', r['expected'], True)}</td><td>{r['p_best']:.0%}</td></tr>"
+                   for r in rows)
+    out = [f'<p class="decision">{E(sentence(rows, cmp.uncertainty))}</p>']
+    if warn:
+        out.append(f'<p class="note warn">{E(warn)}</p>')
+    out.append('<table class="plain"><thead><tr><th>design</th><th>expected net benefit<div class="sub">turnover '
+               'cost avoided minus program cost</div></th><th>best in</th></tr></thead>'
+               f"<tbody>{body}</tbody></table>")
+    fig = acceptability_plot(cmp)
+    out.append(f'<img alt="Chance each design is best by what keeping one more person is worth" '
+               f'src="data:image/png;base64,{_png(fig)}">')
+    if cmp.uncertainty == "parameters":
+        voi = value_of_information(cmp)
+        total = float(voi.loc[voi.parameter == "all", "evppi"].iloc[0])
+        if not math.isnan(total):
+            out.append(f'<p class="note" id="value-of-information">{E(voi_sentence(voi))}</p>')
+    else:
+        out.append('<p class="note">These intervals show luck only. Run the scorecard with '
+                   '<code>--uncertainty parameters</code> to add what we don\'t know (the uncertain parameters) and '
+                   'to see what finding out would be worth.</p>')
+    return "\n".join(out)
