@@ -196,12 +196,13 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
 
 
 def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int, trace, uncertainty: str,
-                 parts: list[tuple[int, int]] | None = None) -> Comparison:
-    """Run the scenarios' replications, in (batch, first replication, count) parts (one part by default)."""
+                 parts: list[tuple[int, int]] | None = None, batch0: int = 0) -> Comparison:
+    """Run the scenarios' replications, in (first replication, count) parts (one part by default); part
+    k draws its parameters as batch ``batch0 + k``."""
     jobs: list[tuple[Scenario, int, int]] = []
     used_parts = []
     for b, (first, n) in enumerate(parts or [(0, replications)]):
-        j, u = _with_draws(scs, seed, n, uncertainty, batch=b, first=first)
+        j, u = _with_draws(scs, seed, n, uncertainty, batch=batch0 + b, first=first)
         jobs += j
         used_parts.append(u)
     reps = run_many(jobs, workers, trace)
@@ -228,14 +229,19 @@ def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertain
         raise MentorsimError(f"compare: replications='auto' needs half_width > 0 (got {half_width!r})")
     if metric not in METRICS:
         raise MentorsimError(f"compare: metric {metric!r} is not a summary metric")
-    parts: list[tuple[int, int]] = []
-    n = 0
+    n, b = 0, 0
+    cmp: Comparison | None = None
     while True:
         k = min(max(batch, 2) if n == 0 else batch, cap - n)
-        parts.append((n, k))
-        n += k
-        _check_counts(n, workers, seed, scs)
-        cmp = _run_compare(scs, seed, n, workers, trace, uncertainty, parts)
+        _check_counts(n + k, workers, seed, scs)
+        new = _run_compare(scs, seed, k, workers, trace, uncertainty, [(n, k)], batch0=b)  # only the new batch
+        if cmp is not None:
+            for old, add in zip(cmp.results, new.results, strict=True):
+                add.reps = old.reps + add.reps
+                add.parameter_draws = pd.concat([old.parameter_draws, add.parameter_draws], ignore_index=True)
+                add.provenance["replications"] = len(add.reps)
+        cmp = new
+        n, b = n + k, b + 1
         t = cmp.table()
         t = t[t.metric == metric]
         widest = float(((t.ci_high - t.ci_low) / 2).max()) if len(t) else 0.0
