@@ -262,11 +262,8 @@ def test_draws_must_be_paired(cmp):
 
 
 def test_value_of_information_in_parameter_mode():
-    try:
-        c = ms.compare([_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=8, seed=SEED,
-                       uncertainty="parameters")
-    except TypeError:
-        pytest.skip("compare has no parameter uncertainty yet")
+    c = ms.compare([_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=8, seed=SEED,
+                   uncertainty="parameters")
     t = decision.value_of_information(c, {"retained": 20_000})
     drawn = [col for col in c.baseline.parameter_draws.columns if col != "replication"]
     assert set(t.parameter) - {"all"} <= set(drawn) and "all" in set(t.parameter)
