@@ -137,6 +137,7 @@ def _cmd_compare(a) -> int:
     import mentorsim as ms
 
     from .fmt import compare_table
+    from .metrics import retention_metric
 
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
     if a.csv:
@@ -146,8 +147,7 @@ def _cmd_compare(a) -> int:
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}; {INTERVALS[a.uncertainty]}\n")
     print(compare_table(t))
     horizon = scs[0].horizon_weeks
-    metric = next((k for k, w in (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52)) if horizon >= w),
-                  None)
+    metric = retention_metric(horizon)
     warn = cmp.too_wide_to_rank(metric) if metric and len(scs) > 2 else None
     if warn:
         print(f"\nnote: {warn}")

@@ -106,8 +106,9 @@ def _with_draws(scs: Sequence[Scenario], seed: int, replications: int, uncertain
                 [pd.DataFrame({"replication": reps}) for _ in scs])
     from .params import parameter_register
 
-    d = draws(reps, seed, batch)
-    defaults = {n: v for n, v in parameter_register().set_index("name").default.items()}
+    reg = parameter_register()
+    d = draws(reps, seed, batch, reg)
+    defaults = dict(reg.set_index("name").default.items())
     jobs, used = [], []
     for s in scs:
         rows = []
@@ -196,28 +197,16 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
 
 
 def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int, trace, uncertainty: str,
-                 parts: list[tuple[int, int]] | None = None, batch0: int = 0) -> Comparison:
-    """Run the scenarios' replications, in (first replication, count) parts (one part by default); part
-    k draws its parameters as batch ``batch0 + k``."""
-    jobs: list[tuple[Scenario, int, int]] = []
-    used_parts = []
-    for b, (first, n) in enumerate(parts or [(0, replications)]):
-        j, u = _with_draws(scs, seed, n, uncertainty, batch=batch0 + b, first=first)
-        jobs += j
-        used_parts.append(u)
+                 first: int = 0, batch: int = 0) -> Comparison:
+    """Run replications ``first .. first + replications - 1`` of every scenario, paired; parameters (if
+    drawn) come from draw batch ``batch``."""
+    jobs, used = _with_draws(scs, seed, replications, uncertainty, batch=batch, first=first)
     reps = run_many(jobs, workers, trace)
     ex = executor_name(workers)
-    by_sc: list[list] = [[] for _ in scs]
-    i = 0
-    for _first, n in parts or [(0, replications)]:
-        for k in range(len(scs)):
-            by_sc[k] += reps[i:i + n]
-            i += n
     results = []
     for k, s in enumerate(scs):
-        res = Results(s, seed, by_sc[k], ex, workers)
-        res.uncertainty = uncertainty
-        res.parameter_draws = pd.concat([u[k] for u in used_parts], ignore_index=True)
+        res = Results(s, seed, reps[k * replications:(k + 1) * replications], ex, workers)
+        res.uncertainty, res.parameter_draws = uncertainty, used[k]
         results.append(res)
     return Comparison(results)
 
@@ -234,7 +223,7 @@ def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertain
     while True:
         k = min(max(batch, 2) if n == 0 else batch, cap - n)
         _check_counts(n + k, workers, seed, scs)
-        new = _run_compare(scs, seed, k, workers, trace, uncertainty, [(n, k)], batch0=b)  # only the new batch
+        new = _run_compare(scs, seed, k, workers, trace, uncertainty, first=n, batch=b)  # only the new batch
         if cmp is not None:
             for old, add in zip(cmp.results, new.results, strict=True):
                 add.reps = old.reps + add.reps

@@ -64,6 +64,15 @@ METRICS: dict[str, Metric] = {
 SUMMARY_METRICS = tuple(METRICS)
 
 
+#: the retention metrics and the week each is measured at, longest first
+RETENTION_WEEKS = (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52))
+
+
+def retention_metric(horizon_weeks: int) -> str | None:
+    """The longest retention metric a horizon covers (None under 52 weeks)."""
+    return next((m for m, w in RETENTION_WEEKS if horizon_weeks >= w), None)
+
+
 def _nan_div(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 

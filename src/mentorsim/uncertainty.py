@@ -84,7 +84,7 @@ def _rng(seed: int, batch: int) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(h, "little"))
 
 
-def draws(replications: list[int] | int, seed: int, batch: int = 0) -> pd.DataFrame:
+def draws(replications: list[int] | int, seed: int, batch: int = 0, register: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per replication, one column per uncertain parameter: a Latin hypercube over the
     replications (each parameter's range cut into as many equal-probability strata as there are
     replications, one value in each, shuffled independently), from ``seed`` (and ``batch``, for
@@ -92,7 +92,7 @@ def draws(replications: list[int] | int, seed: int, batch: int = 0) -> pd.DataFr
     from scipy.stats import triang
 
     reps = list(range(replications)) if isinstance(replications, int) else [int(r) for r in replications]
-    par = uncertain_parameters()
+    par = uncertain_parameters(register)
     n, k = len(reps), len(par)
     rng = _rng(seed, batch)
     u = (np.argsort(rng.random((k, n)), axis=1) + rng.random((k, n))) / max(n, 1)  # k x n, one per stratum

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 #: What a unit of ``value_of`` can be: a retained (starting) person, or one extra promotion.
 VALUE_KINDS = ("retained", "promotion")
 
-#: Retention metrics by the week they are measured at.
-_RETENTION_WEEKS = (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52))
-
 #: Default metrics of :func:`precision` (those the horizon covers).
 DEFAULT_PRECISION_METRICS = ("retention_36m", "retention_24m", "retention_12m", "annual_promotion_rate",
                              "turnover_cost", "program_cost")

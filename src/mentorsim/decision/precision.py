@@ -11,9 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MentorsimError
-from ..metrics import METRICS
+from ..metrics import METRICS, RETENTION_WEEKS
 from .benefit import (
-    _RETENTION_WEEKS,
     DEFAULT_PRECISION_METRICS,
     _nb_matrix,
     _replications,
@@ -116,7 +115,7 @@ def too_wide_to_rank(cmp: Comparison, metric: str = "retention_36m", level: floa
     _check_level(level)
     wide = _paired(cmp, metric, value_of)
     if wide.isna().all().all():
-        covered = [m for m, w in _RETENTION_WEEKS if w <= cmp.baseline.scenario.horizon_weeks]
+        covered = [m for m, w in RETENTION_WEEKS if w <= cmp.baseline.scenario.horizon_weeks]
         hint = f"; use {covered[0]}" if metric.startswith("retention_") and covered else ""
         raise MentorsimError(f"metric: {metric} is not measured over a {cmp.baseline.scenario.horizon_weeks}-week "
                              f"horizon{hint}")

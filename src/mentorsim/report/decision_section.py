@@ -15,6 +15,7 @@ from ..decision import (
     value_of_information,
     voi_sentence,
 )
+from ..metrics import retention_metric
 from ..results import Comparison
 from .figures import _png
 from .text import E
@@ -48,8 +49,7 @@ def sentence(rows: list[dict], uncertainty: str) -> str:
 def section(cmp: Comparison) -> str:
     """The decision section's HTML."""
     rows = ranking(cmp)
-    m = next((k for k, w in (("retention_36m", 156), ("retention_24m", 104), ("retention_12m", 52))
-              if cmp.baseline.scenario.horizon_weeks >= w), None)
+    m = retention_metric(cmp.baseline.scenario.horizon_weeks)
     warn = too_wide_to_rank(cmp, m) if m else None
     body = "".join(f"<tr data-scenario=\"{E(r['name'])}\" data-expected=\"{r['expected']!r}\" "
                    f"data-p-best=\"{r['p_best']!r}\"><td>{E(r['name'])}</td>"

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from .. import fmt
+from ..metrics import retention_metric
 from ..results import METRICS
 
 #: HTML escaping of every text the report writes.
@@ -46,8 +47,7 @@ def years(weeks: int) -> str:
 
 def retention_key(data: dict) -> str:
     """The longest retention metric the horizon of the report's data covers."""
-    H = data["meta"]["horizon_weeks"]
-    return "retention_36m" if H >= 156 else "retention_24m" if H >= 104 else "retention_12m"
+    return retention_metric(data["meta"]["horizon_weeks"]) or "retention_12m"
 
 
 def attr(v: Any) -> str:
