@@ -95,6 +95,24 @@ def test_runs_are_paired_like_compare(dash):
     assert got.to_dict() == pytest.approx(want.to_dict(), nan_ok=True)
 
 
+def test_parameter_uncertainty_is_paired_like_compare_and_said(dash):
+    """"Intervals show: luck + what we don't know" draws the uncertain parameters, the same draw for program and
+    baseline, exactly as ms.compare(uncertainty="parameters") does; the status line and the charts say so."""
+    dash.set(format="one_on_one", uncertainty="parameters")
+    cmp = dash.comparison
+    assert cmp.uncertainty == "parameters"
+    ref = ms.compare([dash.baseline_scenario(), dash.program_scenario()], replications=REPS, seed=dash.seed,
+                     uncertainty="parameters")
+    got = cmp.table().set_index("metric")["diff_mean"]
+    assert got.to_dict() == pytest.approx(ref.table().set_index("metric")["diff_mean"].to_dict(), nan_ok=True)
+    d0, d1 = (r.parameter_draws.drop(columns="replication") for r in cmp.results)
+    common = [c for c in d0.columns if c in d1.columns]
+    assert len(common) > 10 and d0[common].equals(d1[common])
+    assert "what we don't know" in dash._status.value
+    dash.set(uncertainty="noise")
+    assert dash.comparison.uncertainty == "noise" and "luck only" in dash._status.value
+
+
 def test_headline_reads_as_a_sentence_with_an_interval(dash):
     dash.set(format="one_on_one", cadence="biweekly")
     h = widgets.headline(dash.comparison)

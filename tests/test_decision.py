@@ -270,3 +270,21 @@ def test_value_of_information_in_parameter_mode():
     total = t.set_index("parameter").evppi["all"]
     assert ((t.evppi >= 0) & (t.evppi <= total + 1e-9)).all() and t.share.between(0, 1).all()
     assert isinstance(decision.voi_sentence(t), str)
+
+
+def test_a_parameter_the_design_never_reads_is_worth_about_nothing():
+    """A real parameter-uncertainty run of no program against one-on-one: the effects of the other formats are
+    drawn too, but neither design reads them, so finding them out is worth (about) nothing, while each
+    partial value stays within the total and the value of a perfect decision with luck bounds them all."""
+    c = ms.compare([_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=30, seed=SEED,
+                   uncertainty="parameters")
+    drawn = [col for col in c.baseline.parameter_draws.columns if col != "replication"]
+    unused = [p for p in drawn if p.startswith(("effects.peer.", "effects.circle.", "effects.reverse.",
+                                                  "effects.micro_board."))]
+    assert len(unused) >= 5
+    value = {"retained": 20_000}
+    t = decision.value_of_information(c, value).set_index("parameter")
+    bound = t.attrs["evpi_with_luck"]
+    assert bound > 0  # the designs are close enough that a perfect forecast of each run would be worth something
+    assert (t.evppi[unused] <= 0.01 * bound).all()
+    assert (t.evppi <= t.evppi["all"] + 1e-9).all() and t.evppi["all"] <= bound + 1e-9

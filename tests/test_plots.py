@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 import mentorsim as ms
 from mentorsim import plots
+from mentorsim.decision import acceptability_plot
 
 
 def _texts(fig: Figure) -> str:
@@ -92,3 +93,14 @@ def test_no_program_only_comparison_draws(small_baseline):
     cmp = ms.compare([small_baseline, small_baseline.with_overrides({"name": "same"})], replications=2, seed=1)
     for f in (plots.retention, plots.mentor_load, plots.outcome_bars):
         assert isinstance(f(cmp), Figure)
+
+
+def test_figures_say_which_kind_of_interval_they_show():
+    base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 52})
+    one = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 52})
+    for kind, words in (("noise", "luck only"), ("parameters", "what we don't know")):
+        cmp = ms.compare([base, one], replications=3, seed=1, uncertainty=kind)
+        for fig in (ms.plots.retention(cmp), ms.plots.differences(cmp), ms.plots.mentor_load(cmp),
+                    ms.plots.cost_benefit(cmp), ms.plots.outcome_bars(cmp), acceptability_plot(cmp)):
+            notes = [t.get_text() for t in fig.texts if t.get_text().startswith("95% intervals:")]
+            assert len(notes) == 1 and words in notes[0], (kind, notes)

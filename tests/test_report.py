@@ -345,3 +345,28 @@ def test_a_scenario_without_program_has_no_roi(tmp_path):
     data = json.loads(re.search(r'id="mentorsim-data">(.*?)</script>', text, re.S).group(1).replace("<\\/", "</"))
     assert data["scenarios"][0]["roi"]["values"] == []
     assert "no ROI" in data["headline"]["lead"]
+
+
+def test_both_kinds_of_interval_side_by_side(written, scenarios):
+    """The scorecard shows each decision change under luck only and under luck and what we don't know:
+    the same numbers as a parameter-uncertainty comparison of the same seed, and never a narrower interval."""
+    _, text, data = written
+    assert 'id="both-intervals"' in text and "luck and what we don" in text
+    unc = ms.compare(scenarios, replications=REPS, seed=SEED, uncertainty="parameters").table()
+    unc = unc.set_index(["scenario", "metric"])
+    rows = {(r["scenario"], r["metric"]): r for r in data["intervals"]}
+    assert {m for _, m in rows} == {"retention_36m", "annual_promotion_rate", "turnover_cost", "roi"}
+    for (name, metric), r in rows.items():
+        assert set(r) >= {"noise", "parameters"}
+        assert _close(r["parameters"]["ci_low"], unc.loc[(name, metric), "ci_low"])
+    ret = rows[("one_on_one", "retention_36m")]
+    assert ret["parameters"]["ci_high"] - ret["parameters"]["ci_low"] >= ret["noise"]["ci_high"] - ret["noise"]["ci_low"]
+    # the decision section ranks under what we don't know, so it can say what finding out is worth
+    assert "luck and what we don" in re.search(r'<p class="decision">(.*?)</p>', text, re.S).group(1)
+
+
+def test_one_kind_when_asked(scenarios, tmp_path):
+    out = ms.report(*scenarios[:2], replications=2, seed=SEED, path=tmp_path / "one.html", both=False)
+    text = Path(out).read_text(encoding="utf-8")
+    assert 'id="both-intervals"' in text and "luck and what we don" not in re.search(
+        r'<table class="plain" id="both-intervals">(.*?)</table>', text, re.S).group(1).split("</thead>")[1]

@@ -99,6 +99,22 @@ def add_uncertainty_option(p: argparse.ArgumentParser) -> None:
                         "don't know: each replication draws every uncertain parameter the scenario does not set)")
 
 
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    """Add --executor and --scheduler (where replications run; results do not depend on it)."""
+    from .executors import EXECUTORS
+
+    p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
+                   help="where replications run (default serial on 1 worker, processes on more; dask when "
+                        "--scheduler is given); results do not depend on it")
+    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type, default=None,
+                   help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
+
+
+def where(a) -> dict:
+    """The executor keywords of ms.simulate / ms.compare from parsed --executor, --scheduler and --workers."""
+    return {"executor": a.executor, "scheduler": a.scheduler, "workers": a.workers}
+
+
 INTERVALS = {"noise": "95% intervals show luck only (every parameter at its value)",
              "parameters": "95% intervals show luck and what we don't know (uncertain parameters drawn per replication)"}
 
@@ -111,7 +127,7 @@ def _cmd_run(a) -> int:
     sc = ms.load_scenario(a.scenario)
     if a.out:
         output_dir(a.out, "--out", RUN_FILES)
-    res = ms.simulate(sc, replications=a.replications, seed=a.seed, workers=a.workers, uncertainty=a.uncertainty)
+    res = ms.simulate(sc, replications=a.replications, seed=a.seed, uncertainty=a.uncertainty, **where(a))
     print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
           f"{sc.horizon_weeks} weeks; {INTERVALS[a.uncertainty]}")
     print(summary_table(res.summary()))
@@ -142,7 +158,7 @@ def _cmd_compare(a) -> int:
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
     if a.csv:
         output_file(a.csv, "--csv", CSV)
-    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers, uncertainty=a.uncertainty)
+    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, uncertainty=a.uncertainty, **where(a))
     t = cmp.table()
     print(f"Paired against {scs[0].name}: {a.replications} replications, seed {a.seed}; {INTERVALS[a.uncertainty]}\n")
     print(compare_table(t))
@@ -217,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
     add_uncertainty_option(p)
+    add_executor_options(p)
     p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, "
                                       "summary.csv, scenario.yaml, meta.json")
     p.set_defaults(func=_cmd_run)
@@ -229,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", help="scenario YAML files to compare against it")
     add_run_options(p)
     add_uncertainty_option(p)
+    add_executor_options(p)
     p.add_argument("--csv", help="also write the table to this CSV file")
     p.set_defaults(func=_cmd_compare)
 

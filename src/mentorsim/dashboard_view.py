@@ -34,7 +34,12 @@ CONTROLS: list[dict[str, Any]] = [
      "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)]},
     {"name": "replications", "kind": "choice", "label": "Replications", "run": "replications",
      "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)]},
+    {"name": "uncertainty", "kind": "dropdown", "label": "Intervals show", "run": "uncertainty",
+     "options": [("Luck only", "noise"), ("Luck + what we don't know", "parameters")]},
 ]
+
+#: what the dashboard's intervals show, by kind of uncertainty (the status line says it)
+INTERVAL_WORDS = {"noise": "intervals show luck only", "parameters": "intervals show luck and what we don't know"}
 
 CSS = """
 <style>

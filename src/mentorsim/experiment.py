@@ -18,7 +18,7 @@ import pandas as pd
 
 from .engine import RepResult, run_batch
 from .errors import MentorsimError
-from .executors import process_pool, spawn_pool, start_pool, stop_pool
+from .executors import EXECUTORS, process_pool, spawn_pool, start_pool, stop_pool
 from .limits import memory_problem, replications_problem, workers_problem
 from .metrics import METRICS
 from .programs import added
@@ -50,24 +50,47 @@ def _check_counts(replications: int, workers: int, seed: int, scenarios: Sequenc
 
 
 def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None,
-             pool: ProcessPoolExecutor | None = None) -> list[RepResult]:
+             pool: ProcessPoolExecutor | None = None, executor: str | None = None,
+             scheduler: str | None = None) -> list[RepResult]:
     """Run (scenario, seed, replication) jobs; results in the order of ``jobs``.
 
     pool: an existing executor (see ``start_pool``) to run on instead of making one.
+    executor: None (serial on one worker, local processes on more), or a name from
+    ``executors.EXECUTORS`` (``serial``, ``processes``, ``dask``); ``scheduler`` is the address
+    of a running Dask scheduler (else dask starts a local cluster of ``workers`` processes).
     """
-    if pool is None and (workers <= 1 or len(jobs) <= 1):
+    name = _executor(executor, workers, scheduler, pool)
+    if name == "serial" or (name == "processes" and pool is None and (workers <= 1 or len(jobs) <= 1)):
         return _serial(jobs, trace)
-    n = getattr(pool, "_max_workers", workers) if pool is not None else workers
     # a chunk runs as one batch (see engine.run_batch): each scenario's replications are split
     # into one chunk per worker, so the batches stay long and every worker gets a share of each
     plugins = added()
-    chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
-    with process_pool(min(workers, len(chunks)), pool) as px:
-        return [rr for part in px.map(run_reps, chunks) for rr in part]
+    if name == "processes":
+        n = getattr(pool, "_max_workers", workers) if pool is not None else workers
+        chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
+        with process_pool(min(workers, len(chunks)), pool) as px:
+            return [rr for part in px.map(run_reps, chunks) for rr in part]
+    with EXECUTORS[name].open(workers, scheduler) as w:
+        chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, w.size)]
+        futures = [w.submit(run_reps, c) for c in chunks]
+        return [rr for f in futures for rr in f.result()]
+
+
+def _executor(executor: str | None, workers: int, scheduler: str | None, pool: ProcessPoolExecutor | None) -> str:
+    """The executor's name (checked): dask when only a scheduler is given."""
+    name = executor if executor is not None else ("dask" if scheduler else executor_name(workers, pool))
+    if name not in EXECUTORS:
+        raise MentorsimError(f"executor: {name!r} is not allowed; use one of {', '.join(EXECUTORS)}")
+    if scheduler is not None and name != "dask":
+        raise MentorsimError(f"scheduler: only used with executor 'dask' (got executor {name!r})")
+    if pool is not None and name != "processes":
+        raise MentorsimError(f"pool: only used with executor 'processes' (got executor {name!r})")
+    EXECUTORS[name].check(workers)
+    return name
 
 
 def executor_name(workers: int, pool: ProcessPoolExecutor | None = None) -> str:
-    """How ``Results`` name where replications ran: ``serial`` or ``processes``."""
+    """How ``Results`` name where replications ran by default: ``serial`` or ``processes``."""
     return "processes" if workers > 1 or pool is not None else "serial"
 
 
@@ -121,7 +144,8 @@ def _with_draws(scs: Sequence[Scenario], seed: int, replications: int, uncertain
 
 
 def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
-             trace=None, pool: ProcessPoolExecutor | None = None, uncertainty: str = "noise") -> Results:
+             trace=None, pool: ProcessPoolExecutor | None = None, uncertainty: str = "noise",
+             executor: str | None = None, scheduler: str | None = None) -> Results:
     """Run ``replications`` replications of a scenario.
 
     trace: None (no event log), True (one starting person per persona), an int k
@@ -130,6 +154,9 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     uncertainty: "noise" (luck only: every parameter at its value) or "parameters" (each
     replication also draws every uncertain parameter the scenario does not set itself, see
     :mod:`mentorsim.uncertainty`; the draws are in ``Results.parameter_draws``).
+    executor: ``serial``, ``processes`` or ``dask`` (the executors sweeps use; default serial on
+    one worker, processes on more); scheduler: a running Dask scheduler's address (implies dask).
+    Results are the same on every executor and worker count.
 
     >>> import mentorsim as ms
     >>> sc = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 200})
@@ -144,15 +171,17 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     sc = _as_scenario(scenario)
     _check_counts(replications, workers, seed, [sc])
     jobs, used = _with_draws([sc], seed, replications, uncertainty)
-    reps = run_many(jobs, workers, trace, pool)
-    res = Results(sc, seed, reps, executor=executor_name(workers, pool), workers=workers)
+    name = _executor(executor, workers, scheduler, pool)
+    reps = run_many(jobs, workers, trace, pool, name, scheduler)
+    res = Results(sc, seed, reps, executor=name, workers=workers)
     res.uncertainty, res.parameter_draws = uncertainty, used[0]
     return res
 
 
 def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str = 20, seed: int = 0,
             workers: int = 1, trace=None, uncertainty: str = "noise", half_width: float | None = None,
-            metric: str = "retention_36m", max_replications: int = 200, batch: int = 10) -> Comparison:
+            metric: str = "retention_36m", max_replications: int = 200, batch: int = 10,
+            executor: str | None = None, scheduler: str | None = None) -> Comparison:
     """Run scenarios paired (same seed, so the same starting people); the first is the baseline.
 
     uncertainty: "noise" (luck only) or "parameters" (each replication draws every uncertain
@@ -160,6 +189,7 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
     replications="auto": add ``batch`` replications at a time until the paired 95% interval of
     ``metric`` of every scenario against the baseline is at most ``half_width`` wide on each side
     (or ``max_replications`` is reached; ``Comparison.precision_note`` then says so).
+    executor, scheduler: where replications run, as in :func:`simulate` (same results everywhere).
 
     >>> import mentorsim as ms
     >>> base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 200})
@@ -188,21 +218,23 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
             seen[s.name] = k + 1
             fixed.append(s if k == 0 else s.model_copy(update={"name": f"{s.name} ({k + 1})"}))
         scs = fixed
+    where = (_executor(executor, workers, scheduler, None), scheduler)
     if replications == "auto":
-        return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch)
+        return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch,
+                             where)
     if not isinstance(replications, int):
         raise MentorsimError(f"compare: replications {replications!r} is not allowed; use a whole number or 'auto'")
     _check_counts(replications, workers, seed, scs)
-    return _run_compare(scs, seed, replications, workers, trace, uncertainty)
+    return _run_compare(scs, seed, replications, workers, trace, uncertainty, where=where)
 
 
 def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int, trace, uncertainty: str,
-                 first: int = 0, batch: int = 0) -> Comparison:
-    """Run replications ``first .. first + replications - 1`` of every scenario, paired; parameters (if
-    drawn) come from draw batch ``batch``."""
+                 first: int = 0, batch: int = 0, where: tuple[str, str | None] = ("serial", None)) -> Comparison:
+    """Run replications ``first .. first + replications - 1`` of every scenario, paired, on executor
+    ``where`` (name, scheduler); parameters (if drawn) come from draw batch ``batch``."""
     jobs, used = _with_draws(scs, seed, replications, uncertainty, batch=batch, first=first)
-    reps = run_many(jobs, workers, trace)
-    ex = executor_name(workers)
+    ex = where[0]
+    reps = run_many(jobs, workers, trace, None, *where)
     results = []
     for k, s in enumerate(scs):
         res = Results(s, seed, reps[k * replications:(k + 1) * replications], ex, workers)
@@ -212,7 +244,7 @@ def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int
 
 
 def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertainty: str, half_width: float | None,
-                  metric: str, cap: int, batch: int) -> Comparison:
+                  metric: str, cap: int, batch: int, where: tuple[str, str | None]) -> Comparison:
     """Replications in batches until every paired interval of ``metric`` is narrow enough (or the cap)."""
     if half_width is None or not half_width > 0:
         raise MentorsimError(f"compare: replications='auto' needs half_width > 0 (got {half_width!r})")
@@ -223,7 +255,7 @@ def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertain
     while True:
         k = min(max(batch, 2) if n == 0 else batch, cap - n)
         _check_counts(n + k, workers, seed, scs)
-        new = _run_compare(scs, seed, k, workers, trace, uncertainty, first=n, batch=b)  # only the new batch
+        new = _run_compare(scs, seed, k, workers, trace, uncertainty, first=n, batch=b, where=where)  # the new batch
         if cmp is not None:
             for old, add in zip(cmp.results, new.results, strict=True):
                 add.reps = old.reps + add.reps

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import fmt
+from .plot_axes import _figure, _pct_axis, _tidy, _usd_axis, _years_axis, interval_kind
 from .programs import mentor_capacity_hours
 from .results import METRICS, Comparison, Results, interval
 
@@ -46,22 +47,6 @@ NOTEBOOK_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "leg
 
 
 # ---- helpers -------------------------------------------------------------------------------
-def _figure(ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1,
-            **kw: Any) -> tuple[Figure, Any]:
-    if ax is not None:
-        return ax.figure, ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    axes = fig.subplots(nrows, ncols, **kw)
-    return fig, axes
-
-
-def _tidy(ax: Axes) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, axis="y", alpha=0.3)
-
-
 def _as_pair(obj: Comparison | Results, baseline: Results | None) -> tuple[Results | None, list[Results]]:
     """(baseline, programs) from a Comparison, or from a Results and an optional baseline."""
     if isinstance(obj, Comparison):
@@ -86,36 +71,6 @@ def label(name: str) -> str:
     """A scenario name as words: 'one_on_one' -> 'One on one'."""
     s = name.replace("_", " ").strip()
     return s[:1].upper() + s[1:]
-
-
-def _pct_axis(ax: Axes, axis: str = "y", points: bool = False) -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    if points:  # differences: the axis label says "percentage points"
-        f = FuncFormatter(lambda v, _: f"{round(v * 100, 2):+g}" if round(v * 100, 2) else "0")
-    else:
-        f = FuncFormatter(lambda v, _: f"{round(v * 100, 1):g}%")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
-
-
-def _usd_axis(ax: Axes, axis: str = "y") -> None:
-    from matplotlib.ticker import FuncFormatter
-
-    def f(v: float, _: Any) -> str:
-        a = abs(v)
-        s = f"${a / 1e6:.1f}M" if a >= 1e6 else f"${a / 1e3:.0f}k" if a >= 1e3 else f"${a:.0f}"
-        return ("-" if v < 0 else "") + s
-
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(f))
-
-
-def _years_axis(ax: Axes, horizon: int) -> None:
-    step = 13 if horizon <= 104 else 26
-    ticks = np.arange(0, horizon + 1, step)
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t / 52:g}y" if t % 52 == 0 else "" for t in ticks])
-    ax.set_xlim(0, horizon)
-    ax.set_xlabel("Time since the program started (years)")
 
 
 # ---- figures -------------------------------------------------------------------------------
@@ -161,7 +116,7 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Ax
     ax.set_title(title or "How many of today's people are still here, with and without the program")
     ax.legend(loc="lower left", frameon=False)
     _tidy(ax)
-    return fig
+    return interval_kind(fig, obj)
 
 
 def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Sequence[Axes] | None = None,
@@ -228,7 +183,7 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
     if axes is None:
         fig.suptitle(title or "What each program changes against no program (95% intervals; "
                      "right: chance it does better)", fontweight="bold")
-    return fig
+    return interval_kind(fig, cmp)
 
 
 def mentor_load(obj: Comparison | Results, ax: Axes | None = None, scenarios: Sequence[str] | str | None = None,
@@ -291,7 +246,7 @@ def mentor_load(obj: Comparison | Results, ax: Axes | None = None, scenarios: Se
         ax_burn.set_ylabel("Burned out, per 100 mentors")
         ax_burn.set_title("Mentors who burned out (cumulative)")
         _tidy(ax_burn)
-    return fig
+    return interval_kind(fig, obj)
 
 
 def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = None) -> Figure:
@@ -333,7 +288,7 @@ def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = No
         ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(title or "Does avoided turnover pay for the program? (above the line: yes)")
     _tidy(ax)
-    return fig
+    return interval_kind(fig, cmp)
 
 
 def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Axes] | None = None,
@@ -388,7 +343,7 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Ax
         _tidy(ax)
     if title and axes is None:
         fig.suptitle(title, fontweight="bold")
-    return fig
+    return interval_kind(fig, cmp)
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:

@@ -49,6 +49,12 @@ class Results:
     def name(self) -> str:
         return self.scenario.name
 
+    @property
+    def run_info(self) -> dict:
+        """Where the replications ran (``executor``: serial, processes or dask; ``workers``); results never
+        depend on it, so it is kept apart from ``provenance``."""
+        return dict(self._run_info)
+
     def __repr__(self) -> str:
         return f"<Results {self.name!r}: {len(self.reps)} replications, seed {self.seed}>"
 

@@ -48,6 +48,9 @@ class Dashboard:
     scenario: the starting design (a Scenario or a path); None uses a default one-on-one program.
     workforce_size: people simulated (default 500, so it feels instant); None keeps the scenario's.
     replications, seed: paired replications of the program and the baseline.
+    uncertainty: what the intervals show at first, "noise" (luck only) or "parameters" (luck and what we
+        don't know: each replication draws the uncertain parameters, the same draw for program and
+        baseline); the "Intervals show" control changes it.
     debounce: seconds of quiet after a change before a run starts.
     threaded: run on a worker thread (the default); False runs inline on every change (for scripts).
     controls: the control specs (default :data:`CONTROLS`).
@@ -58,7 +61,7 @@ class Dashboard:
     def __init__(self, scenario: Scenario | str | None = None, *, workforce_size: int | None = 500,
                  replications: int = 20, seed: int = 7, debounce: float = 0.2, threaded: bool = True,
                  controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64,
-                 workers: int = 1):
+                 workers: int = 1, uncertainty: str = "noise"):
         import ipywidgets as W
 
         from .experiment import _as_scenario
@@ -75,7 +78,9 @@ class Dashboard:
         self.threaded = threaded
         self.dpi = dpi
         self.specs = [dict(s) for s in (controls if controls is not None else CONTROLS)]
-        self._run_defaults = {"replications": replications}
+        from .uncertainty import check_kind
+
+        self._run_defaults = {"replications": replications, "uncertainty": check_kind(uncertainty)}
         self._cache: OrderedDict[tuple, Any] = OrderedDict()          # simulation results by scenario
         self._drawn_cache: OrderedDict[tuple, dict] = OrderedDict()   # rendered charts by control values
         self._cache_size = cache_size
@@ -148,13 +153,13 @@ class Dashboard:
         sc = self.program_scenario(values)
         return sc.without_program("No program")
 
-    def _cached_simulate(self, sc: Scenario, reps: int) -> Any:
-        key = (sc.model_dump_json(), reps, self.seed)
+    def _cached_simulate(self, sc: Scenario, reps: int, uncertainty: str = "noise") -> Any:
+        key = (sc.model_dump_json(), reps, self.seed, uncertainty)
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        res = simulate(sc, replications=reps, seed=self.seed, pool=self._pool)
+        res = simulate(sc, replications=reps, seed=self.seed, pool=self._pool, uncertainty=uncertainty)
         with self._cache_lock:
             self._cache[key] = res
             while len(self._cache) > self._cache_size:
@@ -166,8 +171,10 @@ class Dashboard:
         values = values or self.values()
         run = {s["run"]: values[s["name"]] for s in self.specs if "run" in s}
         reps = int(run.get("replications", self._run_defaults["replications"]))
-        base = self._cached_simulate(self.baseline_scenario(values), reps)
-        prog = self._cached_simulate(self.program_scenario(values), reps)
+        kind = run.get("uncertainty", self._run_defaults["uncertainty"])
+        # the draws depend on the seed and replication only, so program and baseline share them (paired)
+        base = self._cached_simulate(self.baseline_scenario(values), reps, kind)
+        prog = self._cached_simulate(self.program_scenario(values), reps, kind)
         return Comparison([base, prog])
 
     def render(self, cmp: Comparison) -> dict[str, bytes]:
@@ -257,8 +264,9 @@ class Dashboard:
             self._img_load.value = images["load"]
         reps = values.get("replications", self._run_defaults["replications"])
         size = values.get("size", self.scenario.workforce.size)
+        kind = view.INTERVAL_WORDS[values.get("uncertainty", self._run_defaults["uncertainty"])]
         self._status.value = (f"<div class='ms-status'>{size:,} people, {reps} paired replications, seed {self.seed}; "
-                              f"updated in {dt:.1f} s</div>")
+                              f"{kind}; updated in {dt:.1f} s</div>")
         with self._cond:
             if gen == self._requested:
                 self.comparison, self.headline, self.facts, self.error = cmp, text, cards, err

@@ -23,12 +23,12 @@ example:
 def _run(a: argparse.Namespace) -> int:
     import mentorsim as ms
 
-    from ..cli import _warned
+    from ..cli import _warned, where
     from ..paths import HTML, output_file, write_or_fallback
 
     output_file(a.out, "--out", HTML)
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
-    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, workers=a.workers, uncertainty=a.uncertainty)
+    cmp = ms.compare(scs, replications=a.replications, seed=a.seed, uncertainty=a.uncertainty, **where(a))
     out, warning = write_or_fallback(lambda p: ms.report(cmp, path=p), a.out, "--out")
     print(out)
     return _warned(warning)
@@ -36,7 +36,7 @@ def _run(a: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     """Add the ``report`` command."""
-    from ..cli import add_run_options, add_uncertainty_option
+    from ..cli import add_executor_options, add_run_options, add_uncertainty_option
 
     p = subparsers.add_parser("report", help="write the program scorecard (one self-contained HTML file)",
                               formatter_class=argparse.RawDescriptionHelpFormatter, description=DESCRIPTION,
@@ -46,4 +46,5 @@ def register(subparsers) -> None:
     p.add_argument("--out", "-o", default="report.html", help="HTML file to write (default report.html)")
     add_run_options(p)
     add_uncertainty_option(p)
+    add_executor_options(p)
     p.set_defaults(func=_run)

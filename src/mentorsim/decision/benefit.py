@@ -198,7 +198,7 @@ def acceptability_plot(cmp: Comparison, value_of: str | None = "retained", value
     ax.set_title(title or f"Which design is best, depending on what one {_UNIT_WORDS[kind][0]} is worth")
     ax.legend(loc="best", frameon=False)
     plots._tidy(ax)
-    return fig
+    return plots.interval_kind(fig, cmp)
 
 
 # ---- value of information ------------------------------------------------------------------

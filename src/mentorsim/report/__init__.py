@@ -29,6 +29,7 @@ from pathlib import Path
 from ..errors import MentorsimError
 from ..results import Comparison
 from ..scenario import Scenario
+from . import intervals_section
 from .collect import collect, evidence_register, story_dicts
 from .headline import headline
 from .html import render
@@ -38,13 +39,15 @@ __all__ = ["collect", "evidence_register", "headline", "render", "report"]
 
 def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | str | Path,
            replications: int = 20, seed: int = 0, path: str | Path = "report.html", workers: int = 1,
-           title: str = "Mentorship program scorecard") -> Path:
+           title: str = "Mentorship program scorecard", both: bool = True) -> Path:
     """Write the scorecard of ``scenarios`` against ``baseline`` to one self-contained HTML file.
 
     baseline, scenarios: Scenario objects or YAML paths; the first is the baseline
     (usually no program). Or pass an existing :class:`Comparison` as the only
     argument to report on it without re-running (its seed is used for the stories).
-    Returns the path written.
+    both: also run the designs under the other kind of uncertainty (luck only, or luck and what we
+    don't know) and show both intervals side by side; the decision section uses the one with
+    parameter uncertainty, so it can say what finding out would be worth. Returns the path written.
     """
     from ..experiment import compare
     from ..paths import output_file
@@ -59,7 +62,12 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
             raise MentorsimError("report: give a baseline and at least one scenario to compare with it")
         cmp = compare([baseline, *scenarios], replications=replications, seed=seed, workers=workers)
     data = collect(cmp)
+    kinds = {cmp.uncertainty: cmp}
+    if both:
+        other = intervals_section.other_kind(cmp, workers)
+        kinds[other.uncertainty] = other
+    data["intervals"] = intervals_section.collect(kinds)
     data["stories"] = story_dicts(cmp)
-    out.write_text(render(cmp, data, title), encoding="utf-8")
+    out.write_text(render(cmp, data, title, decide=kinds.get("parameters", cmp)), encoding="utf-8")
     return out
 

@@ -20,6 +20,9 @@ from ..results import Comparison
 from .figures import _png
 from .text import E
 
+#: the fewest paired runs the value of information is regressed on
+MIN_VOI_RUNS = 5
+
 #: below this chance of being best, the top design is not "clearly best"
 CLEAR = 0.8
 
@@ -64,7 +67,10 @@ def section(cmp: Comparison) -> str:
     fig = acceptability_plot(cmp)
     out.append(f'<img alt="Chance each design is best by what keeping one more person is worth" '
                f'src="data:image/png;base64,{_png(fig)}">')
-    if cmp.uncertainty == "parameters":
+    if cmp.uncertainty == "parameters" and len(cmp.baseline.reps) < MIN_VOI_RUNS:
+        out.append(f'<p class="note">With {len(cmp.baseline.reps)} paired runs there are too few to say what finding '
+                   f'out would be worth (it needs {MIN_VOI_RUNS} or more; 100 or more for a stable figure).</p>')
+    elif cmp.uncertainty == "parameters":
         voi = value_of_information(cmp)
         total = float(voi.loc[voi.parameter == "all", "evppi"].iloc[0])
         if not math.isnan(total):

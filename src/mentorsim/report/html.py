@@ -8,7 +8,7 @@ from .. import fmt
 from ..plots import COLORS
 from ..results import Comparison
 from ..stories import PERSONA_LABELS
-from . import decision_section, figures
+from . import decision_section, figures, intervals_section
 from .headline import headline
 from .tables import (
     assumptions_note,
@@ -105,8 +105,10 @@ def _story_html(st: dict, data: dict) -> str:
             f'<p class="verdict">{E(st["verdict"])}</p></div>')
 
 
-def render(cmp: Comparison, data: dict, title: str = "Mentorship program scorecard") -> str:
-    """The HTML document of the report (figures embedded; no external resources)."""
+def render(cmp: Comparison, data: dict, title: str = "Mentorship program scorecard",
+           decide: Comparison | None = None) -> str:
+    """The HTML document of the report (figures embedded; no external resources); ``decide``: the
+    comparison the decision section ranks (default ``cmp``)."""
     meta = data["meta"]
     h = headline(data)
     data["headline"] = h
@@ -144,7 +146,8 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 {money_table(data)}
 {_img(figures.money(data), "Program cost against turnover cost avoided")}
 <h3>Which design is best, and how sure</h3>
-{decision_section.section(cmp)}
+{decision_section.section(decide or cmp)}
+{intervals_section.section(data["intervals"]) if data.get("intervals") else ""}
 
 <h2>2. Scorecard: what changes for the workforce</h2>
 <p class="note">Values are means over {n} runs. Under each program value: the change against
