@@ -164,10 +164,18 @@ def test_displayed_cells_show_the_data(written, cmp):
         assert fmt.value("roi", r["median"]) in t and f"{r['p_positive']:.0%}" in t
 
 
-def test_headline_names_the_best_design_with_uncertainty(written):
+def test_headline_names_the_best_design_with_uncertainty(written, cmp):
+    """The headline ranks the designs by expected net benefit (no program included), states the chance the top one is
+    best, says plainly when none is clearly best, and gives the strongest program's ROI with its spread."""
     _, text, data = written
-    best = max(data["scenarios"], key=lambda s: s["roi"]["median"])
+    nb = ms.decision.net_benefit(cmp).groupby("scenario").net_benefit.mean()
+    p_best = ms.decision.acceptability(cmp, "retained", [0.0]).set_index("scenario").p_best
+    top = nb.idxmax()
     h = data["headline"]
+    assert h["lead"].startswith(f"Ranked by expected net benefit (turnover cost avoided minus program cost), {top} ")
+    assert f"best design in {p_best[top]:.0%} of the paired runs" in h["lead"]
+    assert ("No design is clearly best" in h["lead"]) == (p_best[top] < 0.8)
+    best = next(s for s in data["scenarios"] if s["name"] == nb.drop("baseline").idxmax())
     assert h["scenario"] == best["name"]
     assert fmt.value("roi", best["roi"]["median"]) in h["lead"]
     assert f"{best['roi']['p_positive']:.0%}" in h["lead"]
@@ -361,8 +369,10 @@ def test_both_kinds_of_interval_side_by_side(written, scenarios):
         assert _close(r["parameters"]["ci_low"], unc.loc[(name, metric), "ci_low"])
     ret = rows[("one_on_one", "retention_36m")]
     assert ret["parameters"]["ci_high"] - ret["parameters"]["ci_low"] >= ret["noise"]["ci_high"] - ret["noise"]["ci_low"]
-    # the decision section ranks under what we don't know, so it can say what finding out is worth
-    assert "luck and what we don" in re.search(r'<p class="decision">(.*?)</p>', text, re.S).group(1)
+    # the ranking gives the chance each design is best under both kinds (the headline ranks as asked: luck only)
+    rank = re.search(r'<table class="plain" id="ranking">(.*?)</table>', text, re.S).group(1)
+    assert "luck and what we don" in rank and len(re.findall(r"data-p-best-other=", rank)) == len(scenarios)
+    assert data["ranking_kind"] == "noise" and data["headline"]["lead"].startswith("Ranked by expected net benefit")
 
 
 def test_one_kind_when_asked(scenarios, tmp_path):

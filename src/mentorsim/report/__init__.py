@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import MentorsimError
 from ..results import Comparison
 from ..scenario import Scenario
-from . import intervals_section
+from . import decision_section, intervals_section
 from .collect import collect, evidence_register, story_dicts
 from .headline import headline
 from .html import render
@@ -46,8 +46,9 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
     (usually no program). Or pass an existing :class:`Comparison` as the only
     argument to report on it without re-running (its seed is used for the stories).
     both: also run the designs under the other kind of uncertainty (luck only, or luck and what we
-    don't know) and show both intervals side by side; the decision section uses the one with
-    parameter uncertainty, so it can say what finding out would be worth. Returns the path written.
+    don't know) and show both intervals side by side, and the chance each design is best under both;
+    what finding out would be worth comes from the run with parameter uncertainty. Returns the path
+    written.
     """
     from ..experiment import compare
     from ..paths import output_file
@@ -63,11 +64,13 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
         cmp = compare([baseline, *scenarios], replications=replications, seed=seed, workers=workers)
     data = collect(cmp)
     kinds = {cmp.uncertainty: cmp}
+    other = None
     if both:
         other = intervals_section.other_kind(cmp, workers)
         kinds[other.uncertainty] = other
     data["intervals"] = intervals_section.collect(kinds)
+    data["ranking"], data["ranking_kind"] = decision_section.ranking(cmp), cmp.uncertainty
     data["stories"] = story_dicts(cmp)
-    out.write_text(render(cmp, data, title, decide=kinds.get("parameters", cmp)), encoding="utf-8")
+    out.write_text(render(cmp, data, title, also=other), encoding="utf-8")
     return out
 

@@ -20,6 +20,9 @@ from ..results import Comparison
 from .figures import _png
 from .text import E
 
+#: the kinds of interval, as the scorecard names them
+KINDS = {"noise": "luck only", "parameters": "luck and what we don't know"}
+
 #: the fewest paired runs the value of information is regressed on
 MIN_VOI_RUNS = 5
 
@@ -49,29 +52,38 @@ def sentence(rows: list[dict], uncertainty: str) -> str:
     return head
 
 
-def section(cmp: Comparison) -> str:
-    """The decision section's HTML."""
+def section(cmp: Comparison, also: Comparison | None = None) -> str:
+    """The decision section's HTML: the ranking under ``cmp``'s kind of interval and, when ``also`` (the
+    same designs under the other kind) is given, the chance each is best under that kind beside it; what
+    finding out would be worth comes from whichever of the two drew the uncertain parameters."""
     rows = ranking(cmp)
+    other = {r["name"]: r for r in ranking(also)} if also is not None else {}
     m = retention_metric(cmp.baseline.scenario.horizon_weeks)
     warn = too_wide_to_rank(cmp, m) if m else None
+    kind = KINDS[cmp.uncertainty]
+    extra = (f'<th>best in<div class="sub">over {KINDS[also.uncertainty]}</div></th>' if also is not None else "")
     body = "".join(f"<tr data-scenario=\"{E(r['name'])}\" data-expected=\"{r['expected']!r}\" "
                    f"data-p-best=\"{r['p_best']!r}\"><td>{E(r['name'])}</td>"
-                   f"<td>{fmt.value('program_cost', r['expected'], True)}</td><td>{r['p_best']:.0%}</td></tr>"
+                   f"<td>{fmt.value('program_cost', r['expected'], True)}</td><td>{r['p_best']:.0%}</td>"
+                   + (f"<td data-p-best-other=\"{other[r['name']]['p_best']!r}\">{other[r['name']]['p_best']:.0%}</td>"
+                      if other else "") + "</tr>"
                    for r in rows)
     out = [f'<p class="decision">{E(sentence(rows, cmp.uncertainty))}</p>']
     if warn:
         out.append(f'<p class="note warn">{E(warn)}</p>')
-    out.append('<table class="plain"><thead><tr><th>design</th><th>expected net benefit<div class="sub">turnover '
-               'cost avoided minus program cost</div></th><th>best in</th></tr></thead>'
-               f"<tbody>{body}</tbody></table>")
+    out.append('<table class="plain" id="ranking"><thead><tr><th>design</th><th>expected net benefit<div class="sub">'
+               f'turnover cost avoided minus program cost, over {kind}</div></th><th>best in<div class="sub">over '
+               f'{kind}</div></th>{extra}</tr></thead><tbody>{body}</tbody></table>')
     fig = acceptability_plot(cmp)
     out.append(f'<img alt="Chance each design is best by what keeping one more person is worth" '
                f'src="data:image/png;base64,{_png(fig)}">')
-    if cmp.uncertainty == "parameters" and len(cmp.baseline.reps) < MIN_VOI_RUNS:
-        out.append(f'<p class="note">With {len(cmp.baseline.reps)} paired runs there are too few to say what finding '
+    unc = cmp if cmp.uncertainty == "parameters" else also if also is not None and also.uncertainty == "parameters" \
+        else None
+    if unc is not None and len(unc.baseline.reps) < MIN_VOI_RUNS:
+        out.append(f'<p class="note">With {len(unc.baseline.reps)} paired runs there are too few to say what finding '
                    f'out would be worth (it needs {MIN_VOI_RUNS} or more; 100 or more for a stable figure).</p>')
-    elif cmp.uncertainty == "parameters":
-        voi = value_of_information(cmp)
+    elif unc is not None:
+        voi = value_of_information(unc)
         total = float(voi.loc[voi.parameter == "all", "evppi"].iloc[0])
         if not math.isnan(total):
             out.append(f'<p class="note" id="value-of-information">{E(voi_sentence(voi))}</p>')

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from .. import fmt
+from .decision_section import sentence
 from .text import RETENTION_YEARS, retention_key, years
 
 
@@ -32,25 +33,37 @@ def _nan(v: float | None) -> float:
 
 
 def headline(data: dict) -> dict[str, Any]:
-    """The headline: the design with the best median ROI, what it does, how sure we are, what to do."""
+    """The headline: the designs ranked by expected net benefit (``data["ranking"]``, from the decision
+    section; without it, the best median ROI), the chance the top one is best and, plainly, when no
+    design is clearly best; then what the strongest program does, how sure we are and what to do."""
     scs = data["scenarios"]
     meta = data["meta"]
     n = meta["replications"]
-    with_roi = [s for s in scs if s["roi"].get("median") is not None]
-    best = max(with_roi, key=lambda s: s["roi"]["median"]) if with_roi else scs[0]
+    ranking = data.get("ranking") or []
+    programs = {s["name"]: s for s in scs}
+    ranked = [r for r in ranking if r["name"] in programs]
+    if ranked:
+        best = programs[ranked[0]["name"]]
+    else:
+        with_roi = [s for s in scs if s["roi"].get("median") is not None]
+        best = max(with_roi, key=lambda s: s["roi"]["median"]) if with_roi else scs[0]
     rk = retention_key(data)
     roi = best["roi"]
     ret = best["diff"].get(rk, {})
     money = best["money"]
-    lead = (f"Of the {len(scs)} designs tested, {best['name']} is the strongest" if len(scs) > 1
-            else f"{best['name']} against {data['baseline']['name']}")
-    if roi.get("median") is not None:
-        p = roi["p_positive"]
-        lead += (f": a median ROI of {fmt.value('roi', roi['median'])}, positive in {p:.0%} of {n} simulated runs "
-                 f"(95% of runs between {fmt.value('roi', roi['low'])} and {fmt.value('roi', roi['high'])}).")
+    p = roi["p_positive"] if roi.get("median") is not None else float("nan")
+    said_roi = (f"a median ROI of {fmt.value('roi', roi['median'])}, positive in {p:.0%} of {n} simulated runs "
+                f"(95% of runs between {fmt.value('roi', roi['low'])} and {fmt.value('roi', roi['high'])})."
+                if not math.isnan(p) else "")
+    if ranking:
+        top = ranking[0]
+        lead = sentence(ranking, data.get("ranking_kind", "noise"))
+        who = "It" if top["name"] == best["name"] else f"The strongest program, {best['name']},"
+        lead += f" {who} has {said_roi}" if said_roi else f" {who} has no program cost, so no ROI."
     else:
-        p = float("nan")
-        lead += ": it has no program cost, so no ROI."
+        lead = (f"Of the {len(scs)} designs tested, {best['name']} is the strongest" if len(scs) > 1
+                else f"{best['name']} against {data['baseline']['name']}")
+        lead += f": {said_roi}" if said_roi else ": it has no program cost, so no ROI."
     parts = []
     if ret.get("diff_mean") is not None:
         parts.append(retention_change("It", ret["diff_mean"], _nan(ret["ci_low"]), _nan(ret["ci_high"]),

@@ -106,9 +106,9 @@ def _story_html(st: dict, data: dict) -> str:
 
 
 def render(cmp: Comparison, data: dict, title: str = "Mentorship program scorecard",
-           decide: Comparison | None = None) -> str:
-    """The HTML document of the report (figures embedded; no external resources); ``decide``: the
-    comparison the decision section ranks (default ``cmp``)."""
+           also: Comparison | None = None) -> str:
+    """The HTML document of the report (figures embedded; no external resources); ``also``: the same
+    designs under the other kind of uncertainty, shown beside ``cmp``'s."""
     meta = data["meta"]
     h = headline(data)
     data["headline"] = h
@@ -146,7 +146,7 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 {money_table(data)}
 {_img(figures.money(data), "Program cost against turnover cost avoided")}
 <h3>Which design is best, and how sure</h3>
-{decision_section.section(decide or cmp)}
+{decision_section.section(cmp, also)}
 {intervals_section.section(data["intervals"]) if data.get("intervals") else ""}
 
 <h2>2. Scorecard: what changes for the workforce</h2>

@@ -8,10 +8,8 @@ from typing import Any
 
 from ..metrics import METRICS, retention_metric
 from ..results import Comparison
+from .decision_section import KINDS
 from .text import E, num, span
-
-#: the kinds of interval, as the scorecard names them
-KINDS = {"noise": "luck only", "parameters": "luck and what we don't know"}
 
 
 def other_kind(cmp: Comparison, workers: int = 1) -> Comparison:
