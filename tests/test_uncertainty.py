@@ -104,3 +104,11 @@ def test_bad_uncertainty_and_auto_settings_are_one_line_errors():
         ms.compare([small("baseline"), one], replications="auto")
     with pytest.raises(MentorsimError, match="whole number or 'auto'"):
         ms.compare([small("baseline"), one], replications="many")
+
+
+def test_tables_say_which_kind_of_interval_they_show():
+    base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 52})
+    one = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 52})
+    assert "luck only" in ms.compare([base, one], replications=2, seed=1).table().attrs["interval"]
+    t = ms.compare([base, one], replications=2, seed=1, uncertainty="parameters").table()
+    assert "what we don't know" in t.attrs["interval"]

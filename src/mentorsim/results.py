@@ -206,6 +206,7 @@ class Comparison:
 
         p_better is the share of paired replications in which the scenario beats the
         baseline on that metric (ties count half). The row ``roi`` holds the ROI itself.
+        ``attrs["interval"]`` says which kind of interval the table shows.
         """
         rows = []
         for r in self.results[1:]:
@@ -224,7 +225,11 @@ class Comparison:
             if len(roi):
                 mean, lo, hi = interval(roi, level)
                 rows.append((r.name, "roi", mean, lo, hi, float((roi > 0).mean())))
-        return pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
+        out = pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
+        out.attrs["interval"] = f"{level:.0%} paired interval over " + (
+            "luck and what we don't know (uncertain parameters drawn)" if self.uncertainty == "parameters"
+            else "luck only (every parameter at its value)")
+        return out
 
     def net_benefit(self, value_of: dict[str, float] | None = None) -> pd.DataFrame:
         """Net benefit in dollars of each design per replication (``decision.net_benefit``)."""
