@@ -39,6 +39,10 @@ _LAZY = {
     "plots": ("plots", None),
     "sweep_plots": ("sweep_plots", None),
     "Dashboard": ("widgets", "Dashboard"),
+    "optimize": ("design", "optimize"),
+    "discover": ("design", "discover"),
+    "OptimizeResult": ("design", "OptimizeResult"),
+    "Box": ("design", "Box"),
 }
 # functions named like the module that holds them: `import mentorsim.report` must not replace ms.report
 _SHADOWED = {k: v[1] for k, v in _LAZY.items() if v[0] == k and v[1] == k}
@@ -67,7 +71,7 @@ class _Package(types.ModuleType):
 
 sys.modules[__name__].__class__ = _Package
 
-__all__ = ["METRICS", "Comparison", "Dashboard", "MentorsimError", "Results", "Scenario", "ScenarioError", "Sweep",
-           "SweepResult", "__version__", "calibrate", "compare", "load_scenario", "load_sweep", "load_sweep_spec",
-           "parameter_register", "plots", "report", "scenario_from_dict", "sensitivity", "simulate", "stories",
-           "sweep", "sweep_plots"]
+__all__ = ["METRICS", "Box", "Comparison", "Dashboard", "MentorsimError", "OptimizeResult", "Results", "Scenario",
+           "ScenarioError", "Sweep", "SweepResult", "__version__", "calibrate", "compare", "discover", "load_scenario",
+           "load_sweep", "load_sweep_spec", "optimize", "parameter_register", "plots", "report", "scenario_from_dict",
+           "sensitivity", "simulate", "stories", "sweep", "sweep_plots"]
