@@ -156,6 +156,23 @@ class OptimizeResult:
             v = d if METRICS[k].higher_is_better else -d
         return float(((v > 0).sum() + 0.5 * (v == 0).sum()) / len(v))
 
+    def front_text(self) -> str:
+        """The front as aligned text: each objective as mean [95% interval], in its unit."""
+        from ..fmt import value
+
+        f = self.front()
+        metrics = list(dict.fromkeys([*self.objectives, *self.budget]))
+        rows = []
+        for _, r in f.iterrows():
+            row = {"trial": int(r["trial"]), **{k.split(".")[-1]: r[k] for k in self.keys}}
+            for m in metrics:
+                fmt = (lambda v, m=m: f"{v:.2f}") if m == "roi" else \
+                    (lambda v, m=m: value(m, v, diff=not is_cost(m)))
+                row[m] = f"{fmt(r[m])} [{fmt(r[m + '_ci_low'])}, {fmt(r[m + '_ci_high'])}]"
+            row["p_better"] = f"{r['p_better']:.0%}"
+            rows.append(row)
+        return pd.DataFrame(rows).to_string(index=False)
+
     def best(self) -> pd.Series:
         """The reported best design: the front's first row (raises when no design is within the budget)."""
         f = self.front()

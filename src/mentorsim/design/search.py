@@ -215,8 +215,10 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
     try:
         for b0 in range(0, trials, batch):
             numbers = list(range(b0, min(b0 + batch, trials)))
+            # Optuna 5 takes constraints from the trial (set_constraint); earlier ones from constraints_func
+            new_api = hasattr(optuna.trial.Trial, "set_constraint")
             study.sampler = optuna.samplers.NSGAIISampler(population_size=batch, seed=derived_seed(seed, b0 // batch),
-                                                          constraints_func=constraint)
+                                                          **({} if new_api else {"constraints_func": constraint}))
             asked = [study.ask(dists) for _ in numbers]
             todo, invalid = [], {}
             for n, t in zip(numbers, asked, strict=True):
@@ -256,6 +258,9 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
                                                   for k, v in s.user_attrs["metrics"].items()}
                 vals, cons = values_of(m)
                 t.set_user_attr("constraint", cons)
+                if new_api:
+                    for j, c in enumerate(cons):
+                        t.set_constraint(f"budget_{j}", c)
                 study.tell(t, vals, state=TrialState.FAIL if vals is None else TrialState.COMPLETE)
                 records.append({"trial": n, "params": dict(t.params), "values": vals, "constraint": cons,
                                 "metrics": m})

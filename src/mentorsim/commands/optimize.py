@@ -1,0 +1,105 @@
+"""``mentorsim optimize SPEC --out DIR`` and ``mentorsim discover DIR --condition ...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+DESCRIPTION = """\
+Search the program's levers for the best designs under a budget. The spec file names a base
+scenario, the levers (choices, or {low, high} ranges), the objectives (metric: max or min; a
+gain over no program for every metric but costs) and a budget (cost metric: ceiling in USD over
+the horizon). Every design is run paired with its no-program twin (common random numbers); the
+designs on the front are re-run with fresh seeds and more replications before they are reported.
+
+DIR gets search.db (the Optuna storage: run the same command again to resume a stopped search,
+without repeating finished designs), trials.csv, front.csv, front.png and best_design.yaml (a
+scenario 'mentorsim run' accepts). Results do not depend on the executor or the worker count."""
+
+EPILOG = """\
+examples:
+  mentorsim optimize scenarios/optimize/budget.yaml --out out/best
+  mentorsim optimize scenarios/optimize/budget.yaml --out out/best --executor processes --workers 2
+  mentorsim run out/best/best_design.yaml
+"""
+
+DISCOVER = """\
+Find the inputs under which a condition holds, by PRIM (the EMA Workbench's): the box of
+parameter ranges (and levers) where, e.g., a design's ROI is below 0, with its coverage (the
+share of all cases where the condition holds that the box holds) and density (the share of the
+box's cases where it holds). DIR is a sweep directory ('mentorsim sweep'); roi is computed
+against each point's no-program twin."""
+
+
+def register(sub) -> None:
+    """Add ``optimize`` and ``discover``."""
+    from ..cli import add_executor_options, workers_type
+
+    p = sub.add_parser("optimize", help="search the levers for the best designs under a budget",
+                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("spec", help="optimize spec YAML (see scenarios/optimize/)")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="directory for the storage and the results")
+    add_executor_options(p)
+    p.add_argument("--workers", "-w", type=workers_type(), default=1,
+                   help="processes or Dask workers (default 1; results do not depend on it)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_optimize)
+
+    p = sub.add_parser("discover", help="the conditions under which an outcome holds (PRIM on a sweep)",
+                       description=DISCOVER, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="example:\n  mentorsim discover out/example --condition \"roi < 0\"")
+    p.add_argument("sweep", help="sweep directory (from 'mentorsim sweep')")
+    p.add_argument("--condition", "-c", default="roi < 0", help="a comparison on an outcome (default 'roi < 0')")
+    p.add_argument("--inputs", default=None, help="comma-separated input columns to explain with (default: all)")
+    p.add_argument("--csv", default=None, help="also write the box's limits to this CSV file")
+    p.set_defaults(func=run_discover)
+
+
+def run_optimize(a) -> int:
+    """Run ``mentorsim optimize``."""
+    from pathlib import Path
+
+    from ..cli import _warned
+    from ..design import optimize
+    from ..design.spec import load_spec
+    from ..paths import output_dir
+
+    kw = load_spec(a.spec)
+    out = output_dir(a.out, "--out", "search.db, trials.csv, front.csv, front.png, best_design.yaml")
+    out.mkdir(parents=True, exist_ok=True)
+    res = optimize(storage=f"sqlite:///{(out / 'search.db').resolve()}", workers=a.workers, executor=a.executor,
+                   scheduler=a.scheduler, progress=not a.no_progress, **kw)
+    res.trials().to_csv(out / "trials.csv", index=False)
+    front = res.front()
+    front.to_csv(out / "front.csv", index=False)
+    print(f"{res.base.name}: {len(res.records)} designs x {res.replications} paired replications (seed {res.seed})"
+          + (f"; {res.resumed} were already in the storage" if res.resumed else "")
+          + f"; the front re-run with {res.front_replications} fresh replications")
+    if front.empty:
+        print("no design is within the budget on its re-run; raise the budget or widen the levers")
+        return _warned(None)
+    print(res.front_text())
+    res.write_scenario(out / "best_design.yaml")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    res.plot_front().savefig(out / "front.png", dpi=110)
+    b = res.best()
+    print(f"\nbest: trial {int(b['trial'])} ({', '.join(f'{k}={b[k]}' for k in res.keys)}); "
+          f"wrote {Path(out)}/ (search.db, trials.csv, front.csv, front.png, best_design.yaml)")
+    return 0
+
+
+def run_discover(a) -> int:
+    """Run ``mentorsim discover``."""
+    from ..design import discover
+
+    inputs = [s.strip() for s in a.inputs.split(",") if s.strip()] if a.inputs else None
+    box = discover(a.sweep, condition=a.condition, inputs=inputs)
+    print(box.sentence())
+    print()
+    print(box.limits.to_string(index=False) if len(box.limits) else "(no input restricted)")
+    if a.csv:
+        box.limits.to_csv(a.csv, index=False)
+        print(f"\nwrote {a.csv}", file=sys.stdout)
+    return 0
