@@ -129,7 +129,7 @@ def _comparison_frame(cmp: Any, scenario: str | None) -> tuple[pd.DataFrame, lis
     d = cmp.diffs(r)
     d["roi"] = cmp.roi(r)
     d.index = draws.index[: len(d)] if len(d) == len(draws) else d.index
-    f = draws.join(d, how="inner", rsuffix="_gain").reset_index()
+    f = draws.join(d, how="inner").reset_index()  # parameter names and metric names differ
     inputs = [c for c in draws.columns if f[c].nunique() > 1]
     return f, inputs
 
@@ -211,9 +211,9 @@ def discover(result: Any, condition: str = "roi < 0", scenario: str | None = Non
     if not y.any():
         raise MentorsimError(f"discover: {condition!r} holds in none of the {len(x):,} cases")
     for c in x.columns:
-        if x[c].dtype == bool or x[c].dtype == object or str(x[c].dtype) in ("string", "category"):
-            x[c] = x[c].astype(str)
-        elif np.issubdtype(x[c].dtype, np.integer):
+        if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]):
+            x[c] = x[c].astype(str).astype(object)  # PRIM reads object columns as categories
+        elif pd.api.types.is_integer_dtype(x[c]):
             x[c] = x[c].astype(np.int64)
         else:
             x[c] = x[c].astype(np.float64)

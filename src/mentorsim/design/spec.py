@@ -174,7 +174,7 @@ def no_program(base: Scenario) -> Scenario:
 def spec_hash(base: Scenario, levers: tuple[Lever, ...], objectives: dict[str, str], budget: dict[str, float],
               **rest: Any) -> str:
     """What determines a search's trials: refuses resuming a storage with another spec."""
-    doc = {"base": base.model_dump(mode="json"), "levers": {lv.key: lv.describe() for lv in levers},
+    doc = {"base": base.model_dump(mode="json"), "levers": [[lv.key, lv.describe()] for lv in levers],  # in order
            "objectives": objectives, "budget": budget, **rest}
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
