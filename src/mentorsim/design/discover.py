@@ -130,8 +130,24 @@ def _comparison_frame(cmp: Any, scenario: str | None) -> tuple[pd.DataFrame, lis
     d["roi"] = cmp.roi(r)
     d.index = draws.index[: len(d)] if len(d) == len(draws) else d.index
     f = draws.join(d, how="inner").reset_index()  # parameter names and metric names differ
-    inputs = [c for c in draws.columns if f[c].nunique() > 1]
+    inputs = [c for c in draws.columns if f[c].nunique() > 1 and reads(r.scenario, c)]
     return f, inputs
+
+
+def reads(sc: Any, key: str) -> bool:
+    """Whether a design can read a drawn parameter: not the effects of another format, of another
+    recognition policy, or of sponsors when it has none (drawn for every design, used by some)."""
+    from ..programs import FORMATS as formats
+
+    parts = key.split(".")
+    if parts[0] == "effects" and len(parts) > 2:
+        if parts[1] == "recognition":
+            return parts[2] == sc.program.recognition
+        if parts[1] in formats:
+            return parts[1] == sc.program.format
+    if (key.startswith("mechanics.sponsors.") or key == "program.sponsor_odds_ratio") and not sc.program.sponsorship:
+        return False
+    return True
 
 
 def frame_of(result: Any, condition: str, scenario: str | None = None,
@@ -185,15 +201,19 @@ def _holds(f: pd.DataFrame, condition: str) -> np.ndarray:
 
 
 def discover(result: Any, condition: str = "roi < 0", scenario: str | None = None, inputs: list[str] | None = None,
-             threshold: float | None = None, mass_min: float = 0.05, peel_alpha: float = 0.05) -> Box:
+             threshold: float | None = None, mass_min: float = 0.05, peel_alpha: float = 0.05,
+             max_inputs: int | None = 3) -> Box:
     """The box of inputs where ``condition`` holds, found by PRIM (EMA Workbench); returns a ``Box``.
 
-    condition: a comparison on an outcome column, e.g. ``"roi < 0"`` or ``"retention_36m < 0"`` (for
-    a Comparison the outcomes are gains over the baseline). scenario: which design of a Comparison
-    (default its first). inputs: the columns to explain with (default: every input). The box chosen
+    condition: a comparison on an outcome column, e.g. ``"roi < 0"`` or ``"retention_36m < 0"``
+    (for a Comparison the outcomes are gains over the baseline). scenario: which design of a Comparison
+    (default its first; only the parameters it can read are inputs, see ``reads``). inputs: the
+    columns to explain with (default: every input). The box chosen
     on the peeling trajectory balances coverage and density best (the highest harmonic mean of the
     two); with ``threshold``, it is the one with the most coverage among those with density at least
-    ``threshold`` (the densest when none reaches it). ``box.trajectory`` has every box to choose from.
+    ``threshold`` (the densest when none reaches it). Only boxes that restrict at most ``max_inputs``
+    inputs are chosen from (None: any), so the box stays readable and does not chase noise when there
+    are many inputs and few cases; ``box.trajectory`` has every box PRIM found.
 
     >>> import numpy as np, pandas as pd, mentorsim as ms
     >>> x = pd.DataFrame({"a": np.linspace(0, 1, 400), "b": np.tile([0.2, 0.8], 200)})
@@ -225,11 +245,12 @@ def discover(result: Any, condition: str = "roi < 0", scenario: str | None = Non
         p = prim.Prim(x, y.astype(int), threshold=1e-6, peel_alpha=peel_alpha, mass_min=mass_min)
         pbox = p.find_box()
     traj = pbox.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
+    pick = traj if max_inputs is None else traj[traj.res_dim <= max_inputs]
     if threshold is None:
-        i = int((2 * traj.coverage * traj.density / (traj.coverage + traj.density)).idxmax())
+        i = int((2 * pick.coverage * pick.density / (pick.coverage + pick.density)).idxmax())
     else:
-        ok = traj[traj.density >= threshold]
-        i = int(ok.coverage.idxmax()) if len(ok) else int(traj.density.idxmax())
+        ok = pick[pick.density >= threshold]
+        i = int(ok.coverage.idxmax()) if len(ok) else int(pick.density.idxmax())
     with _quiet():
         pbox.select(i)
     return Box(condition, _limits(pbox.box_lims[i], p.box_init, x), float(traj.coverage[i]), float(traj.density[i]),

@@ -23,7 +23,8 @@ def front_figure(res: Any, x: str | None, y: str | None, ax: Any, plt: Any) -> A
     costs = [m for m in [*res.objectives, *res.budget] if is_cost(m)]
     x = x or (costs[0] if costs else list(res.objectives)[-1])
     y = y or res.primary
-    if ax is None:
+    made = ax is None
+    if made:
         fig, ax = plt.subplots(figsize=(9, 5.5))
     else:
         fig = ax.figure
@@ -51,6 +52,8 @@ def front_figure(res: Any, x: str | None, y: str | None, ax: Any, plt: Any) -> A
     ax.legend(fontsize="small", loc="best")
     ax.set_title("Best designs for the budget (the front, re-run with fresh seeds)")
     fig.tight_layout()
+    if made:  # shown once, as the returned figure (as the package's other plots are)
+        plt.close(fig)
     return fig
 
 
@@ -58,7 +61,8 @@ def tradeoff_figure(box: Any, ax: Any = None) -> Any:
     """PRIM's peeling trajectory (coverage against density), the chosen box circled."""
     import matplotlib.pyplot as plt
 
-    if ax is None:
+    made = ax is None
+    if made:
         fig, ax = plt.subplots(figsize=(7, 5))
     else:
         fig = ax.figure
@@ -74,6 +78,8 @@ def tradeoff_figure(box: Any, ax: Any = None) -> Any:
     ax.legend(loc="lower left", fontsize="small")
     ax.set_title(f"PRIM peeling trajectory: where {box.condition}")
     fig.tight_layout()
+    if made:  # shown once, as the returned figure (as the package's other plots are)
+        plt.close(fig)
     return fig
 
 
@@ -82,7 +88,8 @@ def box_figure(box: Any, ax: Any = None) -> Any:
     import matplotlib.pyplot as plt
 
     lim = box.limits
-    if ax is None:
+    made = ax is None
+    if made:
         fig, ax = plt.subplots(figsize=(8, 0.8 + 0.7 * max(len(lim), 1)))
     else:
         fig = ax.figure
@@ -105,4 +112,6 @@ def box_figure(box: Any, ax: Any = None) -> Any:
     ax.set_title(f"The box: {box.condition} in {box.density:.0%} of its cases, "
                  f"{box.coverage:.0%} of all where it holds")
     fig.tight_layout()
+    if made:  # shown once, as the returned figure (as the package's other plots are)
+        plt.close(fig)
     return fig
