@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_dashboard.py
 	@[ ! -f benchmarks/bench_sweep.py ] || $(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_optimize.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -187,3 +187,11 @@ def test_import_mentorsim_does_not_import_optuna_or_the_ema_workbench():
     code = "import sys, mentorsim; print(any(m.startswith(('optuna', 'ema_workbench')) for m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False"
+
+
+def test_the_dask_executor_gives_the_same_trials_and_front(base):
+    """On a Dask LocalCluster of 2 worker processes, as sweeps use it: the same designs and front as serially."""
+    a = search(base)
+    b = search(base, executor="dask", workers=2)
+    pd.testing.assert_frame_equal(a.trials(), b.trials())
+    pd.testing.assert_frame_equal(a.front(), b.front())
