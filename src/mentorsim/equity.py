@@ -27,7 +27,7 @@ def group_metrics(res: Results) -> pd.DataFrame:
     p = res.people
     H = res.scenario.horizon_weeks
     at = min(RETENTION_WEEKS, H)
-    left = p.left_week.to_numpy()
+    left = p.left_week.fillna(-1).to_numpy()  # -1: still employed at the horizon
     stayed = (left < 0) | (left > at)
     end = np.where(left < 0, H, np.minimum(left, H))
     years = np.maximum(end - np.maximum(p.hired_week.to_numpy(), 0), 0) / WEEKS_PER_YEAR

@@ -100,8 +100,11 @@ class Workforce(_Frozen):
         desc="Progress toward one's career goal without a program (1.0 = goal reached).")
     groups: tuple[Group, ...] = Field(DEFAULT_GROUPS, min_length=1, max_length=20,
                                       description="Groups of the workforce, each {name, share_by_level}; the shares "
-                                                  "sum to 1 at each level (default: an assumed pipeline).")
-    informal_mentoring: InformalMentoring = Field(default_factory=InformalMentoring)
+                                                  "sum to 1 at each level (default: an assumed pipeline).",
+                                      json_schema_extra={"unit": "share by level", "source": "assumption"})
+    informal_mentoring: InformalMentoring = Field(default_factory=InformalMentoring,
+                                                  description="Informal mentoring in every world: share_by_level, "
+                                                              "homophily, mean_duration_weeks, substitution_share.")
     engagement_reversion_per_week: float = param(
         0.03, unit="per week", source="assumption", ge=0, le=1,
         desc="Weekly pull of engagement back toward each person's own baseline.")
@@ -141,7 +144,9 @@ class Program(_Frozen):
     enrolment: Enrolment = param("voluntary", unit="-", source="assumption",
                                  desc="voluntary (people choose, selection on ambition) or assigned (the eligible are "
                                       "enrolled up to the target at random).")
-    eligibility: Eligibility = Field(default_factory=Eligibility)
+    eligibility: Eligibility = Field(default_factory=Eligibility,
+                                     description="Who may enrol besides level and tenure: max_tenure_weeks, groups, "
+                                                 "without_informal_mentor.")
     prioritise_without_informal: bool = param(False, unit="-", source="assumption",
                                               desc="Enrol people with no informal mentor first.")
     selection_strength: float = param(
@@ -309,7 +314,7 @@ class Scenario(_Frozen):
             tot = sum(g.share_by_level[lvl] for g in groups)
             if abs(tot - 1.0) > 1e-6:
                 raise ValueError(f"workforce.groups: share_by_level must sum to 1 across groups at each level "
-                                 f"(got {tot:g} at level {lvl + 1})")
+                                 f"(got {tot:g} at level {lvl + 1}; allowed: shares that sum to 1)")
         el = self.program.eligibility.groups
         if el != "all" and any(g not in names for g in el):
             raise ValueError(f"program.eligibility.groups: unknown group in {list(el)} (allowed: all or {names})")

@@ -61,6 +61,13 @@ class InformalMentoring(Frozen):
         0.3, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.6),
         desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds).")
 
+    @field_validator("share_by_level")
+    @classmethod
+    def _shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0 <= x <= 1 for x in v):
+            raise ValueError("each share must be between 0 and 1")
+        return v
+
 
 class Eligibility(Frozen):
     """Who a program may enrol as a mentee, besides its level and tenure rules."""
