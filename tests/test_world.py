@@ -107,3 +107,11 @@ def test_bad_group_shares_are_one_clear_line(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "bad.yaml" in lines[0] and "workforce.groups" in lines[0] and "0.9" in lines[0] and "allowed" in lines[0]
+
+
+def test_groups_and_informal_mentors_are_the_same_on_one_or_two_workers(one):
+    sc = one.with_overrides({"workforce.size": 400})
+    a = ms.simulate(sc, replications=2, seed=3, workers=1).people
+    b = ms.simulate(sc, replications=2, seed=3, workers=2).people
+    assert (a.group.to_numpy() == b.group.to_numpy()).all()
+    assert (a.informal_mentor.to_numpy() == b.informal_mentor.to_numpy()).all()
