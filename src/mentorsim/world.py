@@ -49,16 +49,16 @@ class InformalMentoring(Frozen):
         desc="Share of people at levels 1..5 who have an informal mentor (Olivet 2019: 57% junior, 35% "
              "mid-level, 8% senior, mapped onto levels 1 / 2-3 / 4-5).")
     homophily: float = param(
-        0.5, unit="0..1", source="who has a mentor", ge=0, le=1, sensitivity=(0.2, 0.8),
+        0.5, unit="0..1", source="who has a mentor", ge=0, le=1,
         desc="How strongly people find informal mentors in their own group: a person's chance is scaled by "
              "(1 - h) + h x (their group's share of levels 4-5 / its share of their level). Derived from "
              "Olivet's same-sex shares (69% of women, 82% of men with a mentor have one of their own sex, "
              "against ~50% by chance): (0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.")
     mean_duration_weeks: float = param(
-        172.0, unit="weeks", source="who has a mentor", ge=1, le=1040, sensitivity=(104.0, 260.0),
+        172.0, unit="weeks", source="who has a mentor", ge=1, le=1040,
         desc="Mean length of an informal relationship (Olivet: about 3.3 years).")
     substitution_share: float = param(
-        0.3, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.6),
+        0.3, unit="share", source="assumption", ge=0, le=1,
         desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds).")
 
     @field_validator("share_by_level")
