@@ -28,6 +28,10 @@ SEED = 11
 REPLICATIONS = (0, 1)
 SIZE = 300
 FORMATS = ("one_on_one", "peer", "circle", "reverse", "micro_board")
+#: the world before issue 14: nobody has an informal mentor and everyone is in one group; the goldens pin
+#: that these give the engine's results from before groups and informal mentoring existed
+WORLD_OFF = {"workforce.informal_mentoring.share_by_level": [0.0] * 5,
+             "workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}]}
 
 
 def cases() -> dict[str, tuple[str, dict]]:
@@ -47,7 +51,7 @@ def cases() -> dict[str, tuple[str, dict]]:
     out["one_on_one-traced"] = ("one_on_one.yaml", {"trace": "all"})
     out["peer-traced"] = ("peer.yaml", {"trace": "all"})
     out["sponsorship-traced"] = ("sponsorship.yaml", {"trace": 2})
-    return out
+    return {name: (file, {**WORLD_OFF, **ov}) for name, (file, ov) in out.items()}
 
 
 def _hash(a) -> str:

@@ -46,6 +46,10 @@ VALIDATOR_RANGES: dict[str, str] = {
     "costs.hourly_cost_by_level": "5 values, each >= 0",
     "costs.annual_salary_by_level": "5 values, each >= 0",
     "costs.replacement_cost_share_by_level": "5 values, each >= 0",
+    "workforce.groups": "1 to 20 groups {name, share_by_level}, distinct names, shares adding up to 1 at each level",
+    "workforce.informal_mentoring.share_by_level": "5 shares, each 0 to 1",
+    "program.eligibility.max_tenure_weeks": "none, or 0 to 1040 (weeks)",
+    "program.eligibility.groups": "all, or a list of names in workforce.groups",
 }
 
 #: Assumption-sourced parameters that describe the organisation or the design being tried

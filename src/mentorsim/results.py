@@ -122,6 +122,12 @@ class Results:
         df.index.name = "metric"
         return df
 
+    def by_group(self, level: float = 0.95) -> pd.DataFrame:
+        """``group, metric, mean, ci_low, ci_high``: each group's retention, promotion rate, informal
+        mentor share and share of levels 4-5 at the horizon (``mentorsim.equity``)."""
+        from .equity import by_group
+        return by_group(self, level)
+
     def curve(self, metric: str = "headcount") -> pd.DataFrame:
         """A timeseries metric by week: mean and 95% band over replications."""
         ts = self.timeseries
@@ -230,6 +236,12 @@ class Comparison:
             "luck and what we don't know (uncertain parameters drawn)" if self.uncertainty == "parameters"
             else "luck only (every parameter at its value)")
         return out
+
+    def equity(self, level: float = 0.95) -> pd.DataFrame:
+        """``scenario, group, metric, value, diff_mean, ci_low, ci_high``: group outcomes, differences
+        paired against the baseline (``mentorsim.equity``)."""
+        from .equity import equity
+        return equity(self, level)
 
     def net_benefit(self, value_of: dict[str, float] | None = None) -> pd.DataFrame:
         """Net benefit in dollars of each design per replication (``decision.net_benefit``)."""

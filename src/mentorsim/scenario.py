@@ -21,6 +21,7 @@ from .effects import Effects, FormatEffects, RecognitionEffects, RecognitionPoli
 from .mechanics import Mechanics
 from .scenario_io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
 from .validation import SchemaModel, param, printable, refuse_coercion
+from .world import DEFAULT_GROUPS, Eligibility, Enrolment, Group, InformalMentoring
 
 MAX_WORKFORCE = 1_000_000
 MAX_HORIZON_WEEKS = 1040
@@ -97,6 +98,13 @@ class Workforce(_Frozen):
     self_goal_progress_per_week: float = param(
         0.004, unit="goal per week", source="assumption", ge=0, le=0.1,
         desc="Progress toward one's career goal without a program (1.0 = goal reached).")
+    groups: tuple[Group, ...] = Field(DEFAULT_GROUPS, min_length=1, max_length=20,
+                                      description="Groups of the workforce, each {name, share_by_level}; the shares "
+                                                  "sum to 1 at each level (default: an assumed pipeline).",
+                                      json_schema_extra={"unit": "share by level", "source": "assumption"})
+    informal_mentoring: InformalMentoring = Field(default_factory=InformalMentoring,
+                                                  description="Informal mentoring in every world: share_by_level, "
+                                                              "homophily, mean_duration_weeks, substitution_share.")
     engagement_reversion_per_week: float = param(
         0.03, unit="per week", source="assumption", ge=0, le=1,
         desc="Weekly pull of engagement back toward each person's own baseline.")
@@ -133,6 +141,14 @@ class Program(_Frozen):
     participation_target: float = param(
         0.25, unit="share of eligible", source="who has a mentor", ge=0, le=1, sensitivity=(0.1, 0.5),
         desc="Share of eligible employees the program aims to enrol as mentees (37% of workers have a mentor).")
+    enrolment: Enrolment = param("voluntary", unit="-", source="assumption",
+                                 desc="voluntary (people choose, selection on ambition) or assigned (the eligible are "
+                                      "enrolled up to the target at random).")
+    eligibility: Eligibility = Field(default_factory=Eligibility,
+                                     description="Who may enrol besides level and tenure: max_tenure_weeks, groups, "
+                                                 "without_informal_mentor.")
+    prioritise_without_informal: bool = param(False, unit="-", source="assumption",
+                                              desc="Enrol people with no informal mentor first.")
     selection_strength: float = param(
         1.5, unit="sd", source="C5", ge=0, le=5, sensitivity=(0.5, 2.5),
         desc="How strongly volunteering follows ambition and engagement (0 = random enrolment); fitted to the "
@@ -290,6 +306,18 @@ class Scenario(_Frozen):
                               ("workforce.persona_shares", self.workforce.persona_shares)):
             if any(s < 0 for s in shares) or abs(sum(shares) - 1.0) > 1e-6:
                 raise ValueError(f"{field}: shares must be >= 0 and sum to 1 (got {list(shares)})")
+        groups = self.workforce.groups
+        names = [g.name for g in groups]
+        if len(set(names)) != len(names):
+            raise ValueError(f"workforce.groups: group names must differ (got {names})")
+        for lvl in range(5):
+            tot = sum(g.share_by_level[lvl] for g in groups)
+            if abs(tot - 1.0) > 1e-6:
+                raise ValueError(f"workforce.groups: share_by_level must sum to 1 across groups at each level "
+                                 f"(got {tot:g} at level {lvl + 1}; allowed: shares that sum to 1)")
+        el = self.program.eligibility.groups
+        if el != "all" and any(g not in names for g in el):
+            raise ValueError(f"program.eligibility.groups: unknown group in {list(el)} (allowed: all or {names})")
         return self
 
     # ---- variants -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 from .mechanics import People as PeopleMechanics
 from .rng import Streams
 from .scenario import Scenario
+from .world import draw_world, group_tables
 
 N_LEVELS = 5
 SKILLS = ("technical", "communication", "strategy")
@@ -56,6 +57,7 @@ class Traits:
         self.goal_rate_base = goal_rate_base
         self.persona_shares = persona_shares
         self._streams = [s["traits"] for s in streams]
+        self._world = [s["world"] for s in streams]  # its own stream: groups and informal mentoring
         self.capacity = 0
         self.data: dict[str, np.ndarray] = {}
         self.grow(capacity)
@@ -70,6 +72,9 @@ class Traits:
             for st in self._streams:  # per replication: the first k draws are the same whatever the capacity
                 g = st.at(0, i)
                 parts.append(g.standard_normal(capacity) if normal else g.random(capacity))
+            new[f] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        for i, f in enumerate(("group_u", "informal_u")):
+            parts = [st.at(0, i).random(capacity) for st in self._world]
             new[f] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         self.data, self.capacity = new, capacity
         self.persona_by_level = np.stack([draw_persona(np.full(len(new["persona_u"]), lvl), new["persona_u"],
@@ -138,6 +143,8 @@ class People:
     ever_mentor: np.ndarray
     was_waiting: np.ndarray
     skills: np.ndarray
+    group: np.ndarray  # index into workforce.groups
+    informal: np.ndarray  # has an informal mentor
 
     def __init__(self, sc: Scenario, streams: Streams | list[Streams], site_cap: int | None = None):
         wf = self.wf = sc.workforce
@@ -154,6 +161,7 @@ class People:
         self.regrow(C)
         self._tenure_factor = self._tenure_table()
         self._level_mult = np.array((1.0,) + tuple(wf.level_hazard_multipliers))
+        self._group_cum, self._informal_chance = group_tables(wf.groups, wf.informal_mentoring, wf.level_shares)
         self._start()
 
     @property
@@ -169,9 +177,9 @@ class People:
               "capacity")
     _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
             "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo",
-            "waiting_since")
+            "waiting_since", "group")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
-             "burned_out", "ever_mentee", "ever_mentor", "was_waiting")
+             "burned_out", "ever_mentee", "ever_mentor", "was_waiting", "informal")
     _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000}
 
     def regrow(self, C: int) -> None:
@@ -226,6 +234,7 @@ class People:
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
         self.level[idx] = levels
         self.start_level[idx] = levels
+        self._join_world(idx, levels)
         self.persona[idx] = persona
         self.goal_dim[idx] = goal_dim
         self.skills[idx] = skills
@@ -237,6 +246,12 @@ class People:
         self.initial[idx] = True
         self.used[:] = size
         self.update_hazard_mult(idx)
+
+    def _join_world(self, idx: np.ndarray, levels: np.ndarray) -> None:
+        """Group and informal mentor of people joining at ``levels``, from the slots' own world draws."""
+        d = self.traits.data
+        self.group[idx], self.informal[idx] = draw_world(self._group_cum, self._informal_chance, levels,
+                                                         d["group_u"][idx], d["informal_u"][idx])
 
     def update_hazard_mult(self, idx: np.ndarray) -> None:
         """The part of the quit hazard that changes only with level, persona and internal moves."""
@@ -261,6 +276,7 @@ class People:
         np.clip(skills, 0.0, 1.0, out=skills)
         self.level[idx] = levels
         self.start_level[idx] = levels
+        self._join_world(idx, levels)
         self.persona[idx] = persona
         self.goal_dim[idx] = np.where(persona == ESTABLISHED, skills.argmin(axis=1), PERSONA_GOAL_DIM[persona])
         self.skills[idx] = skills

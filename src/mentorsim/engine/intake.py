@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..programs.volunteering import volunteers
+from ..programs.volunteering import eligible, volunteers
 from .process import Process
 
 
@@ -32,6 +32,7 @@ class Intake(Process):
                     sim.log(pick, "volunteered_mentor")
         elig = (emp & fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
                 & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n] & ~sim.mentor_pool[:n])  # a mentor is not also a mentee
+        elig = eligible(sim, week, elig)
         n_enrolled = sites.count_mask(enrolled)
         target = np.round(prog.participation_target * (sites.count_mask(elig) + n_enrolled)).astype(np.int64)
         deficit = target - n_enrolled

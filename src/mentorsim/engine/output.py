@@ -23,6 +23,7 @@ def results_of(sim: Simulation) -> list[RepResult]:
         role = p.ever_mentee[sl].astype(np.int64) + 2 * p.ever_mentor[sl].astype(np.int64)
         people = {"person_id": np.arange(int(p.used[s]), dtype=np.int64)}
         people.update({col: role if f is None else getattr(p, f)[sl].copy() for col, f in PEOPLE_COLUMNS.items()})
+        people["group"] = sim.group_names[people["group"]]
         rows = rel.rows_of_site(s)
         rels = {f: getattr(rel, f)[rows] for f in RELATIONSHIP_COLUMNS}
         rels["mentee"] -= lo

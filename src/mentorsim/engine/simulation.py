@@ -43,6 +43,7 @@ class Simulation:
             raise ValueError("Simulation needs at least one replication")
         R = self.R = len(self.reps)
         self.sc, self.program, self.wf = sc, sc.program, sc.workforce
+        self.group_names = np.array([g.name for g in sc.workforce.groups], dtype=object)
         self.mx = sc.mechanics  # how the mechanisms work (scenario.mechanics)
         self.H = sc.horizon_weeks
         self.week = 0
