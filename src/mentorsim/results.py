@@ -355,7 +355,8 @@ def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, ment
               fmt: Any) -> tuple[float, float]:
     """In the baseline run ``b`` (rows aligned with the program run's starting people), the share
     staying and the share promoted among the people at risk of enrolling in the week each mentee
-    was matched and at that mentee's level: employed, eligible (level, tenure), not a mentor and not
+    was matched and at that mentee's level: employed, eligible (level, tenure, and a targeted program's
+    tenure cap, groups and informal-mentor rule), not a mentor and not
     yet matched then (so people who enrol later count as comparators until they do); averaged over
     the mentees. Comparing within a level keeps which levels the mentors could take (a mentor
     must be more senior) out of the selection part."""
@@ -365,13 +366,22 @@ def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, ment
     first_promo = b.first_promotion_week.to_numpy()
     start_level = b.start_level.to_numpy()
     stay, prom = np.isnan(left), b.promotions.to_numpy() > 0
+    rules = np.ones(len(b), dtype=bool)  # the program's eligibility rules: who a targeted program may enrol
+    if prog.eligibility.groups != "all" and "group" in b:
+        rules &= b.group.isin(list(prog.eligibility.groups)).to_numpy()
+    if prog.eligibility.without_informal_mentor and "informal_mentor" in b:
+        rules &= ~b.informal_mentor.to_numpy(dtype=bool)
     s_sum = p_sum = total = 0.0
     when = matched[mentee & ~np.isnan(matched)]
     for w in np.unique(when):
         # as at matching, early in week w: promotions (+0.50) and quits (+0.65) of week w come later
         level = start_level + (first_promo < w)  # at most the first promotion before w (NaN compares False)
+        if prog.eligibility.max_tenure_weeks is not None:  # a new-hire program: only the recently hired
+            rules_w = rules & (hired >= w - prog.eligibility.max_tenure_weeks)
+        else:
+            rules_w = rules
         at_risk = (candidates & ~(matched <= w) & (hired <= w - prog.min_tenure_weeks)
-                   & (np.isnan(left) | (left >= w)) & fmt.mentee_eligible(level, prog))
+                   & (np.isnan(left) | (left >= w)) & fmt.mentee_eligible(level, prog) & rules_w)
         lv, k_of = np.unique(level[mentee & (matched == w)], return_counts=True)
         for lvl, k in zip(lv, k_of, strict=True):
             ref = at_risk & (level == lvl)
