@@ -56,10 +56,12 @@ class InformalMentoring(Frozen):
              "against ~50% by chance): (0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.")
     mean_duration_weeks: float = param(
         172.0, unit="weeks", source="who has a mentor", ge=1, le=1040,
-        desc="Mean length of an informal relationship (Olivet: about 3.3 years).")
+        desc="Mean length of an informal relationship (Olivet: about 3.3 years). Not used yet: informal "
+             "mentoring is recorded (who has one on joining) but does not change outcomes in this version.")
     substitution_share: float = param(
         0.3, unit="share", source="assumption", ge=0, le=1,
-        desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds).")
+        desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds). Not used "
+             "yet: informal mentoring does not change outcomes in this version.")
 
     @field_validator("share_by_level")
     @classmethod
