@@ -32,6 +32,8 @@ LEVERS = frozenset({
     "program.mentor_hours_per_month", "program.intake", "program.term_weeks", "program.matching",
     "program.preparation", "program.commitments_per_session", "program.boundaries", "program.seasons",
     "program.circle_size", "program.sponsor_supply", "program.sponsor_capacity",
+    "program.enrolment", "program.eligibility.max_tenure_weeks", "program.eligibility.groups",
+    "program.eligibility.without_informal_mentor", "program.prioritise_without_informal",
 })
 
 KINDS = ("noise", "parameters")
