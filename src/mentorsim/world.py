@@ -19,6 +19,13 @@ N_LEVELS = 5
 SENIOR_LEVELS = (4, 5)
 
 
+def _unit_shares(v: tuple[float, ...]) -> tuple[float, ...]:
+    """A share_by_level validator: every share between 0 and 1."""
+    if any(not 0 <= x <= 1 for x in v):
+        raise ValueError("each share must be between 0 and 1")
+    return v
+
+
 class Group(Frozen):
     """One group of the workforce and its share at each level."""
 
@@ -27,12 +34,7 @@ class Group(Frozen):
         (1.0, 1.0, 1.0, 1.0, 1.0), unit="share", source="assumption",
         desc="The group's share of people at levels 1..5; across groups the shares sum to 1 at each level.")
 
-    @field_validator("share_by_level")
-    @classmethod
-    def _shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if any(not 0 <= x <= 1 for x in v):
-            raise ValueError("each share must be between 0 and 1")
-        return v
+    _shares = field_validator("share_by_level")(_unit_shares)
 
 
 #: assumed pipeline: the under-represented group is 40% of level 1 and thins to 18% of level 5
@@ -63,12 +65,7 @@ class InformalMentoring(Frozen):
         desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds). Not used "
              "yet: informal mentoring does not change outcomes in this version.")
 
-    @field_validator("share_by_level")
-    @classmethod
-    def _shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if any(not 0 <= x <= 1 for x in v):
-            raise ValueError("each share must be between 0 and 1")
-        return v
+    _shares = field_validator("share_by_level")(_unit_shares)
 
 
 class Eligibility(Frozen):
