@@ -49,6 +49,7 @@ bench: setup
 	@[ ! -f benchmarks/bench_sweep.py ] || $(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_optimize.py
+	$(BIN)/python benchmarks/bench_world.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -255,7 +255,7 @@ def test_run_calls_the_processes_in_the_order_of_the_schedule(fmt, request):
     ran = {n for _, n in calls}
     assert ran == {s.name for s in sim.steps}
     if fmt == "none":
-        assert ran == {"promotions", "growth", "quits", "hiring", "record"}
+        assert ran == {"promotions", "growth", "informal", "quits", "hiring", "record"}
     else:
         assert ran == set(order)  # every step, recognition included (26-week cycles)
     weeks = [w for w, n in calls if n == "record"]

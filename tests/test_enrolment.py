@@ -50,3 +50,17 @@ def test_a_targeted_program_is_compared_with_the_people_it_could_enrol():
     assert set(mentees[mentees.role.isin(["mentee", "both"])].group) == {"under_represented"}
     pe = cmp.participant_effects().set_index("outcome")
     assert abs(pe.loc["retention", "selection"]) < 0.015
+
+
+def test_assigned_mentees_come_less_prepared_by_the_registered_factor():
+    one = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 1200})
+
+    def goals(**ov):
+        p = ms.simulate(one.with_overrides(ov), replications=3, seed=4).people
+        return p[p.role.isin(["mentee", "both"])].goal_attained.mean()
+    assigned = {"program.enrolment": "assigned"}
+    keen = goals(**assigned, **{"mechanics.volunteering.assigned_preparation": 1.0})
+    reluctant = goals(**assigned, **{"mechanics.volunteering.assigned_preparation": 0.4})
+    assert reluctant < keen - 0.01
+    # volunteers chose to take part: the factor does not touch them
+    assert goals(**{"mechanics.volunteering.assigned_preparation": 0.4}) == goals()

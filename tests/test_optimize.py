@@ -59,7 +59,9 @@ def test_front_columns_budget_and_fresh_rerun(base):
     assert res.front_seed != res.seed and res.front_replications == 10
     # the front is the search's, re-run: its figures come from the fresh seed, not the search's draws
     t = res.trials().set_index("trial")
-    assert not np.allclose(f.retention_12m.to_numpy(), t.loc[f.trial, "retention_12m"].to_numpy())
+    fresh = np.concatenate([f.retention_12m.to_numpy(), f.program_cost.to_numpy()])
+    assert not np.allclose(fresh, np.concatenate([t.loc[f.trial, "retention_12m"].to_numpy(),
+                                                  t.loc[f.trial, "program_cost"].to_numpy()]))
     assert list(f.retention_12m) == sorted(f.retention_12m, reverse=True)
 
 

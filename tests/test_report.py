@@ -357,18 +357,23 @@ def test_a_scenario_without_program_has_no_roi(tmp_path):
 
 def test_both_kinds_of_interval_side_by_side(written, scenarios):
     """The scorecard shows each decision change under luck only and under luck and what we don't know:
-    the same numbers as a parameter-uncertainty comparison of the same seed, and never a narrower interval."""
+    the same numbers as a noise and a parameter-uncertainty comparison of the same seed. (Which interval is
+    wider is not a property: with few replications, or where the unknowns barely move a paired difference, the
+    parameter interval can come out narrower by chance; at 24 replications of 300 people one seed in three
+    gives that for one-on-one's 36-month retention.)"""
     _, text, data = written
     assert 'id="both-intervals"' in text and "luck and what we don" in text
     unc = ms.compare(scenarios, replications=REPS, seed=SEED, uncertainty="parameters").table()
     unc = unc.set_index(["scenario", "metric"])
+    noise = ms.compare(scenarios, replications=REPS, seed=SEED).table().set_index(["scenario", "metric"])
     rows = {(r["scenario"], r["metric"]): r for r in data["intervals"]}
     assert {m for _, m in rows} == {"retention_36m", "annual_promotion_rate", "turnover_cost", "roi"}
     for (name, metric), r in rows.items():
         assert set(r) >= {"noise", "parameters"}
         assert _close(r["parameters"]["ci_low"], unc.loc[(name, metric), "ci_low"])
+        assert _close(r["noise"]["ci_high"], noise.loc[(name, metric), "ci_high"])
     ret = rows[("one_on_one", "retention_36m")]
-    assert ret["parameters"]["ci_high"] - ret["parameters"]["ci_low"] >= ret["noise"]["ci_high"] - ret["noise"]["ci_low"]
+    assert ret["parameters"]["ci_low"] != ret["noise"]["ci_low"]  # two kinds, not one shown twice
     # the ranking gives the chance each design is best under both kinds (the headline ranks as asked: luck only)
     rank = re.search(r'<table class="plain" id="ranking">(.*?)</table>', text, re.S).group(1)
     assert "luck and what we don" in rank and len(re.findall(r"data-p-best-other=", rank)) == len(scenarios)

@@ -28,10 +28,19 @@ SEED = 11
 REPLICATIONS = (0, 1)
 SIZE = 300
 FORMATS = ("one_on_one", "peer", "circle", "reverse", "micro_board")
-#: the world before issue 14: nobody has an informal mentor and everyone is in one group; the goldens pin
-#: that these give the engine's results from before groups and informal mentoring existed
+#: the world before issue 14: nobody has an informal mentor, everyone is in one group, and the workforce is
+#: calibrated as it was then (informal mentoring's effect moved the fit to C1-C3); the goldens pin that
+#: these give the engine's results from before groups and informal mentoring existed
 WORLD_OFF = {"workforce.informal_mentoring.share_by_level": [0.0] * 5,
-             "workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}]}
+             "workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}],
+             "workforce.base_weekly_quit_hazard": 0.0040, "workforce.first_year_hazard_multiplier": 4.2,
+             "workforce.promotion_base_logit": -3.75}
+#: the world as it is (issue 14): the defaults, with groups and informal mentoring, and the programs for it
+WORLD = {"world-none": ("baseline.yaml", {}), "world-one_on_one": ("one_on_one.yaml", {}),
+         "world-one_on_one-assigned": ("one_on_one.yaml", {"program.enrolment": "assigned"}),
+         "world-circle-prioritise": ("circle.yaml", {"program.prioritise_without_informal": True}),
+         "world-new_hire_buddies": ("new_hire_buddies.yaml", {}),
+         "world-targeted_under_represented": ("targeted_under_represented.yaml", {"trace": 2})}
 
 
 def cases() -> dict[str, tuple[str, dict]]:
@@ -51,7 +60,7 @@ def cases() -> dict[str, tuple[str, dict]]:
     out["one_on_one-traced"] = ("one_on_one.yaml", {"trace": "all"})
     out["peer-traced"] = ("peer.yaml", {"trace": "all"})
     out["sponsorship-traced"] = ("sponsorship.yaml", {"trace": 2})
-    return {name: (file, {**WORLD_OFF, **ov}) for name, (file, ov) in out.items()}
+    return {**{name: (file, {**WORLD_OFF, **ov}) for name, (file, ov) in out.items()}, **WORLD}
 
 
 def _hash(a) -> str:

@@ -61,6 +61,10 @@ class Volunteering(SchemaModel):
                                     desc="Engagement difference that counts as one sd in the inclination to volunteer.")
     sponsor_ambition_weight: float = param(0.5, unit="per sd", source=A, ge=0, le=5, sensitivity=(0.25, 1.0),
                                            desc="How strongly sponsors pick proteges on ambition (vs visibility noise).")
+    assigned_preparation: float = param(0.8, unit="x", source=A, ge=0, le=2, sensitivity=(0.6, 1.0),
+                                        desc="An assigned mentee (program.enrolment: assigned) did not choose to "
+                                             "take part: their preparation is the program's times this (no "
+                                             "evidence compares how assigned participants engage; 1 = as volunteers).")
 
 
 class Sessions(SchemaModel):

@@ -59,3 +59,29 @@ class Streams:
         if s is None:
             s = self._streams[name] = Stream(self.seed, self.replication, name)
         return s
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, on uint64 arrays (wrapping arithmetic)."""
+    z = z + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+def counter_key(seed: int, replication: int, name: str) -> int:
+    """A 64-bit key for :func:`counter_uniform`, from (seed, replication, stream name)."""
+    return int.from_bytes(_key(seed, replication, name)[:8], "little")
+
+
+def counter_uniform(keys: np.ndarray, ids: np.ndarray, counters: np.ndarray) -> np.ndarray:
+    """One uniform in [0, 1) per item, a pure function of (key, id, counter): the n-th draw of person
+    ``id`` is the same whatever else happened (and costs nothing for anyone else)."""
+    with np.errstate(over="ignore"):
+        z = _mix64(ids.astype(np.uint64) * np.uint64(0x100000001B3) ^ counters.astype(np.uint64))
+        z = _mix64(z ^ keys.astype(np.uint64))
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)

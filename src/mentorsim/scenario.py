@@ -55,11 +55,11 @@ class Workforce(_Frozen):
         desc="Share of early_career, first_time_manager, career_pivoter, established; must sum to 1. "
              "Early-career people sit at levels 1-2 and first-time managers at 2-3.")
     base_weekly_quit_hazard: float = param(
-        0.0040, unit="per week", source="C1", ge=0, le=0.2, sensitivity=(0.0027, 0.0055),
+        0.0043, unit="per week", source="C1", ge=0, le=0.2, sensitivity=(0.0029, 0.0058),
         desc="Quit hazard of a settled (tenure > 1 year), averagely engaged employee; set so the "
              "no-program workforce quits 2.2% a month (C1).")
     first_year_hazard_multiplier: float = param(
-        4.2, unit="x", source="C2", ge=0, le=50, sensitivity=(2.5, 6.0),
+        4.3, unit="x", source="C2", ge=0, le=50, sensitivity=(2.6, 6.1),
         desc="Extra quit hazard at hire, decaying with tenure: hazard x (1 + this x exp(-tenure/decay)); "
              "gives 33-40% first-year quits, half in the first 13 weeks (C2).")
     first_year_hazard_decay_weeks: float = param(
@@ -82,7 +82,7 @@ class Workforce(_Frozen):
     promotion_cycle_weeks: int = param(26, unit="weeks", source="assumption", ge=4, le=104,
                                        desc="Weeks between promotion review cycles.")
     promotion_base_logit: float = param(
-        -3.75, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.3, -3.3),
+        -4.1, unit="log-odds per cycle", source="C3", ge=-20, le=5, sensitivity=(-4.65, -3.65),
         desc="Log-odds of promotion at a review for an average, just-ready employee; set for ~6% a year (C3).")
     promotion_readiness_slope: float = param(
         1.2, unit="log-odds per 0.1 skill", source="assumption", ge=0, le=10,

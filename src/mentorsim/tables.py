@@ -28,7 +28,8 @@ PEOPLE_COLUMNS = {"initial": "initial", "persona": "persona", "start_level": "st
                   "role": None, "sponsored": "sponsored", "meetings_held": "meetings_held",
                   "goal_attained": "goal_attained", "moved_internally": "moved", "ambition": "ambition",
                   "burned_out": "burned_out", "goal_week": "goal_week", "first_promotion_week": "first_promo",
-                  "group": "group", "informal_mentor": "informal"}
+                  "group": "group", "informal_mentor": "ever_informal",
+                  "informal_mentor_at_enrolment": "informal_when_enrolled"}
 
 #: columns of a replication's relationship table
 RELATIONSHIP_COLUMNS = ("mentee", "mentor", "group", "dim", "start", "end", "reason", "held", "scheduled",

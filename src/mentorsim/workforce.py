@@ -15,7 +15,7 @@ import numpy as np
 from .mechanics import People as PeopleMechanics
 from .rng import Streams
 from .scenario import Scenario
-from .world import draw_world, group_tables
+from .world import InformalDraws, draw_world, group_tables, informal_gains
 
 N_LEVELS = 5
 SKILLS = ("technical", "communication", "strategy")
@@ -144,7 +144,17 @@ class People:
     was_waiting: np.ndarray
     skills: np.ndarray
     group: np.ndarray  # index into workforce.groups
-    informal: np.ndarray  # has an informal mentor
+    informal: np.ndarray  # has an informal mentor now
+    ever_informal: np.ndarray  # had one at some point of the run
+    informal_when_enrolled: np.ndarray  # had one when they (last) enrolled as a formal mentee
+    informal_end: np.ndarray  # the week the current informal relationship ends (-1: none)
+    informal_spell: np.ndarray  # how many informal relationships the slot has ended (keys its draws)
+    informal_acc: np.ndarray  # hazard of starting one accumulated since the last ended
+    informal_thr: np.ndarray  # the Exp(1) threshold that accumulated hazard must reach
+    informal_gain: np.ndarray  # engagement an informal relationship adds each week (0: none)
+    informal_rate: np.ndarray  # weekly hazard of starting one, as last set
+    informal_since: np.ndarray  # the week informal_acc is accumulated to
+    informal_next: np.ndarray  # the week the accumulated hazard reaches the threshold (-1: not set)
 
     def __init__(self, sc: Scenario, streams: Streams | list[Streams], site_cap: int | None = None):
         wf = self.wf = sc.workforce
@@ -162,6 +172,8 @@ class People:
         self._tenure_factor = self._tenure_table()
         self._level_mult = np.array((1.0,) + tuple(wf.level_hazard_multipliers))
         self._group_cum, self._informal_chance = group_tables(wf.groups, wf.informal_mentoring, wf.level_shares)
+        self.informal_world = InformalDraws(wf.informal_mentoring, streams, self, informal_gains(sc)[0],
+                                            wf.engagement_reversion_per_week)
         self._start()
 
     @property
@@ -174,13 +186,15 @@ class People:
 
     # ---- storage ------------------------------------------------------------------------
     _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult",
-              "capacity")
+              "capacity", "informal_acc", "informal_thr", "informal_gain", "informal_rate")
     _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
             "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo",
-            "waiting_since", "group")
+            "waiting_since", "group", "informal_end", "informal_spell", "informal_since", "informal_next")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
-             "burned_out", "ever_mentee", "ever_mentor", "was_waiting", "informal")
-    _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000}
+             "burned_out", "ever_mentee", "ever_mentor", "was_waiting", "informal", "ever_informal",
+             "informal_when_enrolled")
+    _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000,
+             "informal_end": -1, "informal_next": -1, "informal_thr": np.inf}
 
     def regrow(self, C: int) -> None:
         """Give every site C slots (first call: allocate; later: re-lay the blocks)."""
@@ -234,7 +248,7 @@ class People:
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
         self.level[idx] = levels
         self.start_level[idx] = levels
-        self._join_world(idx, levels)
+        self._join_world(idx, levels, 0)
         self.persona[idx] = persona
         self.goal_dim[idx] = goal_dim
         self.skills[idx] = skills
@@ -247,11 +261,13 @@ class People:
         self.used[:] = size
         self.update_hazard_mult(idx)
 
-    def _join_world(self, idx: np.ndarray, levels: np.ndarray) -> None:
-        """Group and informal mentor of people joining at ``levels``, from the slots' own world draws."""
+    def _join_world(self, idx: np.ndarray, levels: np.ndarray, week: int) -> None:
+        """Group and informal mentor of people joining at ``levels`` in ``week``, from the slots' own world
+        draws: someone joins with an informal mentor with the steady-state chance of their level and group."""
         d = self.traits.data
         self.group[idx], self.informal[idx] = draw_world(self._group_cum, self._informal_chance, levels,
                                                          d["group_u"][idx], d["informal_u"][idx])
+        self.informal_world.joined(idx, week)
 
     def update_hazard_mult(self, idx: np.ndarray) -> None:
         """The part of the quit hazard that changes only with level, persona and internal moves."""
@@ -276,7 +292,7 @@ class People:
         np.clip(skills, 0.0, 1.0, out=skills)
         self.level[idx] = levels
         self.start_level[idx] = levels
-        self._join_world(idx, levels)
+        self._join_world(idx, levels, week)
         self.persona[idx] = persona
         self.goal_dim[idx] = np.where(persona == ESTABLISHED, skills.argmin(axis=1), PERSONA_GOAL_DIM[persona])
         self.skills[idx] = skills

@@ -8,15 +8,18 @@ staff have a mentor) and, through homophily, on how much of the senior levels is
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import field_validator
 
+from .rng import counter_key, counter_uniform
 from .validation import Frozen, param
 
 N_LEVELS = 5
 SENIOR_LEVELS = (4, 5)
+#: the highest informal-mentor share a level and group can have (a share of 1 would never end)
+MAX_INFORMAL_SHARE = 0.95
 
 
 def _unit_shares(v: tuple[float, ...]) -> tuple[float, ...]:
@@ -51,19 +54,27 @@ class InformalMentoring(Frozen):
         desc="Share of people at levels 1..5 who have an informal mentor (Olivet 2019: 57% junior, 35% "
              "mid-level, 8% senior, mapped onto levels 1 / 2-3 / 4-5).")
     homophily: float = param(
-        0.5, unit="0..1", source="who has a mentor", ge=0, le=1,
+        0.5, unit="0..1", source="who has a mentor", ge=0, le=1, sensitivity=(0.3, 0.7),
         desc="How strongly people find informal mentors in their own group: a person's chance is scaled by "
-             "(1 - h) + h x (their group's share of levels 4-5 / its share of their level). Derived from "
-             "Olivet's same-sex shares (69% of women, 82% of men with a mentor have one of their own sex, "
-             "against ~50% by chance): (0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.")
+             "(1 - h) + h x (their group's share of the employed at levels 4-5 / its share of their level), "
+             "refreshed every 26 weeks from who is actually senior. Derived from Olivet's same-sex shares (69% "
+             "of women, 82% of men with a mentor have one of their own sex, against ~50% by chance): "
+             "(0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.")
     mean_duration_weeks: float = param(
-        172.0, unit="weeks", source="who has a mentor", ge=1, le=1040,
-        desc="Mean length of an informal relationship (Olivet: about 3.3 years). Not used yet: informal "
-             "mentoring is recorded (who has one on joining) but does not change outcomes in this version.")
+        172.0, unit="weeks", source="who has a mentor", ge=1, le=1040, sensitivity=(104.0, 260.0),
+        desc="Mean length of an informal relationship (Olivet: current mentorships have lasted about 3.3 "
+             "years); relationships end at a constant rate and start at the rate that keeps each level's share "
+             "at share_by_level.")
+    effect_share: float = param(
+        0.5, unit="x formal", source="assumption", ge=0, le=1, sensitivity=(0.25, 1.0),
+        desc="What an informal relationship gives each week, as a share of what a default one-on-one program "
+             "relationship gives when its sessions are held (engagement and goal skill; no promotion "
+             "visibility). At most 1: no evidence says informal mentoring does more than the formal kind.")
     substitution_share: float = param(
-        0.3, unit="share", source="assumption", ge=0, le=1,
-        desc="Share of a formal mentee's informal mentoring the program replaces (0 = it only adds). Not used "
-             "yet: informal mentoring does not change outcomes in this version.")
+        0.3, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.6),
+        desc="How much a formal program replaces informal mentoring: while someone is enrolled as a mentee, "
+             "their chance of starting an informal relationship is times (1 - substitution_share) (0 = the "
+             "program only adds).")
 
     _shares = field_validator("share_by_level")(_unit_shares)
 
@@ -95,7 +106,7 @@ def group_tables(groups: tuple[Group, ...], informal: InformalMentoring,
     senior_share = share[:, senior] @ w[senior] / w[senior].sum()  # the group's share of levels 4-5
     h = informal.homophily
     reach = (1.0 - h) + h * np.divide(senior_share[:, None], share, out=np.ones_like(share), where=share > 0)
-    chance = np.clip(np.array(informal.share_by_level)[None, :] * reach, 0.0, 1.0)
+    chance = np.clip(np.array(informal.share_by_level)[None, :] * reach, 0.0, MAX_INFORMAL_SHARE)
     return cum, np.hstack([np.zeros((len(groups), 1)), chance])
 
 
@@ -104,3 +115,87 @@ def draw_world(cum: np.ndarray, chance: np.ndarray, levels: np.ndarray, u_group:
     """Each person's group (from the group shares at their level) and whether they have an informal mentor."""
     grp = np.minimum((u_group[:, None] >= cum[levels]).sum(axis=1), len(chance) - 1).astype(np.int64)
     return grp, u_informal < chance[grp, levels]
+
+
+
+def informal_gains(sc: Any) -> tuple[float, float]:
+    """What an informal relationship adds each week, engagement and goal skill: ``effect_share`` of what a
+    default one-on-one relationship's held sessions give (at the default cadence and reference fit)."""
+    im, prog, fx = sc.workforce.informal_mentoring, sc.program, sc.effects.one_on_one
+    per_week = im.effect_share / type(prog)().cadence_weeks
+    return (per_week * prog.engagement_gain_per_meeting * fx.engagement,
+            per_week * prog.skill_gain_per_meeting * fx.expertise)
+
+
+class InformalDraws:
+    """Each person's informal-mentoring state and draws, keyed by (replication, person, spell): spell k's
+    threshold for starting a relationship, its length and whether a formal mentee takes it up are the same
+    in every run of the same seed, so the program run and its no-program twin share a person's informal
+    history except through what the program changes (their level, their being a formal mentee, who is
+    senior). The engine's ``informal`` step schedules what these draws decide."""
+
+    def __init__(self, informal: InformalMentoring, streams: list[Any], people: Any, gain: float,
+                 reversion: float):
+        self.people, self.gain, self.reversion = people, gain, reversion
+        self.duration = informal.mean_duration_weeks
+        self.keys = np.array([counter_key(s.seed, s.replication, "informal") for s in streams], dtype=np.uint64)
+        self.pending: list[np.ndarray] = []  # slots that joined since the informal step last ran
+        self.on_gain: Any = None  # told which slots' informal gain changed (the engine's weekly pull)
+
+    def draws(self, idx: np.ndarray, which: int) -> np.ndarray:
+        """Draw ``which`` (0: start threshold, 1: length, 2: take-up) of each slot's current spell."""
+        p = self.people
+        site, local = np.divmod(idx, p.C)
+        return counter_uniform(self.keys[site], local, p.informal_spell[idx] * 3 + which)
+
+    def new_spell(self, idx: np.ndarray, week: int) -> None:
+        """A spell without an informal mentor begins: a new Exp(1) threshold for the accumulated hazard."""
+        p = self.people
+        p.informal_acc[idx] = 0.0
+        p.informal_since[idx] = week
+        p.informal_rate[idx] = 0.0
+        p.informal_next[idx] = -1
+        p.informal_thr[idx] = -np.log1p(-self.draws(idx, 0))
+
+    def start(self, idx: np.ndarray, week: int) -> None:
+        """Informal relationships begin in ``week`` and last an exponential time (at least a week). What one
+        adds to engagement each week never takes anyone past full engagement."""
+        p = self.people
+        p.informal[idx] = True
+        p.ever_informal[idx] = True
+        p.informal_end[idx] = week + np.maximum(np.ceil(-np.log1p(-self.draws(idx, 1)) * self.duration), 1.0
+                                                ).astype(np.int64)
+        p.informal_thr[idx] = np.inf
+        p.informal_rate[idx] = 0.0
+        p.informal_next[idx] = -1
+        p.informal_gain[idx] = np.minimum(self.gain, self.reversion * (1.0 - p.eng_base[idx]))
+        if self.on_gain is not None:
+            self.on_gain(idx)
+
+    def end(self, idx: np.ndarray, week: int) -> None:
+        """Relationships (or, for a formal mentee, a start not taken up) end: the next spell begins."""
+        p = self.people
+        p.informal[idx] = False
+        p.informal_end[idx] = -1
+        p.informal_gain[idx] = 0.0
+        if self.on_gain is not None:
+            self.on_gain(idx)
+        p.informal_spell[idx] += 1
+        self.new_spell(idx, week)
+
+    def joined(self, idx: np.ndarray, week: int) -> None:
+        """People joining in ``week`` (whether they join with one was drawn already; its remaining length
+        is exponential too: the process is memoryless)."""
+        p = self.people
+        p.informal_spell[idx] = 0
+        p.ever_informal[idx] = False
+        p.informal_when_enrolled[idx] = False
+        p.informal_end[idx] = -1
+        p.informal_gain[idx] = 0.0
+        if self.on_gain is not None:
+            self.on_gain(idx)
+        has = p.informal[idx]
+        self.new_spell(idx[~has], week)
+        if has.any():
+            self.start(idx[has], week)
+        self.pending.append(idx)

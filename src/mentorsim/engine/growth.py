@@ -46,10 +46,18 @@ class Growth(Process):
                 self.goal_reached(reached, week)
 
     def pull(self, n: int) -> np.ndarray:
-        """Each slot's weekly pull toward its own baseline engagement (a trait of the slot)."""
+        """Each slot's weekly pull toward its own baseline engagement (a trait of the slot), plus what an
+        informal relationship adds while it lasts (0 for everyone else)."""
         if len(self._pull) < n:
             self._pull = self.sim.wf.engagement_reversion_per_week * self.sim.p.traits.eng_base
+            self._pull += self.sim.p.informal_gain
         return self._pull[:n]
+
+    def repull(self, idx: np.ndarray) -> None:
+        """The informal gain of these slots changed."""
+        if len(self._pull):
+            p = self.sim.p
+            self._pull[idx] = self.sim.wf.engagement_reversion_per_week * p.traits.eng_base[idx] + p.informal_gain[idx]
 
     def goal_reached(self, who: np.ndarray, week: int) -> None:
         sim = self.sim

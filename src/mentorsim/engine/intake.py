@@ -42,6 +42,7 @@ class Intake(Process):
                 p.enrolled[pick] = True
                 p.was_waiting[pick] = True
                 p.waiting_since[pick] = week
+                p.informal_when_enrolled[pick] = p.informal[pick]
                 sim.changes.counts = True
                 sim.log(pick, "enrolled")
         for o in sim.overlays:

@@ -21,8 +21,11 @@ class Meetings(Process):
         prog, fx = sim.program, sim.fx
         self.gain_unit = prog.skill_gain_per_meeting * fx.expertise
         ses = sim.mx.sessions
+        # how prepared mentees come: an assigned mentee did not choose to take part (registered, assumption)
+        self.preparation = prog.preparation * (sim.mx.volunteering.assigned_preparation
+                                               if prog.enrolment == "assigned" else 1.0)
         # what a session teaches: times 1 at the default preparation (0.5), more when better prepared
-        self.taught = 1.0 + ses.preparation_teaching * (prog.preparation - 0.5)
+        self.taught = 1.0 + ses.preparation_teaching * (self.preparation - 0.5)
         # what a session gives grows with its length (per hour, a format gives what one-on-one gives) and
         # with the share of it spent on the mentee's own goal (a peer pair splits its time)
         self.per_session = (sim.session_h * 60.0 / ses.reference_session_minutes) ** ses.length_elasticity * fx.focus_share
@@ -105,7 +108,7 @@ class Meetings(Process):
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
             g = sim.mx.goals
-            p_done = min(max(g.commitment_base + g.commitment_preparation * prog.preparation + fx.commitment_bonus,
+            p_done = min(max(g.commitment_base + g.commitment_preparation * self.preparation + fx.commitment_bonus,
                              0.0), 1.0)
             done = (u[:, 3:] < p_done).sum(axis=1)
             step = done * (prog.goal_progress_per_commitment * (ses.fit_floor + fit)) * benefit * focus

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .burnout import Burnout
 from .growth import Growth
 from .hiring import Hiring
+from .informal import Informal, informal_on
 from .intake import Intake
 from .matching import Matching
 from .meetings import Meetings
@@ -89,6 +90,11 @@ STEPS: tuple[Step, ...] = (
          "mentor credit"),
     Step(0.60, "growth", Growth, _weekly, _weekly, _always,
          "skills, goals and engagement drift; goals reached (pivoters move internally)"),
+    Step(0.62, "informal", Informal, _weekly, _weekly, informal_on,
+         "informal mentoring, in every world: relationships start at the rate that keeps each level's share "
+         "(homophily toward the own group's share of who is senior; less while a formal mentee) and end at "
+         "1 / mean duration; while one lasts it adds a share of a one-on-one relationship's engagement and "
+         "goal skill"),
     Step(0.65, "quits", Turnover, _weekly, _weekly, _always,
          "quit/hire, first the quits (front-loaded hazard x engagement x level x recent promotion x mentor "
          "strain); leavers' relationships end, their seats open and overlays let them go"),
