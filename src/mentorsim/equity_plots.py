@@ -32,14 +32,19 @@ def group_label(name: str) -> str:
 
 def plot_management_share(obj: Comparison | Results, baseline: Results | None = None,
                           scenarios: Sequence[str] | str | None = None, groups: Sequence[str] | None = None,
-                          axes: Sequence[Axes] | None = None, title: str | None = None) -> Figure:
+                          axes: Sequence[Axes] | None = None, title: str | None = None,
+                          bands: str | None = None) -> Figure:
     """Each group's share of the people at levels 4-5 (management), week by week: one panel per group, each
     program solid and no program dashed (grey), with bands holding the middle 95% of the replications.
 
     ``obj`` is a Comparison (its baseline against each program, or those named in ``scenarios``) or a
     Results (optionally against ``baseline``). ``groups``: the groups to show (default: every group);
-    ``axes``: one Axes per group to draw into.
+    ``axes``: one Axes per group to draw into. ``bands``: "all" (a band for every line), "baseline" (for no
+    program only) or "none"; by default "all" for one program and "baseline" for several, so the lines stay
+    readable. The title says which bands are drawn.
     """
+    if bands not in (None, "all", "baseline", "none"):
+        raise ValueError(f"bands must be 'all', 'baseline' or 'none', got {bands!r}")
     base, programs = _as_pair(obj, baseline)
     programs = _select(programs, scenarios)
     series: list[tuple[Results, str, str, bool]] = [
@@ -47,6 +52,8 @@ def plot_management_share(obj: Comparison | Results, baseline: Results | None = 
     if base is not None:  # drawn last, so the dashed reference line stays visible
         series.append((base, "No program" if base.scenario.program.format == "none" else label(base.name),
                        BASELINE_COLOR, True))
+    if bands is None:
+        bands = "all" if len(programs) <= 1 or base is None else "baseline"
     names = [g.name for g in series[0][0].scenario.workforce.groups]
     if groups is not None:
         unknown = [g for g in groups if g not in names]
@@ -68,7 +75,8 @@ def plot_management_share(obj: Comparison | Results, baseline: Results | None = 
             c = curves[id(r)]
             c = c[c.group == g]
             w = c.week.to_numpy()
-            ax.fill_between(w, c["low"], c["high"], color=color, alpha=0.10 if dashed else 0.18, linewidth=0)
+            if bands == "all" or (bands == "baseline" and dashed):
+                ax.fill_between(w, c["low"], c["high"], color=color, alpha=0.12 if dashed else 0.18, linewidth=0)
             ax.plot(w, c["mean"], color=color, linestyle="--" if dashed else "-", linewidth=2.2 if dashed else 2.5,
                     label=name, zorder=3 if dashed else 2)
         _years_axis(ax, horizon)
@@ -80,8 +88,10 @@ def plot_management_share(obj: Comparison | Results, baseline: Results | None = 
         ax.set_xlabel("")
     if len(axs) > 0:
         axs[0].legend(loc="best", frameon=False, fontsize="small")
+    what = {"all": " (bands: middle 95% of runs)", "baseline": " (band: middle 95% of runs without a program)",
+            "none": ""}[bands]
     if axes is None:
-        fig.suptitle(title or "Each group's share of management, with and without the program "
-                     "(bands: middle 95% of runs)", fontweight="bold")
+        fig.suptitle(title or f"Each group's share of management, with and without the program{what}",
+                     fontweight="bold")
     return interval_kind(fig, obj)
 
