@@ -13,6 +13,9 @@ the model: each names the scenario field it sets (a dotted path for
 replication is a pure function of scenario, seed and replication; the baseline
 is cached, since no lever but workforce size, horizon and replications changes it).
 
+The "Each group" view (``dash.view.value = "equity"``) shows each group's outcomes with and without
+the program, and its own controls (who the program is for, volunteer or assigned mentees).
+
 Changing a control re-runs and redraws on a worker thread. Rapid changes are
 debounced (``debounce`` seconds of quiet before a run starts); a run that
 finishes after a newer change was made is discarded (superseded), and only the
