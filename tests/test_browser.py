@@ -153,3 +153,86 @@ def test_dashboard_in_headless_chromium(tmp_path):
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _serve(tmp_path, log):
+    exe = str(Path(sys.executable).with_name("mentorsim"))
+    with open(log, "w") as out:
+        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6"], stdout=out,
+                                stderr=subprocess.STDOUT, env=isolated_env(tmp_path), cwd=tmp_path,
+                                start_new_session=True)
+    for _ in range(120):
+        m = re.search(r"http://127\.0\.0\.1:\d+/\S*", log.read_text())
+        if m:
+            break
+        assert proc.poll() is None, f"mentorsim dashboard exited: {log.read_text()[-500:]}"
+        time.sleep(0.5)
+    assert m, f"no address printed: {log.read_text()[-500:]}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(m.group(0), timeout=2)
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            time.sleep(0.5)
+    return proc, m.group(0)
+
+
+BOX = """s => { const e = document.querySelector(s); if (!e) return null; const b = e.getBoundingClientRect();
+               return {top: b.top, bottom: b.bottom, right: b.right, shown: b.height > 0}; }"""
+
+
+def test_equity_view_renders_updates_and_fits_a_1280x800_screen(tmp_path):
+    """The "Each group" view shows a row per group, the equity sentences and the management-share chart; its
+    "Program is for" control re-runs a targeted program; it is no taller or wider than the overview."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    proc, url = _serve(tmp_path, tmp_path / "dashboard.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+                page.wait_for_selector("text=/people per 100|Without a program|as many people/", timeout=180_000)
+                overview = page.evaluate(BOX, ".ms-dash")
+                assert not page.evaluate(BOX, ".ms-equity")["shown"]
+                page.click("text=Each group")
+                page.wait_for_selector("table.ms-eqtab", timeout=120_000)
+                page.wait_for_function("() => { const i = document.querySelector('img.ms-eq');"
+                                       " return i && i.getBoundingClientRect().height > 100; }", timeout=60_000)
+                groups = page.eval_on_selector_all("table.ms-eqtab tr[data-group]", "rs => rs.map(r => r.dataset.group)")
+                assert groups == ["majority", "under_represented"]
+                text = page.inner_text(".ms-eqtext")
+                assert "under-represented group" in text and "levels 4-5" in text
+                assert not page.evaluate(BOX, "img.ms-ret")["shown"], "the overview's charts are hidden"
+                equity = page.evaluate(BOX, ".ms-dash")
+                assert equity["bottom"] <= overview["bottom"] + 2, (equity, overview)
+                assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+                assert page.evaluate(BOX, ".ms-controls")["bottom"] <= 800, "every control is on screen"
+                page.screenshot(path=str(tmp_path / "equity.png"), full_page=True)
+
+                reached = "table.ms-eqtab tr[data-group='majority'] td[data-metric='reached']"
+                assert float(page.get_attribute(reached, "data-value")) > 0
+                page.click("text=Under-represented only")
+                page.wait_for_function(
+                    "() => { const h = document.querySelector('.ms-headline');"
+                    " return h && !h.classList.contains('ms-busy') && h.innerText.includes('under-represented'); }",
+                    timeout=120_000)
+                page.wait_for_function(f"() => {{ const c = document.querySelector(\"{reached}\");"
+                                       " return c && Number(c.dataset.value) === 0; }", timeout=60_000)
+                assert page.inner_text(".ms-eqtext") != text
+                page.click("text=Overview")
+                page.wait_for_function("() => document.querySelector('img.ms-ret').getBoundingClientRect().height > 100",
+                                       timeout=60_000)
+                assert not page.evaluate(BOX, ".ms-equity")["shown"]
+            finally:
+                browser.close()
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)

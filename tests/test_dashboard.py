@@ -253,3 +253,39 @@ def test_capped_kernel_manager_is_importable_by_name():
 
     cls = import_item("mentorsim.commands.dashboard.CappedKernelManager")
     assert cls.max_kernels.default_value >= 1
+
+
+def test_equity_view_shows_each_group_and_targets_a_program(dash):
+    assert dash.controls["program_for"].options[0] == ("Everyone", "all")
+    assert ("Under-represented only", ("under_represented",)) in dash.controls["program_for"].options
+    dash.view.value = "equity"  # switching views redraws that view, inline when not threaded
+    assert [r["group"] for r in dash.equity_rows] == ["majority", "under_represented"]
+    eq = dash.comparison.equity().set_index(["scenario", "group", "metric"])
+    name = dash.comparison.results[1].name
+    for r in dash.equity_rows:
+        for m in ("retention_36m", "management_share", "informal_mentor_share"):
+            assert r[m] == pytest.approx(eq.loc[(name, r["group"], m), "value"])
+            assert r[f"{m}_diff"] == pytest.approx(eq.loc[(name, r["group"], m), "diff_mean"])
+    html = dash._page.equity_text.value
+    assert "under-represented group" in html and "ms-eqtab" in html
+    assert bytes(dash._page.equity_chart.value[:4]) == b"\x89PNG"
+    assert dash._page.overview.layout.display == "none" and dash._page.equity.layout.display == "flex"
+    dash.set(program_for=("under_represented",), enrolment="assigned")
+    prog = dash.comparison.results[1].scenario.program
+    assert prog.eligibility.groups == ("under_represented",) and prog.enrolment == "assigned"
+    assert "for the under-represented group (mentees assigned)" in dash.headline
+    reached = {r["group"]: r["reached"] for r in dash.equity_rows}
+    assert reached["majority"] == 0 and reached["under_represented"] > 0
+    dash.view.value = "overview"
+    assert dash._page.overview.layout.display == "flex" and dash._page.equity.layout.display == "none"
+
+
+def test_equity_view_of_one_group_says_so(start):
+    one = start.with_overrides({"workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}]})
+    d = ms.Dashboard(one, workforce_size=SIZE, replications=2, seed=3, threaded=False)
+    try:
+        assert [v for _, v in d.controls["program_for"].options] == ["all"]
+        d.view.value = "equity"
+        assert d.equity_rows == [] and "one group" in d._page.equity_text.value and d.error is None
+    finally:
+        d.close()

@@ -22,6 +22,9 @@ def describe(program: Any) -> str:
     >>> from mentorsim.scenario import Scenario
     >>> describe(Scenario().with_overrides({"program.format": "circle", "program.cadence": "monthly"}).program)
     'Monthly mentoring circles'
+    >>> describe(Scenario().with_overrides({"program.format": "one_on_one", "program.enrolment": "assigned",
+    ...                                     "program.eligibility.groups": ["under_represented"]}).program)
+    'Biweekly one-on-one mentoring for the under-represented group (mentees assigned)'
     """
     if program.format == "none":
         return "Sponsorship alone" if program.sponsorship else "No program"
@@ -30,6 +33,11 @@ def describe(program: Any) -> str:
     s = f"{CADENCE_WORDS[cad]} {s}" if isinstance(cad, str) else f"{s} every {cad:g} weeks"
     if program.sponsorship:
         s += " with sponsors"
+    groups = program.eligibility.groups
+    if groups != "all":  # a targeted program
+        s += " for the " + " and ".join(g.replace("_", "-") for g in groups) + f" group{'s' if len(groups) > 1 else ''}"
+    if program.enrolment == "assigned":
+        s += " (mentees assigned)"
     return s[:1].upper() + s[1:]
 
 
@@ -82,3 +90,30 @@ def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
     return out
 
 
+
+
+
+def equity(cmp: Comparison) -> tuple[list[dict[str, Any]], list[str]]:
+    """The equity view's rows and sentences. A row per group, program against no program: starting staff still
+    here (up to 3 years), share of levels 4-5 at the end, who has an informal mentor (``<metric>_base``, ``<metric>``
+    and ``<metric>_diff`` with its interval ``<metric>_ci``) and who the program reached (``reached``: the share of
+    the group's people who were ever a mentee). The sentences are the scorecard's: which group the program helps
+    more, whether it narrows the gap at the top; with one group, no rows and a note."""
+    from .equity_plots import group_label
+    from .report import equity_section
+
+    data = equity_section.collect(cmp)
+    if data is None:
+        return [], ["This workforce has one group: set workforce.groups in the scenario to compare groups."]
+    s = data["scenarios"][0]
+    p = cmp.results[1].people
+    reached = p.role.isin(["mentee", "both"]).groupby(p.group).mean()
+    rows = []
+    for g in data["groups"]:
+        row: dict[str, Any] = {"group": g, "label": group_label(g), "reached": float(reached.get(g, math.nan))}
+        for r in s["rows"]:
+            if r["group"] == g:
+                row.update({f"{r['metric']}_base": r["baseline"], r["metric"]: r["value"],
+                            f"{r['metric']}_diff": r["diff_mean"], f"{r['metric']}_ci": (r["ci_low"], r["ci_high"])})
+        rows.append(row)
+    return rows, list(s["sentences"])

@@ -12,6 +12,7 @@ without pyplot, so they are safe in threads and display once in notebooks.
     ms.plots.mentor_load(cmp)        # mentor hours a month and burnout over time
     ms.plots.cost_benefit(cmp)       # program cost against turnover cost avoided
     ms.plots.outcome_bars(cmp)       # promotion and cost, program against no program
+    ms.plots.plot_management_share(cmp)  # each group's share of levels 4-5 over time (equity_plots)
 """
 
 from __future__ import annotations
@@ -344,6 +345,14 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Ax
     if title and axes is None:
         fig.suptitle(title, fontweight="bold")
     return interval_kind(fig, cmp)
+
+
+def plot_management_share(obj: Comparison | Results, **kw: Any) -> Figure:
+    """Each group's share of management (levels 4-5) over time, program solid and no program dashed
+    (:func:`mentorsim.equity_plots.plot_management_share`, which takes the same arguments)."""
+    from .equity_plots import plot_management_share as draw
+
+    return draw(obj, **kw)
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:

@@ -128,6 +128,11 @@ class Results:
         from .equity import by_group
         return by_group(self, level)
 
+    def group_series(self) -> pd.DataFrame:
+        """``replication, week, group, senior, share``: each group in management (levels 4-5), week by week."""
+        from .equity import group_series
+        return group_series(self)
+
     def curve(self, metric: str = "headcount") -> pd.DataFrame:
         """A timeseries metric by week: mean and 95% band over replications."""
         ts = self.timeseries

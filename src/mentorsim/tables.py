@@ -76,3 +76,6 @@ class RepResult:
     relationships: dict[str, np.ndarray]
     events: dict[str, list] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
+    #: weeks x groups (in ``workforce.groups`` order): employed people at levels 4-5 at the end of each week;
+    #: None in results made before it was recorded (a class default, so their pickles still load)
+    senior_by_group: np.ndarray | None = None

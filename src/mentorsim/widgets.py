@@ -13,6 +13,9 @@ the model: each names the scenario field it sets (a dotted path for
 replication is a pure function of scenario, seed and replication; the baseline
 is cached, since no lever but workforce size, horizon and replications changes it).
 
+The "Each group" view (``dash.view.value = "equity"``) shows each group's outcomes with and without
+the program, and its own controls (who the program is for, volunteer or assigned mentees).
+
 Changing a control re-runs and redraws on a worker thread. Rapid changes are
 debounced (``debounce`` seconds of quiet before a run starts); a run that
 finishes after a newer change was made is discarded (superseded), and only the
@@ -32,7 +35,7 @@ from typing import Any
 
 from . import dashboard_view as view
 from .dashboard_view import CONTROLS
-from .dashboard_words import CADENCE_WORDS, FORMAT_WORDS, describe, facts, headline  # noqa: F401 (re-exported)
+from .dashboard_words import CADENCE_WORDS, FORMAT_WORDS, describe, equity, facts, headline  # noqa: F401 (re-exported)
 from .experiment import simulate
 from .results import Comparison
 from .scenario import Scenario, scenario_from_dict
@@ -112,13 +115,20 @@ class Dashboard:
         self.on_update: list[Callable[[Dashboard], None]] = []
 
         self.controls: dict[str, Any] = {}
+        groups = [g.name for g in sc.workforce.groups]
         for spec in self.specs:
-            w = view.make_control(W, spec, self._initial(spec))
+            w = view.make_control(W, view.for_groups(spec, groups), self._initial(spec))
             self.controls[spec["name"]] = w
             w.observe(self._on_change, names="value")
-        page = view.page(W, [(spec["label"], self.controls[spec["name"]]) for spec in self.specs])
+        page = view.page(W, *([(s["label"], self.controls[s["name"]]) for s in self.specs if s.get("view") == v]
+                              for v in (None, "equity")))
+        self._page = page
         self._headline, self._cards, self._status = page.headline, page.cards, page.status
         self._img_retention, self._img_bars, self._img_load = page.retention, page.bars, page.load
+        #: which view is on screen: "overview" or "equity" (each group); switching redraws that view's charts
+        self.view = page.view
+        self.view.observe(self._on_view, names="value")
+        self.equity_rows: list[dict[str, Any]] = []
         self.ui = page.ui
         self.refresh()
 
@@ -177,12 +187,17 @@ class Dashboard:
         prog = self._cached_simulate(self.program_scenario(values), reps, kind)
         return Comparison([base, prog])
 
-    def render(self, cmp: Comparison) -> dict[str, bytes]:
-        """The dashboard's charts as PNG bytes: retention, bars (promotion and cost), mentor load."""
-        return view.render_charts(cmp, self.dpi)
+    def render(self, cmp: Comparison, which: str = "overview") -> dict[str, bytes]:
+        """A view's charts as PNG bytes: the overview's retention, bars (promotion and cost) and mentor load, or
+        the equity view's share of management by group."""
+        return view.render_charts(cmp, self.dpi, which)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         self.request(self.debounce)
+
+    def _on_view(self, change: dict[str, Any]) -> None:
+        view.show_view(self._page, change["new"])
+        self.request(0.0)
 
     def request(self, delay: float = 0.0) -> int:
         """Ask for a run with the current controls after ``delay`` seconds of quiet; returns its generation."""
@@ -234,19 +249,24 @@ class Dashboard:
             if self._superseded(gen):
                 return self._discard()
             text, cards, err = headline(cmp), facts(cmp), None
-            key = tuple(sorted(values.items(), key=lambda kv: kv[0]))
+            which = self.view.value
+            eq = equity(cmp) if which == "equity" else None
+            key = (which, *sorted(values.items(), key=lambda kv: kv[0]))
             with self._cache_lock:
                 images = self._drawn_cache.get(key)
             if images is None:  # words and charts change together, so the screen never contradicts itself
-                images = self.render(cmp)
+                images = self.render(cmp, which)
                 with self._cache_lock:
                     self._drawn_cache[key] = images
                     while len(self._drawn_cache) > self._cache_size:
                         self._drawn_cache.popitem(last=False)
         except Exception as e:  # show the problem on screen; the dashboard stays usable
-            cmp, images, text, cards, err = None, {}, f"Could not run this design: {e}", [], str(e)
+            cmp, images, text, cards, err, eq = None, {}, f"Could not run this design: {e}", [], str(e), None
         if self._superseded(gen):
             return self._discard()
+        if eq is not None and cmp is not None:
+            self.equity_rows = eq[0]
+            self._page.equity_text.value = view.equity_html(*eq, cmp.baseline.scenario.horizon_weeks)
         dt = time.perf_counter() - t0
         self._publish(gen, values, cmp, images, text, cards, err, dt)
 
@@ -258,10 +278,10 @@ class Dashboard:
     def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
                  text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
         self._headline.value, self._cards.value = view.headline_html(text), view.cards_html(cards)
-        if images:
-            self._img_retention.value = images["retention"]
-            self._img_bars.value = images["bars"]
-            self._img_load.value = images["load"]
+        for k, img in (("retention", self._img_retention), ("bars", self._img_bars), ("load", self._img_load),
+                       ("equity", self._page.equity_chart)):
+            if k in images:
+                img.value = images[k]
         reps = values.get("replications", self._run_defaults["replications"])
         size = values.get("size", self.scenario.workforce.size)
         kind = view.INTERVAL_WORDS[values.get("uncertainty", self._run_defaults["uncertainty"])]

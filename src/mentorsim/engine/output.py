@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..tables import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS, RepResult
+from .recording import SENIOR_ATTR
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -16,6 +17,7 @@ def results_of(sim: Simulation) -> list[RepResult]:
     """One RepResult per replication, with its own person ids (0..) and relationship groups."""
     p, rel = sim.p, sim.rel
     out = []
+    senior = getattr(sim, SENIOR_ATTR)  # written every week by the record step
     events = sim.tracer.events_of(sim.R) if sim.tracer is not None else [{} for _ in sim.reps]
     for s, replication in enumerate(sim.reps):
         lo = s * p.C
@@ -34,5 +36,5 @@ def results_of(sim: Simulation) -> list[RepResult]:
             g[grouped] = np.unique(g[grouped], return_inverse=True)[1].reshape(-1)
         rels["end"] = np.where(rels["end"] < 0, sim.H + 1, rels["end"])
         ts = sim.ts[s] if sim.R == 1 else sim.ts[s].copy()
-        out.append(RepResult(replication, people, ts, rels, events[s]))
+        out.append(RepResult(replication, people, ts, rels, events[s], senior_by_group=senior[s].copy()))
     return out

@@ -1,4 +1,5 @@
-"""+0.90 record: the week's row of the time series, and the program's fixed cost of the week."""
+"""+0.90 record: the week's row of the time series, each group's count in management (levels 4-5), and the
+program's fixed cost of the week."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..tables import TS
+from ..world import SENIOR_LEVELS
 from .process import Process
 
 if TYPE_CHECKING:
     from .simulation import Simulation
+
+
+#: the Simulation attribute holding each site's weekly count of the employed at levels 4-5 by group (R x H x G)
+SENIOR_ATTR = "senior_by_group"
 
 
 class Recording(Process):
@@ -21,6 +27,12 @@ class Recording(Process):
         self._fixed_cost = np.zeros(sim.R)
         self._n_waiting = np.zeros(sim.R, dtype=np.int64)
         self._n_matched = np.zeros(sim.R, dtype=np.int64)
+        self.n_groups = len(sim.group_names)
+        #: per site, week and group: employed people at levels 4-5 (management), as recorded at +0.90
+        self.senior = np.zeros((sim.R, sim.H, self.n_groups), dtype=np.int64)
+        # handed to output.results_of through the simulation (not through sim.processes, whose entries tests and
+        # tools may wrap); Simulation does not declare it, so it is set by name
+        setattr(sim, SENIOR_ATTR, self.senior)
 
     def __call__(self, week: int) -> None:
         sim = self.sim
@@ -32,6 +44,7 @@ class Recording(Process):
             eng = np.array([np.add.reduce(p.engagement[a:a + k], where=p.employed[a:a + k])
                             for a, k in zip(sites.starts.tolist(), p.used.tolist())])
         ts[:, w, TS["mean_engagement"]] = eng / np.maximum(sim.headcount, 1)
+        self.senior[:, w] = self.senior_by_group()
         if sim.fmt.holds_sessions:
             rel, changes = sim.rel, sim.changes
             ts[:, w, TS["active_relationships"]] = rel.n_active
@@ -43,6 +56,14 @@ class Recording(Process):
                 changes.costs = False
             ts[:, w, TS["waiting_mentees"]] = self.counts()[0]
             ts[:, w, TS["program_cost"]] += self._fixed_cost
+
+    def senior_by_group(self) -> np.ndarray:
+        """Per site and group (R x G): the employed at levels 4-5, counted over the senior slots only."""
+        p, n, G = self.sim.p, self.sim.p.n, self.n_groups
+        slots = np.flatnonzero((p.level[:n] >= SENIOR_LEVELS[0]) & p.employed[:n])
+        if self.sim.R == 1:
+            return np.bincount(p.group[slots], minlength=G)[None, :]
+        return np.bincount(slots // p.C * G + p.group[slots], minlength=self.sim.R * G).reshape(self.sim.R, G)
 
     def counts(self) -> tuple[np.ndarray, np.ndarray]:
         """Per site: mentees waiting for a match and matched mentees, among the employed."""

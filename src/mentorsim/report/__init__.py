@@ -14,7 +14,9 @@ Contents: a headline with its uncertainty; per scenario against the baseline the
 scorecard (participation, goals, retention at 12/24/36 months, internal
 mobility, promotions, sessions held vs scheduled, mentor load and burnout);
 the naive participant gap beside the causal effect; program cost, turnover
-cost avoided and ROI as a distribution; three persona stories from the event
+cost avoided and ROI as a distribution; when the workforce has more than one
+group, each group's outcomes with and without each program and its share of
+management over time (:mod:`.equity_section`); three persona stories from the event
 log; the evidence (C1..C7) and assumptions behind the parameters; the settings.
 
 The package holds one concept a module: :mod:`.collect` gathers the numbers,
@@ -29,7 +31,7 @@ from pathlib import Path
 from ..errors import MentorsimError
 from ..results import Comparison
 from ..scenario import Scenario
-from . import decision_section, intervals_section
+from . import decision_section, equity_section, intervals_section
 from .collect import collect, evidence_register, story_dicts
 from .headline import headline
 from .html import render
@@ -71,6 +73,7 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
     data["intervals"] = intervals_section.collect(kinds)
     data["ranking"], data["ranking_kind"] = decision_section.ranking(cmp), cmp.uncertainty
     data["stories"] = story_dicts(cmp)
+    data["equity"] = equity_section.collect(cmp)
     out.write_text(render(cmp, data, title, also=other), encoding="utf-8")
     return out
 

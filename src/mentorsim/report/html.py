@@ -8,7 +8,7 @@ from .. import fmt
 from ..plots import COLORS
 from ..results import Comparison
 from ..stories import PERSONA_LABELS
-from . import decision_section, figures, intervals_section
+from . import decision_section, equity_section, figures, intervals_section
 from .headline import headline
 from .tables import (
     assumptions_note,
@@ -120,6 +120,9 @@ def render(cmp: Comparison, data: dict, title: str = "Mentorship program scoreca
         f"<h3>{E(name)}</h3>" + "".join(_story_html(st, data) for st in sts) for name, sts in by_scenario.items())
     personas = ", ".join(PERSONA_LABELS[p] for p in ("early_career", "first_time_manager", "career_pivoter"))
     gaps = "".join(f"<p class=\"gap\">{gap_sentence(s)}</p>" for s in data["scenarios"] if gap_sentence(s))
+    equity = equity_section.section(cmp, data.get("equity"))
+    k = 4 + bool(equity)  # the sections after the equity one move down when it is there
+    equity = f"<h2>4. Each group: who the program reaches and what changes</h2>\n{equity}" if equity else ""
     payload = json.dumps(data, allow_nan=False).replace("</", "<\\/")
     body = f"""
 <main>
@@ -167,19 +170,20 @@ what the program did. The three add up to the naive gap.</p>
 {effects_table(data)}
 {_img(figures.gap(data), "Naive participant gap beside the causal effect")}
 
-<h2>4. The stories behind the numbers</h2>
+{equity}
+<h2>{k}. The stories behind the numbers</h2>
 <p class="note">For each persona ({personas}) we follow the lowest-numbered starting employee who was a mentee in
 run 1 (chosen by ID, not by outcome), and the same person in the world without the program. Every sentence is
 generated from the simulation's event log. Weeks count from the start (week 52 is the end of year one).</p>
 {stories_html}
 
-<h2>5. Assumptions and the evidence behind them</h2>
+<h2>{k + 1}. Assumptions and the evidence behind them</h2>
 <p class="note">Every parameter cites an evidence ID (C1..C7), a row of the evidence defaults table, or says it is
 an assumption. C4 and C5 are used as relative effects only: the model separates when people could enrol and who volunteers from what the
 program does, as section 3 shows.</p>
 {evidence_table(data)}
 
-<h2>6. Scenario settings</h2>
+<h2>{k + 2}. Scenario settings</h2>
 {settings_table(cmp)}
 </main>
 <script type="application/json" id="mentorsim-data">{payload}</script>

@@ -68,7 +68,7 @@ def section(rows: list[dict[str, Any]]) -> str:
                     f'{cell(p, r["metric"])}<td>{wider}</td></tr>')
     return ('<p class="note">The same paired runs with two kinds of 95% interval: <b>luck only</b> (who quits, who '
             'meets, every parameter at its value) and <b>luck and what we don\'t know</b> (each run also draws every '
-            'uncertain parameter from its range; see section 5). A decision that holds under the second is robust '
+            'uncertain parameter from its range; see the assumptions section). A decision that holds under the second is robust '
             'to what the evidence leaves open.</p>'
             '<table class="plain" id="both-intervals"><thead><tr><th>design</th><th>change in</th>'
             f'<th>{KINDS["noise"]}</th><th>{KINDS["parameters"]}</th><th>interval wider by</th></tr></thead>'
