@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..tables import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS, RepResult
-from .recording import SENIOR_ATTR
 
 if TYPE_CHECKING:
     from .simulation import Simulation
@@ -17,7 +16,7 @@ def results_of(sim: Simulation) -> list[RepResult]:
     """One RepResult per replication, with its own person ids (0..) and relationship groups."""
     p, rel = sim.p, sim.rel
     out = []
-    senior = getattr(sim, SENIOR_ATTR)  # written every week by the record step
+    senior = sim.senior_by_group  # written every week by the record step
     events = sim.tracer.events_of(sim.R) if sim.tracer is not None else [{} for _ in sim.reps]
     for s, replication in enumerate(sim.reps):
         lo = s * p.C

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 
 #: the Simulation attribute holding each site's weekly count of the employed at levels 4-5 by group (R x H x G)
-SENIOR_ATTR = "senior_by_group"
 
 
 class Recording(Process):
@@ -28,11 +27,9 @@ class Recording(Process):
         self._n_waiting = np.zeros(sim.R, dtype=np.int64)
         self._n_matched = np.zeros(sim.R, dtype=np.int64)
         self.n_groups = len(sim.group_names)
-        #: per site, week and group: employed people at levels 4-5 (management), as recorded at +0.90
-        self.senior = np.zeros((sim.R, sim.H, self.n_groups), dtype=np.int64)
-        # handed to output.results_of through the simulation (not through sim.processes, whose entries tests and
-        # tools may wrap); Simulation does not declare it, so it is set by name
-        setattr(sim, SENIOR_ATTR, self.senior)
+        #: per site, week and group: employed people at levels 4-5 (management), as recorded at +0.90; the
+        #: simulation holds it (Simulation.senior_by_group) for output.results_of
+        self.senior = sim.senior_by_group
 
     def __call__(self, week: int) -> None:
         sim = self.sim

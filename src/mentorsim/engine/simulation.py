@@ -66,6 +66,7 @@ class Simulation:
         self.headcount = np.full(R, self.wf.size, dtype=np.int64)
         self.mentor_pool = np.zeros(self.p.cap, dtype=bool)  # who volunteered to mentor
         self.recovering = np.empty(0, dtype=np.int64)  # slots with burnout above 0 (burnout writes it)
+        self.senior_by_group = np.zeros((R, self.H, len(self.group_names)), dtype=np.int64)  # record writes it
         c = sc.costs
         self.hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
         self.replacement = np.asarray((0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level,
