@@ -109,3 +109,12 @@ def test_one_and_two_workers_and_batched_replications_agree(base):
     s2 = ms.simulate(base, replications=3, seed=SEED, workers=2).people
     np.testing.assert_array_equal(s1.informal_mentor.to_numpy(), s2.informal_mentor.to_numpy())
     np.testing.assert_array_equal(s1.left_week.fillna(-9).to_numpy(), s2.left_week.fillna(-9).to_numpy())
+
+
+def test_the_people_table_says_who_had_one_on_joining_and_who_during_the_run(base):
+    p = ms.simulate(base.with_overrides({"workforce.informal_mentoring.homophily": 0.0}), 3, SEED).people
+    ini = p[p.initial]
+    on_joining = ini.groupby("start_level").informal_mentor_on_joining.mean().to_numpy()
+    np.testing.assert_allclose(on_joining, [0.57, 0.35, 0.35, 0.08, 0.08], atol=0.06)  # the stock: Olivet
+    assert (ini.informal_mentor >= ini.informal_mentor_on_joining).all()  # one on joining counts as during
+    assert ini.informal_mentor.mean() > ini.informal_mentor_on_joining.mean() + 0.05

@@ -29,7 +29,8 @@ PEOPLE_COLUMNS = {"initial": "initial", "persona": "persona", "start_level": "st
                   "goal_attained": "goal_attained", "moved_internally": "moved", "ambition": "ambition",
                   "burned_out": "burned_out", "goal_week": "goal_week", "first_promotion_week": "first_promo",
                   "group": "group", "informal_mentor": "ever_informal",
-                  "informal_mentor_at_enrolment": "informal_when_enrolled"}
+                  "informal_mentor_at_enrolment": "informal_when_enrolled",
+                  "informal_mentor_on_joining": "informal_on_joining"}
 
 #: columns of a replication's relationship table
 RELATIONSHIP_COLUMNS = ("mentee", "mentor", "group", "dim", "start", "end", "reason", "held", "scheduled",

@@ -147,6 +147,7 @@ class People:
     informal: np.ndarray  # has an informal mentor now
     ever_informal: np.ndarray  # had one at some point of the run
     informal_when_enrolled: np.ndarray  # had one when they (last) enrolled as a formal mentee
+    informal_on_joining: np.ndarray  # had one at week 0 (the starting workforce) or when hired
     informal_end: np.ndarray  # the week the current informal relationship ends (-1: none)
     informal_spell: np.ndarray  # how many informal relationships the slot has ended (keys its draws)
     informal_acc: np.ndarray  # hazard of starting one accumulated since the last ended
@@ -192,7 +193,7 @@ class People:
             "waiting_since", "group", "informal_end", "informal_spell", "informal_since", "informal_next")
     _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
              "burned_out", "ever_mentee", "ever_mentor", "was_waiting", "informal", "ever_informal",
-             "informal_when_enrolled")
+             "informal_when_enrolled", "informal_on_joining")
     _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000,
              "informal_end": -1, "informal_next": -1, "informal_thr": np.inf}
 

@@ -195,6 +195,7 @@ class InformalDraws:
         if self.on_gain is not None:
             self.on_gain(idx)
         has = p.informal[idx]
+        p.informal_on_joining[idx] = has
         self.new_spell(idx[~has], week)
         if has.any():
             self.start(idx[has], week)
