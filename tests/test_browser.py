@@ -70,32 +70,8 @@ def test_dashboard_in_headless_chromium(tmp_path):
     _need_browser()
     from playwright.sync_api import sync_playwright
 
-    env = isolated_env(tmp_path)
-    log = tmp_path / "dashboard.log"
-    exe = str(Path(sys.executable).with_name("mentorsim"))
-    with open(log, "w") as out:
-        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6", "--cull-idle", "3"],
-                                stdout=out,
-                                stderr=subprocess.STDOUT, env=env, cwd=tmp_path, start_new_session=True)
+    proc, url = _serve(tmp_path, tmp_path / "dashboard.log", "--cull-idle", "3")
     try:
-        url = None
-        for _ in range(120):
-            m = re.search(r"http://127\.0\.0\.1:\d+/\S*", log.read_text())
-            if m:
-                url = m.group(0)
-                break
-            assert proc.poll() is None, f"mentorsim dashboard exited: {log.read_text()[-500:]}"
-            time.sleep(0.5)
-        assert url, f"no address printed: {log.read_text()[-500:]}"
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.5)
-
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             try:
@@ -155,10 +131,11 @@ def test_dashboard_in_headless_chromium(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _serve(tmp_path, log):
+def _serve(tmp_path, log, *extra):
+    """Start ``mentorsim dashboard`` (300 people, 6 replications, ``extra`` options); wait until it answers."""
     exe = str(Path(sys.executable).with_name("mentorsim"))
     with open(log, "w") as out:
-        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6"], stdout=out,
+        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6", *extra], stdout=out,
                                 stderr=subprocess.STDOUT, env=isolated_env(tmp_path), cwd=tmp_path,
                                 start_new_session=True)
     for _ in range(120):
