@@ -139,8 +139,11 @@ def test_participant_effects_frame(small_comparison):
 
 def test_to_dir_writes_files_with_provenance(small_results, tmp_path):
     out = small_results.to_dir(tmp_path / "run")
-    for f in ("people.parquet", "timeseries.parquet", "summary.csv", "scenario.yaml", "meta.json"):
+    for f in ("people.parquet", "timeseries.parquet", "group_series.parquet", "summary.csv", "scenario.yaml",
+              "meta.json"):
         assert (out / f).is_file(), f
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "group_series.parquet"), small_results.group_series(),
+                                  check_dtype=False)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "people.parquet"), small_results.people,
                                   check_dtype=False)
     pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), small_results.timeseries,

@@ -138,7 +138,8 @@ def _cmd_run(a) -> int:
     return 0
 
 
-RUN_FILES = "people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json"
+RUN_FILES = ("people.parquet, timeseries.parquet, relationships.parquet, group_series.parquet, summary.csv, "
+             "scenario.yaml, meta.json")
 
 
 def _warned(warning: str | None) -> int:
@@ -234,8 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(p)
     add_uncertainty_option(p)
     add_executor_options(p)
-    p.add_argument("--out", "-o", help="directory for people.parquet, timeseries.parquet, relationships.parquet, "
-                                      "summary.csv, scenario.yaml, meta.json")
+    p.add_argument("--out", "-o", help=f"directory for {RUN_FILES}")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("compare", help="paired differences of scenarios against a baseline", formatter_class=raw,

@@ -152,12 +152,13 @@ class Results:
         return _band(pd.DataFrame(cols, index=pd.Index(np.arange(1, H + 1), name="week")))
 
     def to_dir(self, out: str | Path) -> Path:
-        """Write people.parquet, timeseries.parquet, relationships.parquet, summary.csv, scenario.yaml, meta.json."""
+        """Write people, timeseries, relationships, group_series (.parquet), summary.csv, scenario.yaml, meta.json."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.people.to_parquet(out / "people.parquet", index=False)
         self.timeseries.to_parquet(out / "timeseries.parquet", index=False)
         self.relationships.to_parquet(out / "relationships.parquet", index=False)
+        self.group_series().to_parquet(out / "group_series.parquet", index=False)
         self.summary().to_csv(out / "summary.csv")
         self.scenario.dump(out / "scenario.yaml")
         (out / "meta.json").write_text(json.dumps({**self.provenance, **self._run_info}, indent=2))
