@@ -64,3 +64,12 @@ def test_assigned_mentees_come_less_prepared_by_the_registered_factor():
     assert reluctant < keen - 0.01
     # volunteers chose to take part: the factor does not touch them
     assert goals(**{"mechanics.volunteering.assigned_preparation": 0.4}) == goals()
+
+
+def test_an_assigned_program_says_it_rests_on_assumptions():
+    from mentorsim.evidence import basis
+    one = ms.load_scenario("scenarios/one_on_one.yaml")
+    assert basis(one)[0] == "evidence"
+    kind, why = basis(one.with_overrides({"program.enrolment": "assigned"}))
+    assert kind == "assumptions" and "assigned" in why
+    assert basis(ms.load_scenario("scenarios/new_hire_buddies.yaml"))[0] == "assumptions"

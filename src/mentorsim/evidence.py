@@ -104,14 +104,18 @@ def basis(sc: Any) -> tuple[str, str]:
     """What a scenario's program results rest on: ("evidence" | "assumptions", why, in words).
 
     A format without workplace evidence (peer, circle, reverse, micro-board: EVIDENCE.md gaps) or a
-    recognition policy (its effect sizes are assumptions) makes a result rest mainly on assumptions;
-    one-on-one mentoring is calibrated to C4-C6 and sponsorship to C7."""
+    recognition policy (its effect sizes are assumptions) or assigned enrolment (EVIDENCE.md: no figure on
+    how assigned participants engage) makes a result rest mainly on assumptions; one-on-one mentoring is
+    calibrated to C4-C6 and sponsorship to C7."""
     prog = sc.program
     why = []
     if prog.format not in EVIDENCED_FORMATS:
         why.append(f"no workplace evidence on {prog.format.replace('_', '-')} mentoring: its effect sizes are assumptions")
     if prog.format != "none" and prog.recognition != "none":
         why.append(f"the effects of {prog.recognition.replace('_', ' ')} are assumptions")
+    if prog.format != "none" and prog.enrolment == "assigned":
+        why.append("no evidence compares assigned with volunteer participants: how assigned mentees engage "
+                   "(mechanics.volunteering.assigned_preparation) is an assumption")
     if why:
         return "assumptions", "; ".join(why)
     if prog.format == "none":
