@@ -124,11 +124,16 @@ def test_dashboard_in_headless_chromium(tmp_path):
             time.sleep(0.5)
         assert not _in_sessions(sessions), _in_sessions(sessions)
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop(proc)
+
+
+def _stop(proc) -> None:
+    """Stop the dashboard and everything it started (its process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _serve(tmp_path, log, *extra):
@@ -208,8 +213,4 @@ def test_equity_view_renders_updates_and_fits_a_1280x800_screen(tmp_path):
             finally:
                 browser.close()
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop(proc)

@@ -94,19 +94,29 @@ class Eligibility(Frozen):
 Enrolment = Literal["voluntary", "assigned"]
 
 
+def senior_shares(share: np.ndarray, level_shares: tuple[float, ...]) -> np.ndarray:
+    """Each group's configured share of levels 4-5 (weighted by the levels' sizes), from ``share`` (G, levels)."""
+    w = np.array(level_shares, dtype=float)
+    senior = np.array(SENIOR_LEVELS) - 1
+    return share[:, senior] @ w[senior] / w[senior].sum()
+
+
+def informal_chance(informal: InformalMentoring, q: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Each group's chance of an informal mentor at each level, ``(..., G, levels)``: the level's share scaled by
+    homophily toward the group's share ``q`` (..., G) of the senior levels, where informal mentors come from,
+    over its share ``share`` (G, levels) of the level."""
+    h = informal.homophily
+    reach = (1.0 - h) + h * np.divide(q[..., None], share, out=np.ones(q.shape + share.shape[-1:]), where=share > 0)
+    return np.clip(np.array(informal.share_by_level) * reach, 0.0, MAX_INFORMAL_SHARE)
+
+
 def group_tables(groups: tuple[Group, ...], informal: InformalMentoring,
                  level_shares: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative group shares by level ``(N_LEVELS + 1, G)`` (row 0 unused) and each group's chance of
-    an informal mentor at each level ``(G, N_LEVELS + 1)``: the level's share scaled by homophily toward
-    the group's share of the senior levels, where informal mentors come from."""
+    an informal mentor at each level ``(G, N_LEVELS + 1)`` (column 0 unused) at the configured pipeline."""
     share = np.array([g.share_by_level for g in groups], dtype=float)  # (G, levels)
     cum = np.vstack([np.zeros(len(groups)), np.cumsum(share, axis=0).T])
-    w = np.array(level_shares, dtype=float)
-    senior = np.array(SENIOR_LEVELS) - 1
-    senior_share = share[:, senior] @ w[senior] / w[senior].sum()  # the group's share of levels 4-5
-    h = informal.homophily
-    reach = (1.0 - h) + h * np.divide(senior_share[:, None], share, out=np.ones_like(share), where=share > 0)
-    chance = np.clip(np.array(informal.share_by_level)[None, :] * reach, 0.0, MAX_INFORMAL_SHARE)
+    chance = informal_chance(informal, senior_shares(share, level_shares), share)
     return cum, np.hstack([np.zeros((len(groups), 1)), chance])
 
 

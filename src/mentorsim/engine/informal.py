@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..world import MAX_INFORMAL_SHARE, SENIOR_LEVELS, informal_gains
+from ..world import SENIOR_LEVELS, informal_chance, informal_gains, senior_shares
 from .process import Process
 
 if TYPE_CHECKING:
@@ -43,15 +43,11 @@ class Informal(Process):
         super().__init__(sim)
         wf = sim.wf
         im = wf.informal_mentoring
-        self.mu, self.h, self.take_up = 1.0 / im.mean_duration_weeks, im.homophily, 1.0 - im.substitution_share
-        self.share = np.concatenate([[0.0], im.share_by_level])
-        g = np.array([grp.share_by_level for grp in wf.groups], dtype=float)  # (G, levels)
-        self.w = np.hstack([np.ones((len(g), 1)), g])  # each group's share at each level
-        self.G = len(g)
-        lw = np.array(wf.level_shares, dtype=float)
-        senior = np.array(SENIOR_LEVELS) - 1
-        q0 = g[:, senior] @ lw[senior] / lw[senior].sum()  # the configured senior shares (week 0's draw)
-        self.q = np.tile(q0, (sim.R, 1))
+        self.mu, self.take_up = 1.0 / im.mean_duration_weeks, 1.0 - im.substitution_share
+        self.im = im
+        self.w = np.array([grp.share_by_level for grp in wf.groups], dtype=float)  # each group's share by level
+        self.G = len(self.w)
+        self.q = np.tile(senior_shares(self.w, wf.level_shares), (sim.R, 1))  # as configured (week 0's draw)
         self.skill = informal_gains(sim.sc)[1] * REFRESH_WEEKS
         cycle = wf.promotion_cycle_weeks
         self.reset_weeks = sorted({w for w in range(1, sim.H + 2) if w % REFRESH_WEEKS == 0 or w % cycle == 0})
@@ -66,16 +62,19 @@ class Informal(Process):
     # ---- rates ----------------------------------------------------------------------------------
     def _rates(self) -> None:
         """The weekly start hazard by (site, group, level) from each group's senior share ``q``."""
-        reach = (1.0 - self.h) + self.h * np.divide(self.q[:, :, None], self.w[None],
-                                                    out=np.ones((self.sim.R, self.G, LEVELS)), where=self.w[None] > 0)
-        c = np.clip(self.share[None, None, :] * reach, 0.0, MAX_INFORMAL_SHARE)
-        self.rate = (self.mu * c / (1.0 - c)).reshape(-1)
+        c = informal_chance(self.im, self.q, self.w)  # (R, G, levels 1..5)
+        rate = np.zeros((self.sim.R, self.G, LEVELS))
+        rate[:, :, 1:] = self.mu * c / (1.0 - c)
+        self.rate = rate.reshape(-1)
 
-    def _rate_of(self, idx: np.ndarray) -> np.ndarray:
+    def _rate_of(self, idx: np.ndarray | slice) -> np.ndarray:
+        """The start hazard of slots ``idx`` (an index array, or a slice of every slot in use): 0 while they
+        have an informal mentor or are not employed."""
         p = self.sim.p
         key = p.group[idx] * LEVELS + p.level[idx]
         if self.sim.R > 1:
-            key = key + (idx // p.C) * (self.G * LEVELS)
+            site = idx // p.C if isinstance(idx, np.ndarray) else np.repeat(np.arange(self.sim.R), p.C)[idx]
+            key += site * (self.G * LEVELS)
         lam = self.rate[key]
         lam[p.informal[idx] | ~p.employed[idx]] = 0.0
         return lam
@@ -197,11 +196,7 @@ class Informal(Process):
         self.until = self._next_reset(week)
         self.cross.clear()
         self._file_ends(week)
-        key = p.group[:n] * LEVELS + p.level[:n]
-        if sim.R > 1:
-            key += np.repeat(np.arange(sim.R) * (self.G * LEVELS), p.C)[:n]
-        lam = self.rate[key]
-        lam[p.informal[:n] | ~p.employed[:n]] = 0.0
+        lam = self._rate_of(slice(0, n))
         p.informal_rate[:n] = lam
         with np.errstate(divide="ignore", invalid="ignore"):
             wait = np.ceil((p.informal_thr[:n] - acc) / lam)  # inf where lam is 0 or the slot holds one
