@@ -63,6 +63,7 @@ class Streams:
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_FNV, _SHIFT, _UNIT = np.uint64(0x100000001B3), np.uint64(11), 1.0 / 9007199254740992.0
 
 
 def _mix64(z: np.ndarray) -> np.ndarray:
@@ -80,8 +81,8 @@ def counter_key(seed: int, replication: int, name: str) -> int:
 
 def counter_uniform(keys: np.ndarray, ids: np.ndarray, counters: np.ndarray) -> np.ndarray:
     """One uniform in [0, 1) per item, a pure function of (key, id, counter): the n-th draw of person
-    ``id`` is the same whatever else happened (and costs nothing for anyone else)."""
-    with np.errstate(over="ignore"):
-        z = _mix64(ids.astype(np.uint64) * np.uint64(0x100000001B3) ^ counters.astype(np.uint64))
-        z = _mix64(z ^ keys.astype(np.uint64))
-    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    ``id`` is the same whatever else happened (and costs nothing for anyone else). (uint64 array arithmetic
+    wraps without a warning.)"""
+    z = _mix64(ids.astype(np.uint64) * _FNV ^ counters.astype(np.uint64))
+    z = _mix64(z ^ keys)
+    return (z >> _SHIFT).astype(np.float64) * _UNIT

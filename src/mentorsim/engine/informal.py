@@ -88,11 +88,12 @@ class Informal(Process):
     def _file(cal: dict[int, list[np.ndarray]], idx: np.ndarray, when: np.ndarray) -> None:
         if len(idx) == 0:
             return
-        order = np.argsort(when, kind="stable")
-        idx, when = idx[order], when[order]
-        wk, first = np.unique(when, return_index=True)
-        for w, part in zip(wk.tolist(), np.split(idx, first[1:]), strict=True):
-            cal.setdefault(w, []).append(part)
+        if len(idx) > 1:
+            order = np.argsort(when, kind="stable")
+            idx, when = idx[order], when[order]
+        cuts = (np.flatnonzero(when[1:] != when[:-1]) + 1).tolist()
+        for a, b in zip([0, *cuts], [*cuts, len(idx)], strict=True):
+            cal.setdefault(int(when[a]), []).append(idx[a:b])
 
     def _schedule(self, idx: np.ndarray, week: int) -> None:
         """Set the hazard of slots whose spell just began (or changed) and file when it crosses."""
