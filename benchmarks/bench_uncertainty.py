@@ -13,7 +13,7 @@ import argparse
 import time
 
 import mentorsim as ms
-from mentorsim import decision
+from mentorsim.outputs import decision
 
 
 def main() -> None:

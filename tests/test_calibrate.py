@@ -10,7 +10,7 @@ import yaml
 
 import mentorsim as ms
 from mentorsim.calibration import FREE_PARAMETERS, Calibration, load_targets
-from mentorsim.cli import main
+from mentorsim.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
@@ -239,7 +239,7 @@ def test_evidence_targets_reproduce_defaults(tmp_path):
 
 def test_checked_targets_on_their_own_scenarios_share_simulations(monkeypatch):
     """fit: false only: no search; one_on_one and sponsorship-without-overlay are the same simulation."""
-    import mentorsim.experiment as ex
+    import mentorsim.run.experiment as ex
 
     jobs = []
     real = ex.run_many

@@ -11,7 +11,7 @@ import yaml
 
 import mentorsim as ms
 from conftest import REQUIRED_SUMMARY, SCENARIOS, mentorsim_bin
-from mentorsim.cli import build_parser
+from mentorsim.commands.cli import build_parser
 
 CORE = ("run", "compare", "validate", "schema", "order")
 

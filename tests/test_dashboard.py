@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
-from mentorsim import widgets
+from mentorsim.dashboard import widgets
 
 SIZE, REPS = 200, 3
 

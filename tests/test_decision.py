@@ -1,4 +1,4 @@
-"""mentorsim.decision: net benefit, acceptability, value of information, precision, rankability."""
+"""mentorsim.outputs.decision: net benefit, acceptability, value of information, precision, rankability."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 
 import mentorsim as ms
 from conftest import SCENARIOS
-from mentorsim import decision
 from mentorsim.errors import MentorsimError
+from mentorsim.outputs import decision
 
 SIZE, HORIZON, REPS, SEED = 400, 156, 16, 11
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.util
 import io
 import re
 from pathlib import Path
@@ -18,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: Modules whose docstrings hold examples (keep them small: a few seconds in all).
-MODULES = ["mentorsim.scenario", "mentorsim.scenario_io", "mentorsim.validation", "mentorsim.dashboard_words",
-           "mentorsim.experiment"]
+MODULES = ["mentorsim.schema.scenario", "mentorsim.schema.io", "mentorsim.schema.validation", "mentorsim.dashboard.words",
+           "mentorsim.run.experiment"]
 
 
 def _run(tests: list[doctest.DocTest]) -> tuple[int, int, str]:
@@ -51,3 +52,14 @@ def test_readme_python_example(monkeypatch):
              for i, b in enumerate(blocks)]
     attempted, failed, report = _run(tests)
     assert failed == 0, report
+
+
+def test_architecture_layout_is_generated_from_the_folders():
+    """docs/architecture.md's layout section is what tools/gen_architecture.py makes of the package today."""
+    spec = importlib.util.spec_from_file_location("gen_architecture", ROOT / "tools" / "gen_architecture.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    text = gen.DOC.read_text(encoding="utf-8")
+    assert gen.updated(text) == text, "docs/architecture.md drifted from the folders: run python tools/gen_architecture.py"
+    for folder in (p for p in gen.PKG.iterdir() if (p / "__init__.py").exists()):
+        assert f"### {folder.name}/" in text

@@ -67,7 +67,7 @@ def test_assigned_mentees_come_less_prepared_by_the_registered_factor():
 
 
 def test_an_assigned_program_says_it_rests_on_assumptions():
-    from mentorsim.evidence import basis
+    from mentorsim.schema.evidence import basis
     one = ms.load_scenario("scenarios/one_on_one.yaml")
     assert basis(one)[0] == "evidence"
     kind, why = basis(one.with_overrides({"program.enrolment": "assigned"}))

@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 
 import mentorsim as ms
 from mentorsim import engine
-from mentorsim.equity import group_metrics, management_share_curve
-from mentorsim.tables import RepResult
+from mentorsim.outputs.equity import group_metrics, management_share_curve
+from mentorsim.schema.tables import RepResult
 
 N, R, SEED = 600, 3, 4
 

@@ -11,9 +11,9 @@ import pytest
 
 import mentorsim as ms
 from conftest import SCENARIOS, mentorsim_bin
-from mentorsim import limits
-from mentorsim.scenario import MAX_WORKFORCE
-from mentorsim.scenario_io import MAX_ALIAS_NODES, MAX_YAML_DEPTH, parse_yaml, read_yaml
+from mentorsim.run import limits
+from mentorsim.schema.io import MAX_ALIAS_NODES, MAX_YAML_DEPTH, parse_yaml, read_yaml
+from mentorsim.schema.scenario import MAX_WORKFORCE
 
 
 def cli(*args, timeout: int = 60) -> subprocess.CompletedProcess:
@@ -71,7 +71,7 @@ def test_port_and_scheduler_are_checked_in_one_line(tmp_path):
         line = one_error_line(cli("sweep", SCENARIOS / "sweeps" / "example.yaml", "--out", tmp_path / "s",
                                   "--scheduler", bad))
         assert "scheduler" in line
-    from mentorsim.cli import scheduler_type
+    from mentorsim.commands.cli import scheduler_type
 
     assert scheduler_type("tcp://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
     assert scheduler_type("10.0.0.5:8786") == "10.0.0.5:8786"
@@ -203,7 +203,7 @@ def test_control_characters_in_names_are_refused(tmp_path):
 
 
 def test_a_sweep_name_with_control_characters_is_refused():
-    from mentorsim.sweep.spec import Sweep
+    from mentorsim.sweeps.spec import Sweep
 
     doc = {"name": "bad\x1b[31mname", "base": "scenarios/one_on_one.yaml", "sampler": "grid",
            "parameters": {"program.preparation": [0.5]}, "replications": 1}
@@ -212,7 +212,7 @@ def test_a_sweep_name_with_control_characters_is_refused():
 
 
 def test_report_refuses_a_bad_path_before_simulating(tmp_path, monkeypatch):
-    import mentorsim.experiment as experiment
+    import mentorsim.run.experiment as experiment
 
     def never(*a, **k):
         raise AssertionError("simulated before checking the path")

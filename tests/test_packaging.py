@@ -76,7 +76,7 @@ def test_environment_yml_uses_conda_forge_and_installs_the_project():
 def test_pyproject_metadata():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert meta["name"] == "mentorsim"
-    assert meta["scripts"]["mentorsim"] == "mentorsim.cli:main"
+    assert meta["scripts"]["mentorsim"] == "mentorsim.commands.cli:main"
     assert "dev" in meta["optional-dependencies"]
     dev = {split(s)[0] for s in meta["optional-dependencies"]["dev"]}
     assert {"pytest", "hypothesis"} <= dev

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import mentorsim as ms
-from mentorsim import params
-from mentorsim.cli import main
+from mentorsim.commands.cli import main
 from mentorsim.errors import ScenarioError
+from mentorsim.schema import params
 
 ROOT = Path(__file__).resolve().parents[1]
 REG = params.parameter_register()

@@ -10,8 +10,8 @@ import pytest
 
 import mentorsim as ms
 from conftest import SCENARIOS, mentorsim_bin
-from mentorsim import cli as cli_module
-from mentorsim.paths import CSV, HTML, PLOT, output_dir, output_file, write_or_fallback
+from mentorsim.commands import cli as cli_module
+from mentorsim.run.paths import CSV, HTML, PLOT, output_dir, output_file, write_or_fallback
 
 
 def cli(*args, timeout: int = 60) -> subprocess.CompletedProcess:

@@ -6,8 +6,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import mentorsim as ms
-from mentorsim import plots
-from mentorsim.decision import acceptability_plot
+from mentorsim.outputs.decision import acceptability_plot
+from mentorsim.viz import plots
 
 
 def _texts(fig: Figure) -> str:

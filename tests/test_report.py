@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 import mentorsim as ms
-from mentorsim import fmt
-from mentorsim.cli import main
+from mentorsim.commands.cli import main
+from mentorsim.outputs import fmt
 
-rp = importlib.import_module("mentorsim.report.text")  # how the report writes numbers
+rp = importlib.import_module("mentorsim.reports.text")  # how the report writes numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED, REPS, SIZE = 3, 4, 300

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import mentorsim as ms
-from mentorsim.equity import group_metrics
-from mentorsim.metrics import interval
-from mentorsim.report import equity_section
+from mentorsim.outputs.equity import group_metrics
+from mentorsim.reports import equity_section
+from mentorsim.schema.metrics import interval
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED, REPS, SIZE = 3, 4, 400

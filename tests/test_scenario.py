@@ -10,7 +10,7 @@ import yaml
 import mentorsim as ms
 from conftest import CADENCES as CADENCE_VALUES
 from conftest import FORMATS, RECOGNITIONS, SCENARIOS, SHIPPED
-from mentorsim.scenario import CADENCES, MAX_WORKFORCE
+from mentorsim.schema.scenario import CADENCES, MAX_WORKFORCE
 
 REQUIRED_FILES = ("baseline", "one_on_one", "peer", "circle", "reverse", "micro_board", "sponsorship")
 

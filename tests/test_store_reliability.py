@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 import mentorsim as ms
-from mentorsim.sweep.integrity import StoreError, StoreLock, model_fingerprint
-from mentorsim.sweep.store import Store
+from mentorsim.sweeps.integrity import StoreError, StoreLock, model_fingerprint
+from mentorsim.sweeps.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "one_on_one.yaml"
@@ -90,7 +90,7 @@ def first_chunk(path: Path) -> Path:
 
 def test_a_second_writer_is_refused_naming_the_holder_and_a_dead_holder_does_not_block(spec, copy):
     holder = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; "
-                               "from mentorsim.sweep.integrity import StoreLock; "
+                               "from mentorsim.sweeps.integrity import StoreLock; "
                                "StoreLock(Path(sys.argv[1])).acquire(); print('held', flush=True); sys.stdin.read()",
                                str(copy)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

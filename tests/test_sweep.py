@@ -21,8 +21,8 @@ import yaml
 
 import mentorsim as ms
 from mentorsim.errors import MentorsimError, ScenarioError
-from mentorsim.sweep import SweepResult, load_sweep_spec, pareto_mask
-from mentorsim.sweep.store import Store
+from mentorsim.sweeps import SweepResult, load_sweep_spec, pareto_mask
+from mentorsim.sweeps.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "one_on_one.yaml"
@@ -130,8 +130,8 @@ def test_samplers_are_deterministic_and_in_range(tmp_path, sampler, samples, exp
 
 def test_a_sampler_is_one_registered_class(tmp_path):
     """Adding a sampler is one class: the spec accepts its name, checks its samples and runs its design."""
-    from mentorsim.sweep import SAMPLERS, SweepSpec
-    from mentorsim.sweep.samplers import DesignSampler, register
+    from mentorsim.sweeps import SAMPLERS, SweepSpec
+    from mentorsim.sweeps.samplers import DesignSampler, register
 
     @register
     class Corners(DesignSampler):  # every point in a corner of the box, by a seeded coin per coordinate
@@ -168,8 +168,8 @@ def test_executors_are_a_registry_and_hide_a_missing_main_file(monkeypatch):
     """The CLI offers every registered executor; spawned workers never try to import a main file that is gone."""
     import types
 
-    from mentorsim.cli import build_parser
-    from mentorsim.executors import EXECUTORS, main_importable
+    from mentorsim.commands.cli import build_parser
+    from mentorsim.run.executors import EXECUTORS, main_importable
 
     assert list(EXECUTORS) == ["serial", "processes", "dask"]
     choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["sweep"]._actions
@@ -448,7 +448,7 @@ def test_store_killed_before_its_manifest_starts_fresh(spec_path, serial, tmp_pa
 
 
 def test_heatmap_share_ticks_keep_close_levels_apart():
-    from mentorsim.sweep_plots import _ticks
+    from mentorsim.viz.sweep import _ticks
 
     assert _ticks("program.participation_target", [0.1, 0.105, 0.11, 0.115]) == ["10.0%", "10.5%", "11.0%", "11.5%"]
     assert _ticks("program.participation_target", [0.1, 0.3]) == ["10%", "30%"]

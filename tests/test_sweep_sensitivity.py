@@ -18,7 +18,7 @@ import yaml
 
 import mentorsim as ms
 from mentorsim.errors import MentorsimError
-from mentorsim.sensitivity import describe
+from mentorsim.outputs.sensitivity import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = str(Path(sys.executable).with_name("mentorsim"))

@@ -17,7 +17,7 @@ import mentorsim as ms
 from conftest import SCENARIOS
 from mentorsim.engine import Simulation
 from mentorsim.programs import FORMATS
-from mentorsim.tables import WEEKS_PER_MONTH
+from mentorsim.schema.tables import WEEKS_PER_MONTH
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 

@@ -1,5 +1,7 @@
+"""`python -m mentorsim`: the command line."""
+
 import sys
 
-from .cli import main
+from mentorsim.commands.cli import main
 
 sys.exit(main())

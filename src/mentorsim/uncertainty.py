@@ -41,7 +41,7 @@ KINDS = ("noise", "parameters")
 
 def role(row: Any) -> str:
     """The role of one register row: lever, input, uncertain or fixed."""
-    from .params import INPUTS
+    from mentorsim.schema.params import INPUTS
 
     name = row["name"]
     if name in LEVERS:
@@ -67,7 +67,7 @@ def distribution(row: Any) -> str:
 
 def uncertain_parameters(register: pd.DataFrame | None = None) -> pd.DataFrame:
     """The uncertain parameters: name, default, low, high, mode (NaN: uniform), integer, source."""
-    from .params import parameter_register
+    from mentorsim.schema.params import parameter_register
 
     reg = parameter_register() if register is None else register
     rows = []
@@ -136,7 +136,7 @@ def apply(sc: Any, draw: pd.Series, defaults: dict[str, Any]) -> tuple[Any, dict
 
 def check_kind(uncertainty: str) -> str:
     """The uncertainty kind, or a one-line error naming the allowed ones."""
-    from .errors import MentorsimError
+    from mentorsim.errors import MentorsimError
 
     if uncertainty not in KINDS:
         raise MentorsimError(f"uncertainty: {uncertainty!r} is not allowed; use 'noise' (luck only, the default) "

@@ -31,22 +31,22 @@ scenarios' current values::
     cal.dump("calibrated.yaml")   # a scenario YAML that ms.load_scenario reads
 """
 
-from .fit import Calibration, calibrate
-from .spec import load_targets
-from .targets import (
-                      FREE_PARAMETERS,
-                      PROGRAM_TARGETS,
-                      TARGET_DESCRIPTIONS,
-                      TARGET_NAMES,
-                      WORKFORCE_TARGETS,
-                      CorrelationTarget,
-                      GapTarget,
-                      PromotionTarget,
-                      RateTarget,
-                      SponsorshipTarget,
-                      Target,
-                      Targets,
-                      TargetsFile,
+from mentorsim.calibration.fit import Calibration, calibrate
+from mentorsim.calibration.spec import load_targets
+from mentorsim.calibration.targets import (
+           FREE_PARAMETERS,
+           PROGRAM_TARGETS,
+           TARGET_DESCRIPTIONS,
+           TARGET_NAMES,
+           WORKFORCE_TARGETS,
+           CorrelationTarget,
+           GapTarget,
+           PromotionTarget,
+           RateTarget,
+           SponsorshipTarget,
+           Target,
+           Targets,
+           TargetsFile,
 )
 
 __all__ = ["FREE_PARAMETERS", "PROGRAM_TARGETS", "TARGET_DESCRIPTIONS", "TARGET_NAMES", "WORKFORCE_TARGETS",

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import MentorsimError
-from ..scenario import Scenario, scenario_from_dict
-from .measures import evaluate, is_share
-from .spec import Item, is_shared, load_targets
-from .targets import TargetsFile
+from mentorsim.calibration.measures import evaluate, is_share
+from mentorsim.calibration.spec import Item, is_shared, load_targets
+from mentorsim.calibration.targets import TargetsFile
+from mentorsim.errors import MentorsimError
+from mentorsim.schema.scenario import Scenario, scenario_from_dict
 
 
 class _Stop(Exception):
@@ -47,7 +47,7 @@ class Calibration:
         return bool(self.table["within"].all())
 
     def to_text(self) -> str:
-        from ..params import _align
+        from mentorsim.schema.params import _align
 
         rows = [("target", "evidence", "observed", "tolerance", "simulated", "95% interval", "how", "ok")]
         for _, r in self.table.iterrows():
@@ -108,8 +108,8 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
     ``max_evaluations`` evaluations, and keeps the best point seen; the targets with
     ``fit: false`` are then simulated at that point. Returns a :class:`Calibration`.
     """
-    from ..experiment import _check_counts
-    from ..results import interval
+    from mentorsim.outputs.results import interval
+    from mentorsim.run.experiment import _check_counts
 
     spec = load_targets(targets, base_dir)
     tf = spec.file

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ..scenario import Scenario
-from ..tables import WEEKS_PER_MONTH
-from .spec import Item, Spec
-from .targets import WORKFORCE_TARGETS, CorrelationTarget, GapTarget, PromotionTarget
+from mentorsim.calibration.spec import Item, Spec
+from mentorsim.calibration.targets import WORKFORCE_TARGETS, CorrelationTarget, GapTarget, PromotionTarget
+from mentorsim.schema.scenario import Scenario
+from mentorsim.schema.tables import WEEKS_PER_MONTH
 
 
 def _groups(P: dict[str, np.ndarray], group: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -127,7 +127,7 @@ def evaluate(spec: Spec, scenarios: dict[str, Scenario], items: list[Item], reps
     measured on it asks for (over all targets, so that fitted and checked ones agree).
     Returns the values by label and the simulations run (by content), reusing ``have``.
     """
-    from ..experiment import run_many
+    from mentorsim.run.experiment import run_many
 
     sims: dict[str, list] = dict(have or {})
     need: dict[str, tuple[Scenario, int]] = {}

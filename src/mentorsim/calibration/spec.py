@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import ScenarioError
-from ..scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
-from ..validation import summarize
-from .targets import FREE_PARAMETERS, PROGRAM_TARGETS, WORKFORCE_TARGETS, Target, TargetsFile
+from mentorsim.calibration.targets import FREE_PARAMETERS, PROGRAM_TARGETS, WORKFORCE_TARGETS, Target, TargetsFile
+from mentorsim.errors import ScenarioError
+from mentorsim.schema.scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
+from mentorsim.schema.validation import summarize
 
 
 def _wording(err: Any, keys: list[str], msg: str) -> str:
@@ -79,7 +79,7 @@ class Spec:
 
 
 def _numeric_params() -> dict[str, tuple[float, float]]:
-    from ..params import parameter_register
+    from mentorsim.schema.params import parameter_register
 
     reg = parameter_register()
     out = {}

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ..validation import StrictFrozen
+from mentorsim.schema.validation import StrictFrozen
 
 #: The free parameter that fits each target by default, and its default search range.
 FREE_PARAMETERS: dict[str, tuple[str, tuple[float, float]]] = {

@@ -44,9 +44,9 @@ See docs/calibration.md.
 
 
 def _cmd(a) -> int:
-    from ..calibration import calibrate
-    from ..cli import _warned
-    from ..paths import YAML, output_file, write_or_fallback
+    from mentorsim.calibration import calibrate
+    from mentorsim.commands.cli import _warned
+    from mentorsim.run.paths import YAML, output_file, write_or_fallback
 
     if a.out:
         output_file(a.out, "--out", YAML)
@@ -63,7 +63,7 @@ def _cmd(a) -> int:
 
 def register(sub) -> None:
     """Add the ``calibrate`` command."""
-    from ..cli import _positive, replications_type, workers_type
+    from mentorsim.commands.cli import _positive, replications_type, workers_type
 
     p = sub.add_parser("calibrate",
                        help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",

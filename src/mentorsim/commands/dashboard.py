@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import MentorsimError
+from mentorsim.errors import MentorsimError
 
 CULL_IDLE = 90       # seconds a page's kernel may sit with no page connected before it is stopped
 MAX_PAGES = 4        # pages (kernels) served at once; one more is refused with BUSY
@@ -40,7 +40,7 @@ stopped after --cull-idle seconds, and at most --max-pages pages are served at o
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``mentorsim dashboard`` to the command line."""
-    from ..cli import _positive, port_type
+    from mentorsim.commands.cli import _positive, port_type
 
     p = sub.add_parser(
         "dashboard", help="serve the facilitator dashboard in a browser (Voila, localhost only)",
@@ -121,9 +121,9 @@ def _free_port() -> int:
 def notebook(scenario: str | None, size: int, replications: int, seed: int, workers: int = 1) -> dict:
     """The generated one-cell notebook Voila serves (its code is hidden by Voila).
 
-    ``mentorsim.widgets.page`` shows the dashboard after its first run, or one plain sentence if it failed.
+    ``mentorsim.dashboard.widgets.page`` shows the dashboard after its first run, or one plain sentence if it failed.
     """
-    src = ("from mentorsim.widgets import page\n"
+    src = ("from mentorsim.dashboard.widgets import page\n"
            f"page({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
            f"workers={workers})")
     return {"nbformat": 4, "nbformat_minor": 5,

@@ -33,7 +33,7 @@ against each point's no-program twin."""
 
 def register(sub) -> None:
     """Add ``optimize`` and ``discover``."""
-    from ..cli import add_executor_options, workers_type
+    from mentorsim.commands.cli import add_executor_options, workers_type
 
     p = sub.add_parser("optimize", help="search the levers for the best designs under a budget",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -59,10 +59,10 @@ def run_optimize(a) -> int:
     """Run ``mentorsim optimize``."""
     from pathlib import Path
 
-    from ..cli import _warned
-    from ..design import optimize
-    from ..design.spec import load_spec
-    from ..paths import output_dir
+    from mentorsim.commands.cli import _warned
+    from mentorsim.design import optimize
+    from mentorsim.design.spec import load_spec
+    from mentorsim.run.paths import output_dir
 
     kw = load_spec(a.spec)
     out = output_dir(a.out, "--out", "search.db, trials.csv, front.csv, front.png, best_design.yaml")
@@ -92,7 +92,7 @@ def run_optimize(a) -> int:
 
 def run_discover(a) -> int:
     """Run ``mentorsim discover``."""
-    from ..design import discover
+    from mentorsim.design import discover
 
     inputs = [s.strip() for s in a.inputs.split(",") if s.strip()] if a.inputs else None
     box = discover(a.sweep, condition=a.condition, inputs=inputs)

@@ -18,7 +18,7 @@ examples:
 
 
 def _cmd(a) -> int:
-    from .. import params
+    from mentorsim.schema import params
 
     if a.markdown and a.assumptions:
         md = params.register_markdown()
@@ -35,7 +35,7 @@ def _cmd(a) -> int:
 
 def register(sub) -> None:
     """Add ``mentorsim params`` to the command line."""
-    from ..cli import _positive
+    from mentorsim.commands.cli import _positive
 
     p = sub.add_parser("params", help="print the parameter register (defaults, units, ranges, sources)",
                        formatter_class=argparse.RawDescriptionHelpFormatter,

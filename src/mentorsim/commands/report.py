@@ -22,9 +22,8 @@ example:
 
 def _run(a: argparse.Namespace) -> int:
     import mentorsim as ms
-
-    from ..cli import _warned, where
-    from ..paths import HTML, output_file, write_or_fallback
+    from mentorsim.commands.cli import _warned, where
+    from mentorsim.run.paths import HTML, output_file, write_or_fallback
 
     output_file(a.out, "--out", HTML)
     scs = [ms.load_scenario(f) for f in [a.baseline, *a.scenarios]]
@@ -36,7 +35,7 @@ def _run(a: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     """Add the ``report`` command."""
-    from ..cli import add_executor_options, add_run_options, add_uncertainty_option
+    from mentorsim.commands.cli import add_executor_options, add_run_options, add_uncertainty_option
 
     p = subparsers.add_parser("report", help="write the program scorecard (one self-contained HTML file)",
                               formatter_class=argparse.RawDescriptionHelpFormatter, description=DESCRIPTION,

@@ -27,7 +27,7 @@ examples:
 
 def register(sub) -> None:
     """Add the ``sensitivity`` command."""
-    from ..cli import workers_type
+    from mentorsim.commands.cli import workers_type
 
     p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -52,10 +52,10 @@ def run(a) -> int:
 
     import pandas as pd
 
-    from ..cli import _warned
-    from ..paths import CSV, PLOT, output_file, write_or_fallback
-    from ..sensitivity import describe, sensitivity
-    from ..sweep import load_sweep
+    from mentorsim.commands.cli import _warned
+    from mentorsim.outputs.sensitivity import describe, sensitivity
+    from mentorsim.run.paths import CSV, PLOT, output_file, write_or_fallback
+    from mentorsim.sweeps import load_sweep
 
     if a.csv:
         output_file(a.csv, "--csv", CSV)
@@ -65,7 +65,7 @@ def run(a) -> int:
     res = load_sweep(a.store)
     method = a.method or res.sweep.spec.sampler
     if a.method is None and method not in ("sobol", "morris"):
-        from ..errors import MentorsimError
+        from mentorsim.errors import MentorsimError
 
         raise MentorsimError(f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
                              "needs a sweep with 'sampler: sobol' or 'sampler: morris' "
@@ -81,7 +81,7 @@ def run(a) -> int:
         print(shown.round(4).to_string())
         print()
         if a.plot:
-            from ..sweep_plots import indices
+            from mentorsim.viz.sweep import indices
 
             out = Path(a.plot)
             if len(a.metric) > 1:

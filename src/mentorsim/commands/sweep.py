@@ -34,8 +34,8 @@ Read the results with:  python -c "import mentorsim as ms; print(ms.load_sweep('
 
 def register(sub) -> None:
     """Add the ``sweep`` command."""
-    from ..cli import _positive, scheduler_type, workers_type
-    from ..executors import EXECUTORS
+    from mentorsim.commands.cli import _positive, scheduler_type, workers_type
+    from mentorsim.run.executors import EXECUTORS
 
     p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
                        description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -66,9 +66,9 @@ def run(a) -> int:
     from pathlib import Path
     from typing import Any
 
-    from ..cli import _warned
-    from ..errors import MentorsimError
-    from ..paths import output_dir, write_or_fallback
+    from mentorsim.commands.cli import _warned
+    from mentorsim.errors import MentorsimError
+    from mentorsim.run.paths import output_dir, write_or_fallback
 
     output_dir(a.out, "--out", "the sweep store")
     executor = a.executor or ("dask" if a.scheduler else "serial")
@@ -77,13 +77,13 @@ def run(a) -> int:
     n = a.workers or (os.cpu_count() or 1)
     warm: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if executor == "processes" and n > 1:  # start the workers now: they load while this process reads the spec
-        from ..executors import spawn_pool
+        from mentorsim.run.executors import spawn_pool
 
         warm = spawn_pool(n - 1, warm=True)
-    from ..sweep.integrity import StoreLock
+    from mentorsim.sweeps.integrity import StoreLock
 
     with warm as pool:
-        from ..sweep import load_sweep_spec, sweep
+        from mentorsim.sweeps import load_sweep_spec, sweep
 
         sw = load_sweep_spec(a.spec)
         with StoreLock(Path(a.out)):  # one writer, from the first chunk to summary.csv

@@ -12,8 +12,8 @@
 Optuna and the EMA Workbench are imported on first use, never by ``import mentorsim``.
 """
 
-from .discover import Box, discover
-from .front import OptimizeResult
-from .search import optimize
+from mentorsim.design.discover import Box, discover
+from mentorsim.design.front import OptimizeResult
+from mentorsim.design.search import optimize
 
 __all__ = ["Box", "OptimizeResult", "discover", "optimize"]

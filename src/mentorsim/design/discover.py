@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import MentorsimError
-from ..metrics import METRICS
-from ..validation import nearest
+from mentorsim.errors import MentorsimError
+from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.validation import nearest
 
 #: columns of a sweep or a comparison that are neither inputs nor outcomes
 BOOKKEEPING = ("point", "replication", "seed", "status", "error", "elapsed_seconds", "worker", "scenario", "trial")
@@ -86,13 +86,13 @@ class Box:
 
     def plot_tradeoff(self, ax: Any = None) -> Any:
         """The peeling trajectory: coverage against density of every box, the chosen one circled."""
-        from .plots import tradeoff_figure
+        from mentorsim.design.plots import tradeoff_figure
 
         return tradeoff_figure(self, ax)
 
     def plot_box(self, ax: Any = None) -> Any:
         """Each restricted input's range in the box against its range in the data."""
-        from .plots import box_figure
+        from mentorsim.design.plots import box_figure
 
         return box_figure(self, ax)
 
@@ -137,7 +137,7 @@ def _comparison_frame(cmp: Any, scenario: str | None) -> tuple[pd.DataFrame, lis
 def reads(sc: Any, key: str) -> bool:
     """Whether a design can read a drawn parameter: not the effects of another format, of another
     recognition policy, or of sponsors when it has none (drawn for every design, used by some)."""
-    from ..programs import FORMATS as formats
+    from mentorsim.programs import FORMATS as formats
 
     parts = key.split(".")
     if parts[0] == "effects" and len(parts) > 2:
@@ -153,11 +153,11 @@ def reads(sc: Any, key: str) -> bool:
 def frame_of(result: Any, condition: str, scenario: str | None = None,
              inputs: list[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The cases (one row each) and the input columns of what ``discover`` was given."""
-    from ..results import Comparison
-    from ..sweep.results import SweepResult
+    from mentorsim.outputs.results import Comparison
+    from mentorsim.sweeps.results import SweepResult
 
     if isinstance(result, (str, Path)):
-        from ..sweep import load_sweep
+        from mentorsim.sweeps import load_sweep
 
         if not Path(result).is_dir():
             raise MentorsimError(f"discover: {str(result)!r} is not a sweep directory")

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..metrics import METRICS, interval
-from ..scenario import Scenario
-from .search import derived_seed, paired, run_designs
-from .spec import Lever, is_cost
+from mentorsim.design.search import derived_seed, paired, run_designs
+from mentorsim.design.spec import Lever, is_cost
+from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.schema.scenario import Scenario
 
 FRONT_SEED_TAG = 1_000_003  # the re-run's seed is derived from the search's seed and this tag
 
@@ -158,7 +158,7 @@ class OptimizeResult:
 
     def front_text(self) -> str:
         """The front as aligned text: each objective as mean [95% interval], in its unit."""
-        from ..fmt import value
+        from mentorsim.outputs.fmt import value
 
         f = self.front()
         metrics = list(dict.fromkeys([*self.objectives, *self.budget]))
@@ -177,7 +177,7 @@ class OptimizeResult:
         """The reported best design: the front's first row (raises when no design is within the budget)."""
         f = self.front()
         if f.empty:
-            from ..errors import MentorsimError
+            from mentorsim.errors import MentorsimError
 
             raise MentorsimError("no design of the search is within the budget on its re-run; raise the budget "
                                  "or widen the levers")
@@ -194,6 +194,6 @@ class OptimizeResult:
         """The searched designs (grey), the re-run front with 95% intervals, and the budget line."""
         import matplotlib.pyplot as plt
 
-        from .plots import front_figure
+        from mentorsim.design.plots import front_figure
 
         return front_figure(self, x, y, ax, plt)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics import METRICS
+from mentorsim.schema.metrics import METRICS
 
 
 def _label(m: str) -> str:
@@ -18,7 +18,7 @@ def _label(m: str) -> str:
 
 def front_figure(res: Any, x: str | None, y: str | None, ax: Any, plt: Any) -> Any:
     """The designs tried, the re-run front with intervals, the best design and the budget line."""
-    from .spec import is_cost
+    from mentorsim.design.spec import is_cost
 
     costs = [m for m in [*res.objectives, *res.budget] if is_cost(m)]
     x = x or (costs[0] if costs else list(res.objectives)[-1])

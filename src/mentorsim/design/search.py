@@ -21,12 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import MentorsimError, ScenarioError
-from ..executors import EXECUTORS, Workers, spawn_pool
-from ..metrics import METRICS
-from ..scenario import Scenario, load_scenario
-from ..validation import given_or_loaded
-from .spec import Lever, check_budget, check_count, check_levers, check_objectives, is_cost, no_program, spec_hash
+from mentorsim.design.spec import (
+    Lever,
+    check_budget,
+    check_count,
+    check_levers,
+    check_objectives,
+    is_cost,
+    no_program,
+    spec_hash,
+)
+from mentorsim.errors import MentorsimError, ScenarioError
+from mentorsim.run.executors import EXECUTORS, Workers, spawn_pool
+from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.scenario import Scenario, load_scenario
+from mentorsim.schema.validation import given_or_loaded
 
 KEPT = tuple(METRICS)  # every summary metric of every replication is kept
 STUDY = "mentorsim-optimize"
@@ -54,8 +63,8 @@ def run_designs(w: Workers, designs: list[tuple[int, Scenario]], seed: int, reps
                 done: Any = None) -> dict[int, dict[str, np.ndarray] | str]:
     """Run ``reps`` replications of each (number, scenario); per number its metrics (one value a
     replication) or its error. ``done(number, result)`` is called as each finishes."""
-    from ..programs import added
-    from ..worker import STATUS_OK, run_chunk
+    from mentorsim.programs import added
+    from mentorsim.run.worker import STATUS_OK, run_chunk
 
     plugins = added()
     out: dict[int, dict[str, np.ndarray] | str] = {}
@@ -159,7 +168,7 @@ def optimize(base: Scenario | str | Path, levers: dict[str, Any], objectives: di
                        seed=seed)
     directions = ["maximize" if d == "max" else "minimize" for d in objectives.values()]
     rdb = _rdb(storage, directions, digest)
-    from .front import OptimizeResult
+    from mentorsim.design.front import OptimizeResult
 
     with open_workers(name, workers, scheduler) as w:
         twin = no_program(base)

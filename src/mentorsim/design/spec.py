@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScenarioError
-from ..metrics import METRICS
-from ..scenario import Scenario
-from ..validation import nearest
+from mentorsim.errors import ScenarioError
+from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.scenario import Scenario
+from mentorsim.schema.validation import nearest
 
 #: outcomes a search can aim at: the summary metrics and the ROI
 OUTCOMES = (*METRICS, "roi")
@@ -61,7 +61,7 @@ class Lever:
 
 
 def _levers_allowed() -> list[str]:
-    from ..params import parameter_register
+    from mentorsim.schema.params import parameter_register
 
     reg = parameter_register()
     return list(reg[reg.role == "lever"].name)
@@ -79,7 +79,7 @@ def check_levers(levers: Any, base: Scenario, where: str = "levers") -> tuple[Le
     if not isinstance(levers, dict) or not levers:
         raise ScenarioError(f"{where}: give at least one lever as a mapping of dotted key to choices or "
                             f"(low, high) (got {levers!r})")
-    from ..params import parameter_register
+    from mentorsim.schema.params import parameter_register
 
     reg = parameter_register().set_index("name")
     allowed = _levers_allowed()
@@ -191,7 +191,7 @@ SPEC_FIELDS = {"name": "a short name", "base": "the base scenario (a path relati
 
 def load_spec(path: str | Path) -> dict[str, Any]:
     """Read an optimize spec file into the keyword arguments of :func:`mentorsim.optimize` (checked)."""
-    from ..scenario import load_scenario, read_yaml, scenario_from_dict
+    from mentorsim.schema.scenario import load_scenario, read_yaml, scenario_from_dict
 
     p = Path(path)
     src = str(p)

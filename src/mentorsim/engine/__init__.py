@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..metrics import rep_metrics
-from ..scenario import Scenario
-from ..tables import END_REASONS, TS, TS_METRICS, RepResult
-from .schedule import STEPS, order_text
-from .simulation import Simulation
+from mentorsim.engine.schedule import STEPS, order_text
+from mentorsim.engine.simulation import Simulation
+from mentorsim.schema.metrics import rep_metrics
+from mentorsim.schema.scenario import Scenario
+from mentorsim.schema.tables import END_REASONS, TS, TS_METRICS, RepResult
 
 __doc__ = __doc__.replace("{order}", order_text())
 

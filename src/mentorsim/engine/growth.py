@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tables import TS
-from ..workforce import PIVOTER
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import TS
+from mentorsim.schema.workforce import PIVOTER
 
 PARKED = -1e12  # the goal progress of a goal reached (or a leaver's): no longer tracked
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..tables import TS
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import TS
 
 
 class Hiring(Process):

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..world import SENIOR_LEVELS, informal_chance, informal_gains, senior_shares
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.world import SENIOR_LEVELS, informal_chance, informal_gains, senior_shares
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 #: how often who is senior (and so each group's informal mentors) is counted again, and the goal-skill
 #: credit of the relationships running is given (26 weeks of it at once), in weeks

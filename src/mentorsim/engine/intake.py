@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..programs.volunteering import eligible, volunteers
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.programs.volunteering import eligible, volunteers
 
 
 class Intake(Process):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..programs import Rows
-from .process import Process
-from .sites import FormationSite
+from mentorsim.engine.process import Process
+from mentorsim.engine.sites import FormationSite
+from mentorsim.programs import Rows
 
 
 class Matching(Process):

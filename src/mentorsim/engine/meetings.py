@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..tables import TS
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import TS
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 class Meetings(Process):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..tables import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS, RepResult
+from mentorsim.schema.tables import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS, RepResult
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 def results_of(sim: Simulation) -> list[RepResult]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 class Process:

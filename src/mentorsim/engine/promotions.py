@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tables import TS
-from ..workforce import N_LEVELS
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import TS
+from mentorsim.schema.workforce import N_LEVELS
 
 
 class Promotions(Process):

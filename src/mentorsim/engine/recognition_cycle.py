@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .process import Process
+from mentorsim.engine.process import Process
 
 
 class RecognitionCycle(Process):

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..tables import TS
-from ..world import SENIOR_LEVELS
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import TS
+from mentorsim.schema.world import SENIOR_LEVELS
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 #: the Simulation attribute holding each site's weekly count of the employed at levels 4-5 by group (R x H x G)

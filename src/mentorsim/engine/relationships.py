@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..mechanics import Relationships as RelationshipMechanics
-from ..programs import Rows
-from ..tables import END_REASONS, WEEKS_PER_MONTH
-from ..workforce import reslot
-from .state import Changes
+from mentorsim.engine.state import Changes
+from mentorsim.programs import Rows
+from mentorsim.schema.mechanics import Relationships as RelationshipMechanics
+from mentorsim.schema.tables import END_REASONS, WEEKS_PER_MONTH
+from mentorsim.schema.workforce import reslot
 
 if TYPE_CHECKING:
-    from ..programs import Format
-    from ..workforce import People
-    from .sites import Sites
+    from mentorsim.engine.sites import Sites
+    from mentorsim.programs import Format
+    from mentorsim.schema.workforce import People
 
 NEVER = 1 << 30
 MENTOR_GONE = {"mentor_left": "mentor_left", "burnout": "mentor_stepped_back"}  # a mentee's event, by end reason

@@ -12,23 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .burnout import Burnout
-from .growth import Growth
-from .hiring import Hiring
-from .informal import Informal, informal_on
-from .intake import Intake
-from .matching import Matching
-from .meetings import Meetings
-from .process import Process
-from .promotions import Promotions
-from .recognition_cycle import RecognitionCycle
-from .recording import Recording
-from .seasons import QUARTER, Seasons
-from .turnover import Turnover
+from mentorsim.engine.burnout import Burnout
+from mentorsim.engine.growth import Growth
+from mentorsim.engine.hiring import Hiring
+from mentorsim.engine.informal import Informal, informal_on
+from mentorsim.engine.intake import Intake
+from mentorsim.engine.matching import Matching
+from mentorsim.engine.meetings import Meetings
+from mentorsim.engine.process import Process
+from mentorsim.engine.promotions import Promotions
+from mentorsim.engine.recognition_cycle import RecognitionCycle
+from mentorsim.engine.recording import Recording
+from mentorsim.engine.seasons import QUARTER, Seasons
+from mentorsim.engine.turnover import Turnover
 
 if TYPE_CHECKING:
-    from ..scenario import Scenario
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
+    from mentorsim.schema.scenario import Scenario
 
 RECOGNITION_CYCLE = 26
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tables import WEEKS_PER_MONTH
-from .process import Process
+from mentorsim.engine.process import Process
+from mentorsim.schema.tables import WEEKS_PER_MONTH
 
 QUARTER = 13
 

@@ -11,17 +11,17 @@ from typing import Any
 import numpy as np
 import simpy
 
-from ..programs import FORMATS, Format, Overlay, Recognition, overlays_of, recognition_of
-from ..rng import Streams
-from ..scenario import Scenario
-from ..tables import TS_METRICS, RepResult
-from ..workforce import N_LEVELS, People, reslot
-from .output import results_of
-from .relationships import Relationships
-from .schedule import STEPS
-from .sites import Sites
-from .state import Changes
-from .tracer import Tracer, make_tracer
+from mentorsim.engine.output import results_of
+from mentorsim.engine.relationships import Relationships
+from mentorsim.engine.schedule import STEPS
+from mentorsim.engine.sites import Sites
+from mentorsim.engine.state import Changes
+from mentorsim.engine.tracer import Tracer, make_tracer
+from mentorsim.programs import FORMATS, Format, Overlay, Recognition, overlays_of, recognition_of
+from mentorsim.rng import Streams
+from mentorsim.schema.scenario import Scenario
+from mentorsim.schema.tables import TS_METRICS, RepResult
+from mentorsim.schema.workforce import N_LEVELS, People, reslot
 
 
 class Simulation:

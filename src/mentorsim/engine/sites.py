@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..programs.matching import fit_score
-from ..rng import Streams
-from ..workforce import People
+from mentorsim.programs.matching import fit_score
+from mentorsim.rng import Streams
+from mentorsim.schema.workforce import People
 
 if TYPE_CHECKING:
-    from .simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 class Sites:

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tables import EVENTS
-from ..workforce import reslot
+from mentorsim.schema.tables import EVENTS
+from mentorsim.schema.workforce import reslot
 
 Field = None | int | np.ndarray | Callable[[np.ndarray], np.ndarray]
 

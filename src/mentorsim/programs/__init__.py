@@ -11,19 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .base import Format, Rows, SiteView
-from .circle import Circle
-from .micro_board import MicroBoard
-from .none import NoProgram
-from .one_on_one import OneOnOne
-from .overlay import Overlay
-from .peer import Peer
-from .recognition import POLICIES, Recognition, recognition_of
-from .reverse import Reverse
-from .sponsorship import Sponsorship
+from mentorsim.programs.base import Format, Rows, SiteView
+from mentorsim.programs.circle import Circle
+from mentorsim.programs.micro_board import MicroBoard
+from mentorsim.programs.none import NoProgram
+from mentorsim.programs.one_on_one import OneOnOne
+from mentorsim.programs.overlay import Overlay
+from mentorsim.programs.peer import Peer
+from mentorsim.programs.recognition import POLICIES, Recognition, recognition_of
+from mentorsim.programs.reverse import Reverse
+from mentorsim.programs.sponsorship import Sponsorship
 
 if TYPE_CHECKING:
-    from ..scenario import Scenario
+    from mentorsim.schema.scenario import Scenario
 
 FORMATS: dict[str, Format] = {f.name: f for f in (NoProgram(), OneOnOne(), Peer(), Circle(), Reverse(), MicroBoard())}
 

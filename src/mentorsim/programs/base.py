@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..rng import Streams
-    from ..scenario import FormatEffects, Program, Scenario
+    from mentorsim.rng import Streams
+    from mentorsim.schema.scenario import FormatEffects, Program, Scenario
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ class Format:
 
     def form(self, ctx: SiteView, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray) -> Rows:
         """Pair waiting mentees with mentors that have free capacity (``free`` slots each)."""
-        from .matching import match_one_to_one
+        from mentorsim.programs.matching import match_one_to_one
 
         return match_one_to_one(ctx, waiting, mentors, free, dims=ctx.goal_dim[waiting],
                                 rule=self.pair_rule)

@@ -6,7 +6,7 @@ workplace evidence on circles exists (EVIDENCE.md gaps), so a member gets no mor
 one-on-one mentee; the effect sizes are assumptions with sensitivity ranges.
 """
 
-from .base import Format
+from mentorsim.programs.base import Format
 
 
 class Circle(Format):
@@ -16,6 +16,6 @@ class Circle(Format):
     group_sessions = True
 
     def form(self, ctx, waiting, mentors, free):
-        from .matching import form_circles
+        from mentorsim.programs.matching import form_circles
 
         return form_circles(ctx, waiting, mentors, free, size=ctx.program.circle_size)

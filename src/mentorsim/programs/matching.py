@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..workforce import N_LEVELS
-from .base import Rows
+from mentorsim.programs.base import Rows
+from mentorsim.schema.workforce import N_LEVELS
 
 BLOCK = 128
 INFEASIBLE = -1e6

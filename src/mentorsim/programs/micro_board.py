@@ -10,7 +10,7 @@ Effect sizes are assumptions.
 
 import numpy as np
 
-from .base import Format, Rows
+from mentorsim.programs.base import Format, Rows
 
 
 class MicroBoard(Format):
@@ -27,7 +27,7 @@ class MicroBoard(Format):
         go in rounds, fewest mentors first: every mentee gets a first mentor before any board
         gets a second, and so on. Each mentee's seats fill in the order goal skill, then the
         others; a seat's mentor is matched on that skill."""
-        from .matching import _rows, match_one_to_one
+        from mentorsim.programs.matching import _rows, match_one_to_one
 
         seats = ctx.board(waiting)[0]
         seated = [_rows(waiting[has], seats[has, d], np.full(int(has.sum()), d), np.zeros(int(has.sum())))

@@ -1,6 +1,6 @@
 """No program: the baseline."""
 
-from .base import Format
+from mentorsim.programs.base import Format
 
 
 class NoProgram(Format):

@@ -1,6 +1,6 @@
 """One-on-one: a more senior mentor who has navigated the mentee's goal (C4, C5; ATD: 78% of programs)."""
 
-from .base import Format
+from mentorsim.programs.base import Format
 
 
 class OneOnOne(Format):

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..engine.simulation import Simulation
-    from ..engine.sites import Sites
+    from mentorsim.engine.simulation import Simulation
+    from mentorsim.engine.sites import Sites
 
 
 class Overlay:

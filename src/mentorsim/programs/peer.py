@@ -10,7 +10,7 @@ analysis, and none gives a peer more per hour than a one-on-one mentee gets.
 
 import numpy as np
 
-from .base import Format, Rows
+from mentorsim.programs.base import Format, Rows
 
 
 class Peer(Format):
@@ -29,7 +29,7 @@ class Peer(Format):
         return program.mentor_hours_per_month * 1
 
     def form(self, ctx, waiting, mentors, free):
-        from .matching import pair_peers
+        from mentorsim.programs.matching import pair_peers
 
         a, b = pair_peers(ctx, waiting)
         if len(a) == 0:

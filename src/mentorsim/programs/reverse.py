@@ -7,7 +7,7 @@ gains what any mentor gains (the evidence-backed mentor-side effect). Visibility
 
 import numpy as np
 
-from .base import Format
+from mentorsim.programs.base import Format
 
 
 class Reverse(Format):
@@ -22,7 +22,7 @@ class Reverse(Format):
         return level <= 2
 
     def form(self, ctx, waiting, mentors, free):
-        from .matching import match_one_to_one
+        from mentorsim.programs.matching import match_one_to_one
 
         dims = np.zeros(len(waiting), dtype=np.int64)  # emerging tools: technical
         return match_one_to_one(ctx, waiting, mentors, free, dims=dims, rule=self.pair_rule)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..tables import WEEKS_PER_MONTH
-from ..workforce import reslot
-from .overlay import Overlay
-from .volunteering import volunteers
+from mentorsim.programs.overlay import Overlay
+from mentorsim.programs.volunteering import volunteers
+from mentorsim.schema.tables import WEEKS_PER_MONTH
+from mentorsim.schema.workforce import reslot
 
 if TYPE_CHECKING:
-    from ..engine.simulation import Simulation
-    from ..engine.sites import Sites
+    from mentorsim.engine.simulation import Simulation
+    from mentorsim.engine.sites import Sites
 
 SPONSOR_MIN_LEVEL = 4
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..engine.simulation import Simulation
+    from mentorsim.engine.simulation import Simulation
 
 
 def volunteers(sim: Simulation, stream: str, cand: np.ndarray, k: np.ndarray) -> np.ndarray:

@@ -7,11 +7,11 @@ module says what the policy does at its 26-week cycle and what it costs a week.
 
 from __future__ import annotations
 
-from ...scenario import RecognitionEffects, Scenario
-from .base import NoRecognition, Recognising, Recognition
-from .celebrate_impact import CelebrateImpact
-from .learning_credits import LearningCredits
-from .review_credit import ReviewCredit
+from mentorsim.programs.recognition.base import NoRecognition, Recognising, Recognition
+from mentorsim.programs.recognition.celebrate_impact import CelebrateImpact
+from mentorsim.programs.recognition.learning_credits import LearningCredits
+from mentorsim.programs.recognition.review_credit import ReviewCredit
+from mentorsim.schema.scenario import RecognitionEffects, Scenario
 
 POLICIES: dict[str, type[Recognition]] = {
     c.name: c for c in (NoRecognition, ReviewCredit, LearningCredits, CelebrateImpact)}

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ...scenario import Costs, RecognitionEffects
-    from ...workforce import People
+    from mentorsim.schema.scenario import Costs, RecognitionEffects
+    from mentorsim.schema.workforce import People
 
 class _Effect:
     """An effect size of a policy, read from the policy's ``effects``."""

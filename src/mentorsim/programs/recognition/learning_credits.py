@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import Recognising
+from mentorsim.programs.recognition.base import Recognising
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ...scenario import Costs
+    from mentorsim.schema.scenario import Costs
 
 
 class LearningCredits(Recognising):

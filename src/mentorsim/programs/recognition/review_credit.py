@@ -1,6 +1,6 @@
 """Review credit: mentoring counts in performance reviews (ATD ~2023: 25% of organisations)."""
 
-from .base import Recognising
+from mentorsim.programs.recognition.base import Recognising
 
 
 class ReviewCredit(Recognising):

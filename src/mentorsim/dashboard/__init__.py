@@ -1,0 +1,1 @@
+"""The facilitator dashboard: widgets, the view (what is drawn) and the words (headline sentences)."""

@@ -1,0 +1,1 @@
+"""Outputs are functions of results: results and comparisons, equity, decisions, sensitivity and number formatting."""

@@ -1,0 +1,1 @@
+"""Running scenarios: experiments (simulate, compare), executors, workers, resource limits and output paths."""

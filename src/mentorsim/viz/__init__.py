@@ -1,0 +1,1 @@
+"""Figures: one style module (palette and axes), then the figure families (results, sweeps, equity)."""
