@@ -34,6 +34,7 @@ MYPY_PATHS := $(wildcard src/mentorsim/engine src/mentorsim/programs)
 
 lint: $(STAMP) mypy
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 mypy: $(STAMP)
 	$(BIN)/mypy $(MYPY_PATHS)

@@ -31,19 +31,62 @@ SMALL_SIZE = 300
 SMALL_HORIZON = 60
 SEED = 20240611
 
-PEOPLE_COLUMNS = ("replication", "person_id", "initial", "persona", "start_level", "end_level", "hired_week",
-                  "left_week", "promotions", "role", "sponsored", "meetings_held", "goal_attained",
-                  "moved_internally")
-TIMESERIES_METRICS = ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
-                      "mentor_load_hours", "mean_engagement")
-REQUIRED_SUMMARY = ("retention_12m", "retention_24m", "retention_36m", "monthly_quit_rate",
-                    "first_year_quit_share", "annual_promotion_rate", "internal_mobility_rate",
-                    "participation_rate", "goal_attainment_rate", "meetings_held_share",
-                    "mentor_burnout_rate", "program_cost", "turnover_cost")
+PEOPLE_COLUMNS = (
+    "replication",
+    "person_id",
+    "initial",
+    "persona",
+    "start_level",
+    "end_level",
+    "hired_week",
+    "left_week",
+    "promotions",
+    "role",
+    "sponsored",
+    "meetings_held",
+    "goal_attained",
+    "moved_internally",
+)
+TIMESERIES_METRICS = (
+    "headcount",
+    "quits",
+    "hires",
+    "promotions",
+    "active_relationships",
+    "meetings_held",
+    "mentor_load_hours",
+    "mean_engagement",
+)
+REQUIRED_SUMMARY = (
+    "retention_12m",
+    "retention_24m",
+    "retention_36m",
+    "monthly_quit_rate",
+    "first_year_quit_share",
+    "annual_promotion_rate",
+    "internal_mobility_rate",
+    "participation_rate",
+    "goal_attainment_rate",
+    "meetings_held_share",
+    "mentor_burnout_rate",
+    "program_cost",
+    "turnover_cost",
+)
 # summary metrics that are shares and so must lie in [0, 1]
-UNIT_INTERVAL = ("retention_12m", "retention_24m", "retention_36m", "first_year_quit_share", "early_quit_share",
-                 "participation_rate", "mentor_share", "goal_attainment_rate", "mentee_goal_attainment_rate",
-                 "meetings_held_share", "mentor_burnout_rate", "mean_engagement")
+UNIT_INTERVAL = (
+    "retention_12m",
+    "retention_24m",
+    "retention_36m",
+    "first_year_quit_share",
+    "early_quit_share",
+    "participation_rate",
+    "mentor_share",
+    "goal_attainment_rate",
+    "mentee_goal_attainment_rate",
+    "meetings_held_share",
+    "mentor_burnout_rate",
+    "mean_engagement",
+)
 # rates per unit of time over average headcount: never negative; below 1 at realistic hazards (checked
 # with default parameters in test_engine), but a month's quits may exceed headcount at extreme hazards
 PER_TIME_RATES = ("monthly_quit_rate", "annual_promotion_rate", "internal_mobility_rate")
@@ -98,6 +141,7 @@ def small_comparison(small_baseline, small_one_on_one) -> ms.Comparison:
 
 # ---- invariants -------------------------------------------------------------------------------
 
+
 def _weeks_active(rel: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     """Expand relationship rows into (row index, week) pairs for every week each row held a slot.
 
@@ -141,12 +185,14 @@ def check_capacity(sc: ms.Scenario, rel: pd.DataFrame) -> None:
             worst, where = _max_per_week(mentor, weeks, g["group"].to_numpy()[rows])
             assert worst <= prog.mentor_capacity, (
                 f"rep {rep}: facilitator {where[1:]} runs {worst} circles in week {where[:1]}, "
-                f"capacity {prog.mentor_capacity}")
+                f"capacity {prog.mentor_capacity}"
+            )
         else:
             cap = 1 if prog.format == "peer" else prog.mentor_capacity
             worst, where = _max_per_week(mentor, weeks)
-            assert worst <= cap, (f"rep {rep}: mentor {where[1:]} has {worst} active mentees in week "
-                                  f"{where[:1]}, capacity {cap}")
+            assert worst <= cap, (
+                f"rep {rep}: mentor {where[1:]} has {worst} active mentees in week {where[:1]}, capacity {cap}"
+            )
         seats = MICRO_BOARD_SEATS if prog.format == "micro_board" else 1
         worst, where = _max_per_week(mentee, weeks)
         assert worst <= seats, f"rep {rep}: mentee {where[1:]} has {worst} active rows in week {where[:1]}"
@@ -162,15 +208,22 @@ def check_headcount(res: ms.Results) -> None:
         n0 = int(p["initial"].sum())
         assert n0 == res.scenario.workforce.size
         hc, hires, quits = (t[m].to_numpy() for m in ("headcount", "hires", "quits"))
-        np.testing.assert_array_equal(hc, n0 + np.cumsum(hires) - np.cumsum(quits),
-                                      err_msg=f"rep {rep}: headcount != start + hires - quits")
+        np.testing.assert_array_equal(
+            hc, n0 + np.cumsum(hires) - np.cumsum(quits), err_msg=f"rep {rep}: headcount != start + hires - quits"
+        )
         hired = p.loc[~p["initial"], "hired_week"].to_numpy(dtype=np.int64)
         left = p["left_week"].to_numpy(dtype=float)
-        np.testing.assert_array_equal(np.bincount(hired, minlength=H + 1)[1:], hires,
-                                      err_msg=f"rep {rep}: timeseries hires != hires in the people table")
+        np.testing.assert_array_equal(
+            np.bincount(hired, minlength=H + 1)[1:],
+            hires,
+            err_msg=f"rep {rep}: timeseries hires != hires in the people table",
+        )
         lw = left[~np.isnan(left)].astype(np.int64)
-        np.testing.assert_array_equal(np.bincount(lw, minlength=H + 1)[1:], quits,
-                                      err_msg=f"rep {rep}: timeseries quits != leavers in the people table")
+        np.testing.assert_array_equal(
+            np.bincount(lw, minlength=H + 1)[1:],
+            quits,
+            err_msg=f"rep {rep}: timeseries quits != leavers in the people table",
+        )
         employed = np.array([((p["initial"] | (p["hired_week"] <= w)) & ~(left <= w)).sum() for w in weeks])
         np.testing.assert_array_equal(hc, employed, err_msg=f"rep {rep}: headcount != employed in people table")
 
@@ -195,8 +248,9 @@ def check_people(res: ms.Results) -> None:
     assert set(p["persona"]) <= {"early_career", "first_time_manager", "career_pivoter", "established"}
     assert set(p["role"]) <= {"none", "mentee", "mentor", "both"}
     assert (p["meetings_held"] >= 0).all()
-    assert (~p["moved_internally"] | (p["goal_attained"] & (p["persona"] == "career_pivoter"))).all(), \
+    assert (~p["moved_internally"] | (p["goal_attained"] & (p["persona"] == "career_pivoter"))).all(), (
         "only pivoters who reached their goal move internally"
+    )
     if not sc.program.sponsorship or sc.program.format == "none":
         assert not p["sponsored"].any()
     else:
@@ -231,8 +285,9 @@ def check_relationships(res: ms.Results) -> None:
         assert set(role.index[role.isin(["mentee", "both"])]) == mentees, f"rep {rep}: roles != mentees"
         assert set(role.index[role.isin(["mentor", "both"])]) == mentors, f"rep {rep}: roles != mentors"
         t = ts[(ts.replication == rep) & (ts.metric == "meetings_held")]["value"].sum()
-        assert g["meetings_held"].sum() == t == pp["meetings_held"].sum(), \
+        assert g["meetings_held"].sum() == t == pp["meetings_held"].sum(), (
             f"rep {rep}: meetings held disagree between relationships, people and time series"
+        )
 
 
 def check_rates(res: ms.Results) -> None:
@@ -278,11 +333,17 @@ def pytest_configure(config):
 
 # ---- dashboard servers: isolated settings and the processes they leave ---------------------------
 
+
 def isolated_env(tmp: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     """This environment with Matplotlib, IPython and Jupyter settings in ``tmp`` (nothing shared)."""
     env = dict(os.environ)
-    for k, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_CONFIG_DIR", "jconfig"),
-                   ("JUPYTER_DATA_DIR", "jdata"), ("JUPYTER_RUNTIME_DIR", "jruntime")):
+    for k, sub in (
+        ("MPLCONFIGDIR", "mpl"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTER_CONFIG_DIR", "jconfig"),
+        ("JUPYTER_DATA_DIR", "jdata"),
+        ("JUPYTER_RUNTIME_DIR", "jruntime"),
+    ):
         (tmp / sub).mkdir(parents=True, exist_ok=True)
         env[k] = str(tmp / sub)
     env["MPLBACKEND"] = "Agg"

@@ -23,8 +23,15 @@ import pytest
 from conftest import isolated_env, processes
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _need_browser():
@@ -101,7 +108,8 @@ def test_dashboard_in_headless_chromium(tmp_path):
                 page.wait_for_function(
                     "() => { const h = document.querySelector('.ms-headline');"
                     " return h && !h.classList.contains('ms-busy') && h.innerText.includes('circles'); }",
-                    timeout=120_000)
+                    timeout=120_000,
+                )
                 headline_after = page.inner_text(".ms-headline")
                 assert headline_after != headline_before
                 assert "circles" in headline_after.lower()
@@ -140,9 +148,14 @@ def _serve(tmp_path, log, *extra):
     """Start ``mentorsim dashboard`` (300 people, 6 replications, ``extra`` options); wait until it answers."""
     exe = str(Path(sys.executable).with_name("mentorsim"))
     with open(log, "w") as out:
-        proc = subprocess.Popen([exe, "dashboard", "--size", "300", "--replications", "6", *extra], stdout=out,
-                                stderr=subprocess.STDOUT, env=isolated_env(tmp_path), cwd=tmp_path,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [exe, "dashboard", "--size", "300", "--replications", "6", *extra],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=isolated_env(tmp_path),
+            cwd=tmp_path,
+            start_new_session=True,
+        )
     for _ in range(120):
         m = re.search(r"http://127\.0\.0\.1:\d+/\S*", log.read_text())
         if m:
@@ -183,9 +196,14 @@ def test_equity_view_renders_updates_and_fits_a_1280x800_screen(tmp_path):
                 assert not page.evaluate(BOX, ".ms-equity")["shown"]
                 page.click("text=Each group")
                 page.wait_for_selector("table.ms-eqtab", timeout=120_000)
-                page.wait_for_function("() => { const i = document.querySelector('img.ms-eq');"
-                                       " return i && i.getBoundingClientRect().height > 100; }", timeout=60_000)
-                groups = page.eval_on_selector_all("table.ms-eqtab tr[data-group]", "rs => rs.map(r => r.dataset.group)")
+                page.wait_for_function(
+                    "() => { const i = document.querySelector('img.ms-eq');"
+                    " return i && i.getBoundingClientRect().height > 100; }",
+                    timeout=60_000,
+                )
+                groups = page.eval_on_selector_all(
+                    "table.ms-eqtab tr[data-group]", "rs => rs.map(r => r.dataset.group)"
+                )
                 assert groups == ["majority", "under_represented"]
                 text = page.inner_text(".ms-eqtext")
                 assert "under-represented group" in text and "levels 4-5" in text
@@ -202,13 +220,18 @@ def test_equity_view_renders_updates_and_fits_a_1280x800_screen(tmp_path):
                 page.wait_for_function(
                     "() => { const h = document.querySelector('.ms-headline');"
                     " return h && !h.classList.contains('ms-busy') && h.innerText.includes('under-represented'); }",
-                    timeout=120_000)
-                page.wait_for_function(f"() => {{ const c = document.querySelector(\"{reached}\");"
-                                       " return c && Number(c.dataset.value) === 0; }", timeout=60_000)
+                    timeout=120_000,
+                )
+                page.wait_for_function(
+                    f'() => {{ const c = document.querySelector("{reached}");'
+                    " return c && Number(c.dataset.value) === 0; }",
+                    timeout=60_000,
+                )
                 assert page.inner_text(".ms-eqtext") != text
                 page.click("text=Overview")
-                page.wait_for_function("() => document.querySelector('img.ms-ret').getBoundingClientRect().height > 100",
-                                       timeout=60_000)
+                page.wait_for_function(
+                    "() => document.querySelector('img.ms-ret').getBoundingClientRect().height > 100", timeout=60_000
+                )
                 assert not page.evaluate(BOX, ".ms-equity")["shown"]
             finally:
                 browser.close()

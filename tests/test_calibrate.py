@@ -34,65 +34,161 @@ def _quit(value=0.022, tol=0.003, **extra):
 # ---- validation ----------------------------------------------------------------------------
 
 BAD = [
-    ({"scenario": BASELINE, "targets": {"monthly_quit_rte": {"value": 0.02, "tolerance": 0.003}}},
-     "targets.monthly_quit_rte", "did you mean 'targets.monthly_quit_rate'"),
+    (
+        {"scenario": BASELINE, "targets": {"monthly_quit_rte": {"value": 0.02, "tolerance": 0.003}}},
+        "targets.monthly_quit_rte",
+        "did you mean 'targets.monthly_quit_rate'",
+    ),
     ({"scenario": BASELINE, "targets": _quit(value=2.2)}, "targets.monthly_quit_rate.value", "0.022"),
     ({"scenario": BASELINE, "targets": _quit(tol=-0.01)}, "targets.monthly_quit_rate.tolerance", "-0.01"),
-    ({"scenario": BASELINE, "targets": _quit(tolerence=0.1)}, "targets.monthly_quit_rate.tolerence",
-     "did you mean 'targets.monthly_quit_rate.tolerance'"),
+    (
+        {"scenario": BASELINE, "targets": _quit(tolerence=0.1)},
+        "targets.monthly_quit_rate.tolerence",
+        "did you mean 'targets.monthly_quit_rate.tolerance'",
+    ),
     ({"scenario": BASELINE, "targets": {}}, "targets", "monthly_quit_rate"),
     ({"targets": _quit()}, "scenario", "required"),
     ({"scenario": "no_such.yaml", "targets": _quit()}, "scenario", "no_such.yaml"),
-    ({"scenario": BASELINE, "overrides": {"workforce.sise": 300}, "targets": _quit()}, "workforce.sise",
-     "did you mean 'workforce.size'"),
+    (
+        {"scenario": BASELINE, "overrides": {"workforce.sise": 300}, "targets": _quit()},
+        "workforce.sise",
+        "did you mean 'workforce.size'",
+    ),
     ({"scenario": BASELINE, "targets": {"monthly_quit_rate": 0.02}}, "targets.monthly_quit_rate", "tolerance"),
-    ({"scenario": BASELINE, "targets": _quit(parameter="workforce.base_weekly_quit_hazrd")},
-     "targets.monthly_quit_rate.parameter", "did you mean 'workforce.base_weekly_quit_hazard'"),
+    (
+        {"scenario": BASELINE, "targets": _quit(parameter="workforce.base_weekly_quit_hazrd")},
+        "targets.monthly_quit_rate.parameter",
+        "did you mean 'workforce.base_weekly_quit_hazard'",
+    ),
     ({"scenario": BASELINE, "targets": _quit(search=[0.01, 0.001])}, "targets.monthly_quit_rate.search", "low < high"),
     ({"scenario": BASELINE, "targets": _quit(search=[0.001, 0.5])}, "targets.monthly_quit_rate.search", "0.2"),
-    ({"scenario": BASELINE, "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.1}}},
-     "targets.participant_retention_gap", "program"),
-    ({"scenario": ONE_ON_ONE, "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.1,
-                                                                       "measure": "ratio"}}},
-     "targets.participant_retention_gap.measure", "hazard_ratio"),
+    (
+        {"scenario": BASELINE, "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.1}}},
+        "targets.participant_retention_gap",
+        "program",
+    ),
+    (
+        {
+            "scenario": ONE_ON_ONE,
+            "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.1, "measure": "ratio"}},
+        },
+        "targets.participant_retention_gap.measure",
+        "hazard_ratio",
+    ),
     ({"scenario": BASELINE, "replications": 0, "targets": _quit()}, "replications", "0"),
-    ({"scenario": BASELINE, "targets": {**_quit(), "first_year_quit_share": {
-        "value": 0.3, "tolerance": 0.05, "parameter": "workforce.base_weekly_quit_hazard"}}},
-     "targets.first_year_quit_share.parameter", "already fits"),
+    (
+        {
+            "scenario": BASELINE,
+            "targets": {
+                **_quit(),
+                "first_year_quit_share": {
+                    "value": 0.3,
+                    "tolerance": 0.05,
+                    "parameter": "workforce.base_weekly_quit_hazard",
+                },
+            },
+        },
+        "targets.first_year_quit_share.parameter",
+        "already fits",
+    ),
     # new kinds and fields
-    ({"scenario": SUN, "targets": {"participant_promotion_rato": {"value": 5, "tolerance": 1}}},
-     "targets.participant_promotion_rato", "did you mean 'targets.participant_promotion_ratio'"),
-    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "group": "mentes"}}},
-     "targets.participant_promotion_ratio.group", "did you mean 'mentees'"),
-    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "measure": "odds"}}},
-     "targets.participant_promotion_ratio.measure", "ratio, difference (got 'odds')"),
-    ({"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 0, "tolerance": 1}}},
-     "targets.participant_promotion_ratio", "must be > 0"),
-    ({"scenario": SUN, "targets": {"participant_retention_gap": [
-        {"value": 0.46, "tolerance": 0.1}, {"value": 0.52, "tolerance": 0.1, "gruop": "mentors"}]}},
-     "targets.participant_retention_gap[1].gruop", "did you mean 'targets.participant_retention_gap[1].group'"),
-    ({"scenario": SUN, "targets": {"participant_retention_gap": [
-        {"value": 0.46, "tolerance": 0.1}, {"value": 0.52, "tolerance": 0.1, "group": "mentors"}]}},
-     "targets.participant_retention_gap[1].parameter", "already fits"),
-    ({"scenario": SUN, "targets": {"participant_retention_gap": []}}, "targets.participant_retention_gap",
-     "a list of them"),
+    (
+        {"scenario": SUN, "targets": {"participant_promotion_rato": {"value": 5, "tolerance": 1}}},
+        "targets.participant_promotion_rato",
+        "did you mean 'targets.participant_promotion_ratio'",
+    ),
+    (
+        {"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "group": "mentes"}}},
+        "targets.participant_promotion_ratio.group",
+        "did you mean 'mentees'",
+    ),
+    (
+        {"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 5, "tolerance": 1, "measure": "odds"}}},
+        "targets.participant_promotion_ratio.measure",
+        "ratio, difference (got 'odds')",
+    ),
+    (
+        {"scenario": SUN, "targets": {"participant_promotion_ratio": {"value": 0, "tolerance": 1}}},
+        "targets.participant_promotion_ratio",
+        "must be > 0",
+    ),
+    (
+        {
+            "scenario": SUN,
+            "targets": {
+                "participant_retention_gap": [
+                    {"value": 0.46, "tolerance": 0.1},
+                    {"value": 0.52, "tolerance": 0.1, "gruop": "mentors"},
+                ]
+            },
+        },
+        "targets.participant_retention_gap[1].gruop",
+        "did you mean 'targets.participant_retention_gap[1].group'",
+    ),
+    (
+        {
+            "scenario": SUN,
+            "targets": {
+                "participant_retention_gap": [
+                    {"value": 0.46, "tolerance": 0.1},
+                    {"value": 0.52, "tolerance": 0.1, "group": "mentors"},
+                ]
+            },
+        },
+        "targets.participant_retention_gap[1].parameter",
+        "already fits",
+    ),
+    (
+        {"scenario": SUN, "targets": {"participant_retention_gap": []}},
+        "targets.participant_retention_gap",
+        "a list of them",
+    ),
     ({"scenario": BASELINE, "targets": _quit(fit="no")}, "targets.monthly_quit_rate.fit", "true or false"),
     ({"scenario": BASELINE, "targets": _quit(value="0.022")}, "targets.monthly_quit_rate.value", "number"),
-    ({"scenario": BASELINE, "targets": _quit(fit=False, parameter="workforce.base_weekly_quit_hazard")},
-     "targets.monthly_quit_rate.parameter", "fit: false"),
+    (
+        {"scenario": BASELINE, "targets": _quit(fit=False, parameter="workforce.base_weekly_quit_hazard")},
+        "targets.monthly_quit_rate.parameter",
+        "fit: false",
+    ),
     ({"scenario": BASELINE, "targets": _quit(replications=0)}, "targets.monthly_quit_rate.replications", "0"),
-    ({"scenario": BASELINE, "targets": _quit(scenario="no_such.yaml")}, "targets.monthly_quit_rate.scenario",
-     "no_such.yaml"),
-    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {"value": 0.25, "tolerance": 0.1}}},
-     "targets.cadence_quality_correlation", "program.format is none"),
-    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {
-        "value": 1.25, "tolerance": 0.1, "scenario": ONE_ON_ONE}}},
-     "targets.cadence_quality_correlation.value", "between -1 and 1"),
-    ({"scenario": BASELINE, "targets": {"cadence_quality_correlation": {
-        "value": 0.25, "tolerance": 0.1, "scenario": ONE_ON_ONE, "min_weeks": 2.5}}},
-     "targets.cadence_quality_correlation.min_weeks", "whole number"),
-    ({"scenario": ONE_ON_ONE, "targets": {"sponsorship_promotion_ratio": {"value": 1.3, "tolerance": 0.2}}},
-     "targets.sponsorship_promotion_ratio", "program.sponsorship"),
+    (
+        {"scenario": BASELINE, "targets": _quit(scenario="no_such.yaml")},
+        "targets.monthly_quit_rate.scenario",
+        "no_such.yaml",
+    ),
+    (
+        {"scenario": BASELINE, "targets": {"cadence_quality_correlation": {"value": 0.25, "tolerance": 0.1}}},
+        "targets.cadence_quality_correlation",
+        "program.format is none",
+    ),
+    (
+        {
+            "scenario": BASELINE,
+            "targets": {"cadence_quality_correlation": {"value": 1.25, "tolerance": 0.1, "scenario": ONE_ON_ONE}},
+        },
+        "targets.cadence_quality_correlation.value",
+        "between -1 and 1",
+    ),
+    (
+        {
+            "scenario": BASELINE,
+            "targets": {
+                "cadence_quality_correlation": {
+                    "value": 0.25,
+                    "tolerance": 0.1,
+                    "scenario": ONE_ON_ONE,
+                    "min_weeks": 2.5,
+                }
+            },
+        },
+        "targets.cadence_quality_correlation.min_weeks",
+        "whole number",
+    ),
+    (
+        {"scenario": ONE_ON_ONE, "targets": {"sponsorship_promotion_ratio": {"value": 1.3, "tolerance": 0.2}}},
+        "targets.sponsorship_promotion_ratio",
+        "program.sponsorship",
+    ),
     ("scenario: [oops\n", "line", "invalid YAML"),
     ("- just a list\n", "mapping", "list"),
 ]
@@ -137,14 +233,18 @@ def test_every_target_has_a_documented_free_parameter():
 
 # ---- fitting -------------------------------------------------------------------------------
 
+
 def test_recovers_a_halved_quit_hazard(tmp_path, capsys):
     default = ms.Scenario().workforce.base_weekly_quit_hazard
     truth = ms.load_scenario(BASELINE).with_overrides(SMALL)
     target = float(ms.simulate(truth, replications=4, seed=11).summary().loc["monthly_quit_rate", "mean"])
-    doc = {"scenario": BASELINE,
-           "overrides": {**SMALL, "workforce.base_weekly_quit_hazard": default / 2},
-           "replications": 4, "seed": 11,
-           "targets": _quit(value=round(target, 4), tol=0.002, evidence="own HRIS")}
+    doc = {
+        "scenario": BASELINE,
+        "overrides": {**SMALL, "workforce.base_weekly_quit_hazard": default / 2},
+        "replications": 4,
+        "seed": 11,
+        "targets": _quit(value=round(target, 4), tol=0.002, evidence="own HRIS"),
+    }
     p = _write(tmp_path, doc)
     out = tmp_path / "calibrated.yaml"
     assert main(["calibrate", str(p), "--out", str(out)]) == 0
@@ -170,10 +270,16 @@ def test_recovers_a_halved_quit_hazard(tmp_path, capsys):
 
 def test_two_targets_and_dict_input():
     d = ms.Scenario()
-    doc = {"scenario": BASELINE, "overrides": {**SMALL, "workforce.promotion_base_logit": -5.0},
-           "replications": 3, "seed": 5,
-           "targets": {**_quit(value=0.022, tol=0.004),
-                       "annual_promotion_rate": {"value": 0.06, "tolerance": 0.015, "evidence": "C3"}}}
+    doc = {
+        "scenario": BASELINE,
+        "overrides": {**SMALL, "workforce.promotion_base_logit": -5.0},
+        "replications": 3,
+        "seed": 5,
+        "targets": {
+            **_quit(value=0.022, tol=0.004),
+            "annual_promotion_rate": {"value": 0.06, "tolerance": 0.015, "evidence": "C3"},
+        },
+    }
     cal = ms.calibrate(doc, base_dir=ROOT)
     text = cal.to_text()
     assert cal.within_tolerance, text
@@ -185,9 +291,14 @@ def test_two_targets_and_dict_input():
 
 
 def test_participant_gap_is_measured_on_the_program():
-    doc = {"scenario": ONE_ON_ONE, "overrides": {"workforce.size": 600, "horizon_weeks": 104},
-           "replications": 3, "seed": 1, "max_evaluations": 3,
-           "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.5, "evidence": "C4"}}}
+    doc = {
+        "scenario": ONE_ON_ONE,
+        "overrides": {"workforce.size": 600, "horizon_weeks": 104},
+        "replications": 3,
+        "seed": 1,
+        "max_evaluations": 3,
+        "targets": {"participant_retention_gap": {"value": 0.46, "tolerance": 0.5, "evidence": "C4"}},
+    }
     cal = ms.calibrate(doc)
     row = cal.table.iloc[0]
     assert row.parameter == "program.selection_strength"
@@ -201,9 +312,14 @@ def test_evidence_targets_cover_c1_to_c7():
     ids = [i.target.evidence for i in spec.items]
     assert set(ids) == {f"C{k}" for k in range(1, 8)}
     kinds = {(i.kind, getattr(i.target, "group", None)) for i in spec.items}
-    for need in [("participant_retention_gap", "mentees"), ("participant_retention_gap", "mentors"),
-                 ("participant_promotion_ratio", "mentees"), ("participant_promotion_ratio", "mentors"),
-                 ("cadence_quality_correlation", None), ("sponsorship_promotion_ratio", None)]:
+    for need in [
+        ("participant_retention_gap", "mentees"),
+        ("participant_retention_gap", "mentors"),
+        ("participant_promotion_ratio", "mentees"),
+        ("participant_promotion_ratio", "mentors"),
+        ("cadence_quality_correlation", None),
+        ("sponsorship_promotion_ratio", None),
+    ]:
         assert need in kinds, need
     fitted = {i.target.evidence for i in spec.items if i.parameter is not None}
     assert {"C1", "C2", "C3"} <= fitted
@@ -249,13 +365,29 @@ def test_checked_targets_on_their_own_scenarios_share_simulations(monkeypatch):
         return real(js, workers, trace)
 
     monkeypatch.setattr(ex, "run_many", spy)
-    doc = {"scenario": BASELINE, "overrides": {"workforce.size": 300, "horizon_weeks": 78}, "replications": 2,
-           "seed": 3, "targets": {
-               "monthly_quit_rate": {"value": 0.022, "tolerance": 0.02, "fit": False},
-               "cadence_quality_correlation": {"value": 0.25, "tolerance": 1.0, "scenario": ONE_ON_ONE,
-                                               "fit": False, "evidence": "C6"},
-               "sponsorship_promotion_ratio": {"value": 1.3, "tolerance": 5.0, "scenario": SPONSORSHIP,
-                                               "fit": False, "evidence": "C7"}}}
+    doc = {
+        "scenario": BASELINE,
+        "overrides": {"workforce.size": 300, "horizon_weeks": 78},
+        "replications": 2,
+        "seed": 3,
+        "targets": {
+            "monthly_quit_rate": {"value": 0.022, "tolerance": 0.02, "fit": False},
+            "cadence_quality_correlation": {
+                "value": 0.25,
+                "tolerance": 1.0,
+                "scenario": ONE_ON_ONE,
+                "fit": False,
+                "evidence": "C6",
+            },
+            "sponsorship_promotion_ratio": {
+                "value": 1.3,
+                "tolerance": 5.0,
+                "scenario": SPONSORSHIP,
+                "fit": False,
+                "evidence": "C7",
+            },
+        },
+    }
     cal = ms.calibrate(doc)
     assert cal.parameters.empty and cal.evaluations == 1
     assert "no parameter fitted" in cal.to_text()
@@ -271,16 +403,31 @@ def test_checked_targets_on_their_own_scenarios_share_simulations(monkeypatch):
 
 
 def test_mentees_and_mentors_on_a_program_scenario():
-    doc = {"scenario": BASELINE, "overrides": {"workforce.size": 600, "horizon_weeks": 104}, "replications": 3,
-           "seed": 1, "max_evaluations": 3, "targets": {
-               "annual_promotion_rate": {"value": 0.06, "tolerance": 0.03, "evidence": "C3"},
-               "participant_retention_gap": [
-                   {"value": 0.46, "tolerance": 0.5, "group": "mentees", "scenario": SUN, "evidence": "C4"},
-                   {"value": 0.52, "tolerance": 0.5, "group": "mentors", "scenario": SUN, "fit": False}],
-               "participant_promotion_ratio": [
-                   {"value": 5.0, "tolerance": 10, "group": "mentees", "scenario": SUN, "fit": False},
-                   {"value": 0.2, "tolerance": 1, "group": "mentors", "measure": "difference", "scenario": SUN,
-                    "fit": False}]}}
+    doc = {
+        "scenario": BASELINE,
+        "overrides": {"workforce.size": 600, "horizon_weeks": 104},
+        "replications": 3,
+        "seed": 1,
+        "max_evaluations": 3,
+        "targets": {
+            "annual_promotion_rate": {"value": 0.06, "tolerance": 0.03, "evidence": "C3"},
+            "participant_retention_gap": [
+                {"value": 0.46, "tolerance": 0.5, "group": "mentees", "scenario": SUN, "evidence": "C4"},
+                {"value": 0.52, "tolerance": 0.5, "group": "mentors", "scenario": SUN, "fit": False},
+            ],
+            "participant_promotion_ratio": [
+                {"value": 5.0, "tolerance": 10, "group": "mentees", "scenario": SUN, "fit": False},
+                {
+                    "value": 0.2,
+                    "tolerance": 1,
+                    "group": "mentors",
+                    "measure": "difference",
+                    "scenario": SUN,
+                    "fit": False,
+                },
+            ],
+        },
+    }
     cal = ms.calibrate(doc)
     tab = cal.table
     assert list(tab.group.dropna()) == ["mentees", "mentors", "mentees", "mentors"]
@@ -295,9 +442,11 @@ def test_mentees_and_mentors_on_a_program_scenario():
     assert par.loc["program.selection_strength", "scenario"] == "sun_like"
     assert par.loc["workforce.promotion_base_logit", "scenario"] == "all"
     assert cal.scenarios["sun_like"].program.selection_strength == pytest.approx(
-        par.loc["program.selection_strength", "after"])
+        par.loc["program.selection_strength", "after"]
+    )
     assert cal.scenarios["sun_like"].workforce.promotion_base_logit == pytest.approx(
-        cal.scenario.workforce.promotion_base_logit)
+        cal.scenario.workforce.promotion_base_logit
+    )
 
 
 def test_without_program_is_the_no_program_twin():

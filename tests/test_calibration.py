@@ -23,7 +23,8 @@ def baseline_summary():
 def sun():
     sc = ms.load_scenario("scenarios/sun_like.yaml")
     base = ms.load_scenario("scenarios/baseline.yaml").with_overrides(
-        {"workforce.size": sc.workforce.size, "horizon_weeks": sc.horizon_weeks})
+        {"workforce.size": sc.workforce.size, "horizon_weeks": sc.horizon_weeks}
+    )
     return ms.compare([base, sc], replications=R, seed=SEED)
 
 
@@ -79,8 +80,9 @@ def test_c7_sponsorship_on_the_same_people():
     sp = ms.load_scenario("scenarios/sponsorship.yaml")
     nosp = ms.load_scenario("scenarios/one_on_one.yaml")
     # the two scenarios differ only by the overlay
-    assert sp.with_overrides({"program.sponsorship": False, "name": "x", "description": ""}) == \
-        nosp.with_overrides({"name": "x", "description": ""})
+    assert sp.with_overrides({"program.sponsorship": False, "name": "x", "description": ""}) == nosp.with_overrides(
+        {"name": "x", "description": ""}
+    )
     a = ms.simulate(sp, replications=R, seed=SEED).people
     b = ms.simulate(nosp, replications=R, seed=SEED).people
     ids = a[a.initial & a.sponsored][["replication", "person_id"]]

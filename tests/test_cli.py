@@ -17,8 +17,7 @@ CORE = ("run", "compare", "validate", "schema", "order")
 
 
 def cli(*args: str, cwd=None, timeout: int = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([mentorsim_bin(), *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout)
+    return subprocess.run([mentorsim_bin(), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 def lines(text: str) -> list[str]:
@@ -31,8 +30,7 @@ def small_files(tmp_path_factory):
     d = tmp_path_factory.mktemp("sc")
     out = {}
     for name in ("baseline", "one_on_one", "peer"):
-        sc = ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides({"workforce.size": 150,
-                                                                          "horizon_weeks": 30})
+        sc = ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 30})
         sc.dump(d / f"{name}.yaml")
         out[name] = d / f"{name}.yaml"
     return out
@@ -109,8 +107,7 @@ def test_run_output_matches_the_api(small_files, tmp_path):
 
 def test_compare_prints_the_paired_table_and_csv(small_files, tmp_path):
     csv = tmp_path / "t.csv"
-    r = cli("compare", small_files["baseline"], small_files["one_on_one"], small_files["peer"], "-r", 2,
-            "--csv", csv)
+    r = cli("compare", small_files["baseline"], small_files["one_on_one"], small_files["peer"], "-r", 2, "--csv", csv)
     assert r.returncode == 0, r.stderr
     assert "one_on_one" in r.stdout and "peer" in r.stdout
     t = pd.read_csv(csv)
@@ -148,6 +145,7 @@ def test_order_prints_the_engine_docstring():
 
 
 # ---- bad input: exit 2, one line on stderr, no traceback ---------------------------------------
+
 
 def _bad(tmp_path, name, text):
     p = tmp_path / f"{name}.yaml"
@@ -196,8 +194,11 @@ def test_run_on_a_bad_file_is_one_line(tmp_path, case):
 
 
 def test_missing_file_is_one_line(tmp_path):
-    for args in (("validate", tmp_path / "nope.yaml"), ("run", tmp_path / "nope.yaml"),
-                 ("compare", SCENARIOS / "baseline.yaml", tmp_path / "nope.yaml")):
+    for args in (
+        ("validate", tmp_path / "nope.yaml"),
+        ("run", tmp_path / "nope.yaml"),
+        ("compare", SCENARIOS / "baseline.yaml", tmp_path / "nope.yaml"),
+    ):
         r = cli(*args)
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert len(lines(r.stderr)) == 1 and "nope.yaml" in r.stderr
@@ -227,12 +228,16 @@ def test_compare_with_a_bad_file(small_files, bad_file):
     assert len(lines(r.stderr)) == 1 and "program.cadance" in r.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("run", SCENARIOS / "baseline.yaml", "--replications", "0"),
-    ("run", SCENARIOS / "baseline.yaml", "--seed", "-1"),
-    ("compare", SCENARIOS / "baseline.yaml"),
-    ("telepathy",),
-], ids=lambda a: " ".join(map(str, a[:1] + a[2:])))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", SCENARIOS / "baseline.yaml", "--replications", "0"),
+        ("run", SCENARIOS / "baseline.yaml", "--seed", "-1"),
+        ("compare", SCENARIOS / "baseline.yaml"),
+        ("telepathy",),
+    ],
+    ids=lambda a: " ".join(map(str, a[:1] + a[2:])),
+)
 def test_bad_arguments_exit_2_without_traceback(args):
     r = cli(*args)
     assert r.returncode == 2

@@ -29,8 +29,7 @@ def dash(start):
 
 def test_controls_are_declared_as_data():
     names = [c["name"] for c in widgets.CONTROLS]
-    for want in ("format", "cadence", "recognition", "sponsorship", "participation", "size", "horizon",
-                 "replications"):
+    for want in ("format", "cadence", "recognition", "sponsorship", "participation", "size", "horizon", "replications"):
         assert want in names
     kinds = {c["name"]: c["kind"] for c in widgets.CONTROLS}
     assert kinds["format"] == kinds["cadence"] == kinds["recognition"] == "dropdown"
@@ -96,13 +95,14 @@ def test_runs_are_paired_like_compare(dash):
 
 
 def test_parameter_uncertainty_is_paired_like_compare_and_said(dash):
-    """"Intervals show: luck + what we don't know" draws the uncertain parameters, the same draw for program and
+    """ "Intervals show: luck + what we don't know" draws the uncertain parameters, the same draw for program and
     baseline, exactly as ms.compare(uncertainty="parameters") does; the status line and the charts say so."""
     dash.set(format="one_on_one", uncertainty="parameters")
     cmp = dash.comparison
     assert cmp.uncertainty == "parameters"
-    ref = ms.compare([dash.baseline_scenario(), dash.program_scenario()], replications=REPS, seed=dash.seed,
-                     uncertainty="parameters")
+    ref = ms.compare(
+        [dash.baseline_scenario(), dash.program_scenario()], replications=REPS, seed=dash.seed, uncertainty="parameters"
+    )
     got = cmp.table().set_index("metric")["diff_mean"]
     assert got.to_dict() == pytest.approx(ref.table().set_index("metric")["diff_mean"].to_dict(), nan_ok=True)
     d0, d1 = (r.parameter_draws.drop(columns="replication") for r in cmp.results)

@@ -52,7 +52,12 @@ class Server:
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "mentorsim", "dashboard", "--size", "200", "--replications", "4", *args],
-                stdout=out, stderr=subprocess.STDOUT, env=e, cwd=tmp, start_new_session=True)
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=e,
+                cwd=tmp,
+                start_new_session=True,
+            )
         self.url = ""
         for _ in range(120):
             m = re.search(r"http://127\.0\.0\.1:\d+/", self.log.read_text())

@@ -18,8 +18,9 @@ SIZE, HORIZON, REPS, SEED = 400, 156, 16, 11
 
 
 def _sc(name: str, size: int = SIZE, horizon: int = HORIZON) -> ms.Scenario:
-    return ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides({"workforce.size": size,
-                                                                        "horizon_weeks": horizon})
+    return ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides(
+        {"workforce.size": size, "horizon_weeks": horizon}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,9 @@ def test_net_benefit_long_format_baseline_zero_and_its_parts(cmp):
     assert (w2["baseline"] == 0).all()
     # a promotion adds its value x the extra promotions (weekly promotion counts summed)
     w3 = _wide(decision.net_benefit(cmp, {"promotion": 500.0}))
-    promos = {r.name: r.timeseries.query("metric == 'promotions'").groupby("replication").value.sum()
-              for r in cmp.results}
+    promos = {
+        r.name: r.timeseries.query("metric == 'promotions'").groupby("replication").value.sum() for r in cmp.results
+    }
     assert np.allclose(w3["peer"] - w["peer"], 500.0 * (promos["peer"] - promos["baseline"]))
 
 
@@ -134,8 +136,14 @@ def test_precision_now_and_replications_needed(cmp):
     hw = row.half_width
     same = decision.precision(cmp, metrics="retention_36m", half_width=hw)
     assert int(same.set_index("scenario").needed["one_on_one"]) == REPS
-    needed = [int(decision.precision(cmp, metrics="retention_36m", half_width=hw * f)
-                  .set_index("scenario").needed["one_on_one"]) for f in (2.0, 1.0, 0.7, 0.5, 0.25)]
+    needed = [
+        int(
+            decision.precision(cmp, metrics="retention_36m", half_width=hw * f)
+            .set_index("scenario")
+            .needed["one_on_one"]
+        )
+        for f in (2.0, 1.0, 0.7, 0.5, 0.25)
+    ]
     assert needed[0] == needed[1] == REPS  # never fewer than now
     assert all(a < b for a, b in zip(needed[1:], needed[2:]))
     assert needed[3] == math.ceil(REPS * 4 - 1e-9)
@@ -180,8 +188,13 @@ def _synthetic_draws(cmp: ms.Comparison, value: float, seed: int = 0) -> pd.Data
     ``noise`` is unrelated to anything."""
     inb = _wide(decision.net_benefit(cmp, {"retained": value}))["one_on_one"].to_numpy()
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({"replication": np.arange(REPS), "informative": inb + rng.normal(0, 0.3 * inb.std(), REPS),
-                         "noise": rng.normal(size=REPS)})
+    return pd.DataFrame(
+        {
+            "replication": np.arange(REPS),
+            "informative": inb + rng.normal(0, 0.3 * inb.std(), REPS),
+            "noise": rng.normal(size=REPS),
+        }
+    )
 
 
 @pytest.fixture
@@ -262,8 +275,9 @@ def test_draws_must_be_paired(cmp):
 
 
 def test_value_of_information_in_parameter_mode():
-    c = ms.compare([_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=8, seed=SEED,
-                   uncertainty="parameters")
+    c = ms.compare(
+        [_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=8, seed=SEED, uncertainty="parameters"
+    )
     t = decision.value_of_information(c, {"retained": 20_000})
     drawn = [col for col in c.baseline.parameter_draws.columns if col != "replication"]
     assert set(t.parameter) - {"all"} <= set(drawn) and "all" in set(t.parameter)
@@ -276,11 +290,15 @@ def test_a_parameter_the_design_never_reads_is_worth_about_nothing():
     """A real parameter-uncertainty run of no program against one-on-one: the effects of the other formats are
     drawn too, but neither design reads them, so finding them out is worth (about) nothing, while each
     partial value stays within the total and the value of a perfect decision with luck bounds them all."""
-    c = ms.compare([_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=30, seed=SEED,
-                   uncertainty="parameters")
+    c = ms.compare(
+        [_sc("baseline", 300, 104), _sc("one_on_one", 300, 104)], replications=30, seed=SEED, uncertainty="parameters"
+    )
     drawn = [col for col in c.baseline.parameter_draws.columns if col != "replication"]
-    unused = [p for p in drawn if p.startswith(("effects.peer.", "effects.circle.", "effects.reverse.",
-                                                  "effects.micro_board."))]
+    unused = [
+        p
+        for p in drawn
+        if p.startswith(("effects.peer.", "effects.circle.", "effects.reverse.", "effects.micro_board."))
+    ]
     assert len(unused) >= 5
     value = {"retained": 20_000}
     t = decision.value_of_information(c, value).set_index("parameter")

@@ -76,11 +76,20 @@ def test_an_unknown_column_in_the_condition_is_a_clear_error():
 @pytest.fixture(scope="module")
 def sweep_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("sw")
-    spec = {"name": "disc", "base": str(SCENARIOS / "one_on_one.yaml"),
-            "overrides": {"workforce.size": 200, "horizon_weeks": 60}, "sampler": "latin_hypercube", "samples": 40,
-            "parameters": {"program.participation_target": {"low": 0.05, "high": 0.5},
-                           "program.format": ["one_on_one", "peer", "circle"]},
-            "replications": 2, "seed": 3, "metrics": ["retention_12m", "program_cost", "turnover_cost"]}
+    spec = {
+        "name": "disc",
+        "base": str(SCENARIOS / "one_on_one.yaml"),
+        "overrides": {"workforce.size": 200, "horizon_weeks": 60},
+        "sampler": "latin_hypercube",
+        "samples": 40,
+        "parameters": {
+            "program.participation_target": {"low": 0.05, "high": 0.5},
+            "program.format": ["one_on_one", "peer", "circle"],
+        },
+        "replications": 2,
+        "seed": 3,
+        "metrics": ["retention_12m", "program_cost", "turnover_cost"],
+    }
     p = d / "spec.yaml"
     p.write_text(yaml.safe_dump(spec, sort_keys=False))
     ms.sweep(p, store=d / "out", progress=False)
@@ -95,8 +104,12 @@ def test_discover_on_a_sweep_directory_with_roi_against_each_points_twin(sweep_d
 
 def test_cli_discover_on_a_sweep_directory(sweep_dir, tmp_path):
     cut = int(ms.load_sweep(sweep_dir).frame.program_cost.median())
-    r = subprocess.run([BIN, "discover", str(sweep_dir), "--condition", f"program_cost > {cut}",
-                        "--csv", str(tmp_path / "box.csv")], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [BIN, "discover", str(sweep_dir), "--condition", f"program_cost > {cut}", "--csv", str(tmp_path / "box.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"program_cost > {cut} holds in")
     assert "program.participation_target" in pd.read_csv(tmp_path / "box.csv").input.tolist()

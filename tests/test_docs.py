@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: Modules whose docstrings hold examples (keep them small: a few seconds in all).
-MODULES = ["mentorsim.schema.scenario", "mentorsim.schema.io", "mentorsim.schema.validation", "mentorsim.dashboard.words",
-           "mentorsim.run.experiment"]
+MODULES = [
+    "mentorsim.schema.scenario",
+    "mentorsim.schema.io",
+    "mentorsim.schema.validation",
+    "mentorsim.dashboard.words",
+    "mentorsim.run.experiment",
+]
 
 
 def _run(tests: list[doctest.DocTest]) -> tuple[int, int, str]:
@@ -48,8 +53,10 @@ def test_readme_python_example(monkeypatch):
     blocks = [b for b in re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S) if ">>> " in b]
     assert blocks, "README.md's Python example should be written as >>> lines"
     parser, globs = doctest.DocTestParser(), {}
-    tests = [parser.get_doctest(b, globs, f"README.md, example {i + 1}", str(ROOT / "README.md"), 0)
-             for i, b in enumerate(blocks)]
+    tests = [
+        parser.get_doctest(b, globs, f"README.md, example {i + 1}", str(ROOT / "README.md"), 0)
+        for i, b in enumerate(blocks)
+    ]
     attempted, failed, report = _run(tests)
     assert failed == 0, report
 
@@ -60,6 +67,8 @@ def test_architecture_layout_is_generated_from_the_folders():
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     text = gen.DOC.read_text(encoding="utf-8")
-    assert gen.updated(text) == text, "docs/architecture.md drifted from the folders: run python tools/gen_architecture.py"
+    assert gen.updated(text) == text, (
+        "docs/architecture.md drifted from the folders: run python tools/gen_architecture.py"
+    )
     for folder in (p for p in gen.PKG.iterdir() if (p / "__init__.py").exists()):
         assert f"### {folder.name}/" in text

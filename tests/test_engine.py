@@ -47,8 +47,14 @@ def test_every_recognition_keeps_invariants(one_on_one, fmt, recognition):
 @pytest.mark.parametrize("matching", ["random", "goal_fit"])
 @pytest.mark.parametrize("fmt", PROGRAM_FORMATS)
 def test_intake_and_matching_keep_invariants(one_on_one, fmt, intake, matching):
-    sc = small(one_on_one, horizon=70, program__format=fmt, program__intake=intake, program__matching=matching,
-               program__term_weeks=26)
+    sc = small(
+        one_on_one,
+        horizon=70,
+        program__format=fmt,
+        program__intake=intake,
+        program__matching=matching,
+        program__term_weeks=26,
+    )
     res = run(sc, reps=1)
     check_invariants(res)
     assert len(res.relationships) > 0, "a program with default supply formed no relationships"
@@ -57,9 +63,17 @@ def test_intake_and_matching_keep_invariants(one_on_one, fmt, intake, matching):
 @pytest.mark.parametrize("fmt", ["one_on_one", "reverse", "micro_board", "circle"])
 def test_capacity_holds_under_scarce_mentors_and_high_demand(one_on_one, fmt):
     """Demand far above supply: capacity must bind, never be exceeded."""
-    sc = small(one_on_one, size=400, horizon=60, program__format=fmt, program__participation_target=1.0,
-               program__mentor_supply=0.05, program__mentor_capacity=1, program__intake="evergreen",
-               program__min_tenure_weeks=0)
+    sc = small(
+        one_on_one,
+        size=400,
+        horizon=60,
+        program__format=fmt,
+        program__participation_target=1.0,
+        program__mentor_supply=0.05,
+        program__mentor_capacity=1,
+        program__intake="evergreen",
+        program__min_tenure_weeks=0,
+    )
     res = run(sc)
     check_invariants(res)
     ts = res.timeseries
@@ -68,8 +82,15 @@ def test_capacity_holds_under_scarce_mentors_and_high_demand(one_on_one, fmt):
 
 @pytest.mark.parametrize("capacity", [1, 3, 6])
 def test_capacity_is_used_but_not_exceeded(one_on_one, capacity):
-    sc = small(one_on_one, size=400, horizon=40, program__mentor_capacity=capacity, program__mentor_supply=0.05,
-               program__participation_target=1.0, program__min_tenure_weeks=0)
+    sc = small(
+        one_on_one,
+        size=400,
+        horizon=40,
+        program__mentor_capacity=capacity,
+        program__mentor_supply=0.05,
+        program__participation_target=1.0,
+        program__min_tenure_weeks=0,
+    )
     res = run(sc, reps=1)
     check_capacity(sc, res.relationships)
     rel = res.relationships
@@ -81,8 +102,7 @@ def test_circle_groups_have_4_to_6_members_and_one_facilitator(one_on_one):
     for size in (4, 6):
         sc = small(one_on_one, size=400, program__format="circle", program__circle_size=size)
         rel = run(sc, reps=1).relationships
-        first = rel.groupby("group").agg(n=("mentee", "nunique"), fac=("mentor", "nunique"),
-                                         start=("start", "min"))
+        first = rel.groupby("group").agg(n=("mentee", "nunique"), fac=("mentor", "nunique"), start=("start", "min"))
         assert (first["fac"] == 1).all()
         assert first["n"].between(1, size).all()
         # at formation, a circle has between 4 and circle_size members (a facilitator never sits in their own)
@@ -135,8 +155,12 @@ def test_peer_pairs_end_together_and_peers_mentor_one_at_a_time(one_on_one):
     sc = small(one_on_one, size=400, horizon=104, program__format="peer", program__scheduling_friction=0.8)
     res = run(sc, reps=3)
     rel = res.relationships
-    m = rel.merge(rel, left_on=["replication", "mentee", "mentor", "start"],
-                  right_on=["replication", "mentor", "mentee", "start"], suffixes=("", "_mirror"))
+    m = rel.merge(
+        rel,
+        left_on=["replication", "mentee", "mentor", "start"],
+        right_on=["replication", "mentor", "mentee", "start"],
+        suffixes=("", "_mirror"),
+    )
     assert len(m) == len(rel)
     asym = m[m["end"] != m["end_mirror"]]
     assert asym.empty, f"{len(asym)} peer rows ended apart from their mirror: {asym.reason.value_counts().to_dict()}"
@@ -146,10 +170,19 @@ def test_peer_pairs_end_together_and_peers_mentor_one_at_a_time(one_on_one):
 def test_format_none_equals_baseline_people_table_exactly(one_on_one, baseline):
     """`format: none` with any other program settings simulates exactly the baseline's people."""
     base = small(baseline)
-    for overrides in ({}, {"program.sponsorship": True, "program.recognition": "celebrate_impact",
-                           "program.cadence": "weekly", "program.participation_target": 1.0,
-                           "program.intake": "evergreen", "program.matching": "random",
-                           "program.mentor_capacity": 7, "program.seasons": False}):
+    for overrides in (
+        {},
+        {
+            "program.sponsorship": True,
+            "program.recognition": "celebrate_impact",
+            "program.cadence": "weekly",
+            "program.participation_target": 1.0,
+            "program.intake": "evergreen",
+            "program.matching": "random",
+            "program.mentor_capacity": 7,
+            "program.seasons": False,
+        },
+    ):
         sc = small(one_on_one).with_overrides({"program.format": "none", "name": "other", **overrides})
         a, b = run(base), run(sc)
         pd.testing.assert_frame_equal(a.people, b.people)
@@ -198,11 +231,19 @@ def test_one_week_horizon_runs(one_on_one):
 
 def test_mean_engagement_stays_in_unit_interval_with_intense_meetings():
     """Engagement is a 0..1 quantity: weekly, strong, frictionless sessions must not push it past 1 (was a bug)."""
-    sc = ms.load_scenario(SCENARIOS / "peer.yaml").with_overrides({
-        "workforce.size": 40, "horizon_weeks": 30, "program.cadence": "weekly",
-        "program.participation_target": 1.0, "program.min_tenure_weeks": 0,
-        "program.engagement_gain_per_meeting": 0.5, "program.scheduling_friction": 0.0,
-        "program.mentee_max_level": 5, "program.selection_strength": 0.0})
+    sc = ms.load_scenario(SCENARIOS / "peer.yaml").with_overrides(
+        {
+            "workforce.size": 40,
+            "horizon_weeks": 30,
+            "program.cadence": "weekly",
+            "program.participation_target": 1.0,
+            "program.min_tenure_weeks": 0,
+            "program.engagement_gain_per_meeting": 0.5,
+            "program.scheduling_friction": 0.0,
+            "program.mentee_max_level": 5,
+            "program.selection_strength": 0.0,
+        }
+    )
     ts = run(sc, reps=1).timeseries
     eng = ts[ts.metric == "mean_engagement"]["value"]
     assert eng.between(0, 1).all(), f"mean engagement reached {eng.max():.2f}"
@@ -212,8 +253,16 @@ def test_timeseries_has_required_metrics_for_every_week(small_results):
     ts = small_results.timeseries
     assert list(ts.columns) == ["replication", "week", "metric", "value"]
     H = small_results.scenario.horizon_weeks
-    for m in ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
-              "mentor_load_hours", "mean_engagement"):
+    for m in (
+        "headcount",
+        "quits",
+        "hires",
+        "promotions",
+        "active_relationships",
+        "meetings_held",
+        "mentor_load_hours",
+        "mean_engagement",
+    ):
         w = ts[ts.metric == m]
         assert len(w) == H * 2, m
         assert sorted(w.week.unique()) == list(range(1, H + 1))
@@ -233,7 +282,7 @@ def test_order_of_operations_is_generated_from_the_schedule():
     assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets) and offsets[-1] < 1.0
     names = [s.name for s in STEPS]
     assert names[:3] == ["intake", "matching", "burnout"] and names[-1] == "record"
-    rest = doc[doc.index("promotions", doc.index("+0.")):]
+    rest = doc[doc.index("promotions", doc.index("+0.")) :]
     assert "quit" in rest and "hir" in rest, "quits and hiring are not in the order of operations"
 
 
@@ -243,8 +292,11 @@ def test_run_calls_the_processes_in_the_order_of_the_schedule(fmt, request):
     from mentorsim.engine import Simulation
     from mentorsim.engine.schedule import STEPS
 
-    sc = small(request.getfixturevalue("baseline" if fmt == "none" else "one_on_one"), horizon=52,
-               program__recognition="review_credit")
+    sc = small(
+        request.getfixturevalue("baseline" if fmt == "none" else "one_on_one"),
+        horizon=52,
+        program__recognition="review_credit",
+    )
     sim = Simulation(sc, SEED, 0)
     calls = []
     for name, proc in sim.processes.items():
@@ -292,9 +344,16 @@ def test_micro_boards_short_of_mentors_are_topped_up_later(one_on_one):
 
 
 def test_peer_partners_meet_together_and_their_time_is_costed_once(one_on_one):
-    sc = small(one_on_one, size=300, horizon=60, program__format="peer", program__intake="evergreen",
-               costs__admin_per_participant_per_year=0.0, costs__prep_hours_per_session=0.0,
-               workforce__promotion_base_logit=-20.0)  # levels stay put, so each hour has one price
+    sc = small(
+        one_on_one,
+        size=300,
+        horizon=60,
+        program__format="peer",
+        program__intake="evergreen",
+        costs__admin_per_participant_per_year=0.0,
+        costs__prep_hours_per_session=0.0,
+        workforce__promotion_base_logit=-20.0,
+    )  # levels stay put, so each hour has one price
     res = run(sc, reps=2)
     rel = res.relationships
     pairs = rel.groupby(["replication", "group"])
@@ -311,8 +370,14 @@ def test_peer_partners_meet_together_and_their_time_is_costed_once(one_on_one):
 
 def test_peer_partners_review_their_season_together(one_on_one):
     # weekly pairs get narrowed when overloaded and deepened when strong: both rows always move together
-    sc = small(ms.load_scenario(SCENARIOS / "peer.yaml"), size=500, horizon=200, program__cadence="weekly",
-               program__term_weeks=104, program__boundaries=1.0)
+    sc = small(
+        ms.load_scenario(SCENARIOS / "peer.yaml"),
+        size=500,
+        horizon=200,
+        program__cadence="weekly",
+        program__term_weeks=104,
+        program__boundaries=1.0,
+    )
     rel = run(sc, reps=2, seed=3).relationships
     pairs = rel.groupby(["replication", "group"])
     assert (rel.cadence != 1).any(), "no pair was ever narrowed: the test does not exercise seasons"

@@ -13,8 +13,13 @@ def _first_cohort_gap(enrolment: str) -> float:
     first = r.relationships.groupby(["replication", "mentee"]).start.min().rename("first")
     p = r.people.join(first, on=["replication", "person_id"])
     w0 = p["first"].min()
-    at = p[p.initial & (p.start_level <= ONE.program.mentee_max_level) & p.role.isin(["none", "mentee"])
-           & (p.left_week.isna() | (p.left_week >= w0)) & (p.hired_week <= w0 - ONE.program.min_tenure_weeks)]
+    at = p[
+        p.initial
+        & (p.start_level <= ONE.program.mentee_max_level)
+        & p.role.isin(["none", "mentee"])
+        & (p.left_week.isna() | (p.left_week >= w0))
+        & (p.hired_week <= w0 - ONE.program.min_tenure_weeks)
+    ]
     m = at["first"] == w0
     assert m.sum() > 100 and (~m).sum() > 100
     return float(at[m].ambition.mean() - at[~m].ambition.mean())
@@ -58,6 +63,7 @@ def test_assigned_mentees_come_less_prepared_by_the_registered_factor():
     def goals(**ov):
         p = ms.simulate(one.with_overrides(ov), replications=3, seed=4).people
         return p[p.role.isin(["mentee", "both"])].goal_attained.mean()
+
     assigned = {"program.enrolment": "assigned"}
     keen = goals(**assigned, **{"mechanics.volunteering.assigned_preparation": 1.0})
     reluctant = goals(**assigned, **{"mechanics.volunteering.assigned_preparation": 0.4})
@@ -68,6 +74,7 @@ def test_assigned_mentees_come_less_prepared_by_the_registered_factor():
 
 def test_an_assigned_program_says_it_rests_on_assumptions():
     from mentorsim.schema.evidence import basis
+
     one = ms.load_scenario("scenarios/one_on_one.yaml")
     assert basis(one)[0] == "evidence"
     kind, why = basis(one.with_overrides({"program.enrolment": "assigned"}))

@@ -111,7 +111,9 @@ def test_plot_of_results_one_group_and_bad_names(cmp):
 def test_several_programs_keep_one_band_and_say_so():
     base = ms.load_scenario("scenarios/baseline.yaml").with_overrides({"workforce.size": 300, "horizon_weeks": 52})
     one = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 300, "horizon_weeks": 52})
-    cmp = ms.compare([base, one, one.with_overrides({"name": "peer", "program.format": "peer"})], replications=2, seed=1)
+    cmp = ms.compare(
+        [base, one, one.with_overrides({"name": "peer", "program.format": "peer"})], replications=2, seed=1
+    )
     fig = ms.plots.plot_management_share(cmp)
     assert all(len(ax.collections) == 1 and len(ax.get_lines()) == 3 for ax in fig.axes)
     assert "band: middle 95% of runs without a program" in fig._suptitle.get_text()

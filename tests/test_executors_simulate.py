@@ -26,8 +26,9 @@ def scheduler():
     """A running dask.distributed scheduler with 2 single-threaded worker processes, as a cluster would be."""
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -51,8 +52,11 @@ def test_simulate_on_every_executor_gives_the_same_people(scs, scheduler):
 
 def test_executor_errors_are_one_line(scs):
     one = scs[1]
-    for kw, word in (({"executor": "spark"}, "executor"), ({"executor": "serial", "workers": 2}, "workers"),
-                     ({"executor": "processes", "scheduler": "tcp://127.0.0.1:1"}, "scheduler")):
+    for kw, word in (
+        ({"executor": "spark"}, "executor"),
+        ({"executor": "serial", "workers": 2}, "workers"),
+        ({"executor": "processes", "scheduler": "tcp://127.0.0.1:1"}, "scheduler"),
+    ):
         with pytest.raises(MentorsimError, match=word) as e:
             ms.simulate(one, replications=2, **kw)
         assert "\n" not in str(e.value)

@@ -59,8 +59,9 @@ def test_weekly_cadence_loads_mentors_more_than_monthly(one_on_one):
 
 def test_one_on_one_causal_retention_effect_is_positive_and_smaller_than_the_naive_gap(baseline, one_on_one):
     """Selection: volunteers are ambitious and engaged, so the naive gap overstates the program's effect."""
-    cmp = ms.compare([small(baseline, size=800, horizon=156), small(one_on_one, size=800, horizon=156)],
-                     replications=5, seed=SEED)
+    cmp = ms.compare(
+        [small(baseline, size=800, horizon=156), small(one_on_one, size=800, horizon=156)], replications=5, seed=SEED
+    )
     e = cmp.participant_effects().set_index("outcome").loc["retention"]
     assert e.causal_effect > 0 and e.causal_ci_low > 0, e.to_dict()
     assert e.causal_effect < e.naive_gap, e.to_dict()
@@ -71,8 +72,10 @@ def test_friction_lowers_the_share_of_meetings_held(one_on_one):
     easy = small(one_on_one, size=400, horizon=60, program__scheduling_friction=0.05)
     hard = easy.with_overrides({"program.scheduling_friction": 0.6})
     cmp = paired(easy, hard, reps=2)
-    assert cmp.results[1].summary().loc["meetings_held_share", "mean"] < \
-        cmp.results[0].summary().loc["meetings_held_share", "mean"]
+    assert (
+        cmp.results[1].summary().loc["meetings_held_share", "mean"]
+        < cmp.results[0].summary().loc["meetings_held_share", "mean"]
+    )
 
 
 def test_recognition_draws_more_mentors(one_on_one):

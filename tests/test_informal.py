@@ -81,10 +81,16 @@ def test_a_longer_relationship_means_fewer_people_ever_have_one(base):
 
 def test_a_formal_program_replaces_only_the_registered_share(one):
     def mentee_informal(sub):
-        p = ms.simulate(one.with_overrides({"workforce.informal_mentoring.substitution_share": sub,
-                                            "program.participation_target": 0.4}), 2, SEED).people
+        p = ms.simulate(
+            one.with_overrides(
+                {"workforce.informal_mentoring.substitution_share": sub, "program.participation_target": 0.4}
+            ),
+            2,
+            SEED,
+        ).people
         ini = p[p.initial & p.role.isin(["mentee", "both"])]
         return ini.informal_mentor.mean()
+
     none, full = mentee_informal(0.0), mentee_informal(1.0)
     assert full < none - 0.03  # mentees find fewer informal mentors when the program replaces them
 
@@ -95,11 +101,18 @@ def test_the_twin_and_the_program_run_share_informal_histories(base, one):
     sets the rate, and a program changes who is promoted: then histories may differ through that.)"""
     flat = {"workforce.informal_mentoring.homophily": 0.0}
     a = ms.simulate(base.with_overrides(flat), 2, SEED).people
-    b = ms.simulate(one.with_overrides({"workforce.informal_mentoring.substitution_share": 0.0, **flat}), 2,
-                    SEED).people
+    b = ms.simulate(
+        one.with_overrides({"workforce.informal_mentoring.substitution_share": 0.0, **flat}), 2, SEED
+    ).people
     m = a.merge(b, on=["replication", "person_id"], suffixes=("_a", "_b"))
-    untouched = (m.initial_a & (m.role_b == "none") & (m.promotions_a == 0) & (m.promotions_b == 0)
-                 & m.left_week_a.isna() & m.left_week_b.isna())  # and stayed in both (the column is over the run)
+    untouched = (
+        m.initial_a
+        & (m.role_b == "none")
+        & (m.promotions_a == 0)
+        & (m.promotions_b == 0)
+        & m.left_week_a.isna()
+        & m.left_week_b.isna()
+    )  # and stayed in both (the column is over the run)
     assert untouched.sum() > 500
     np.testing.assert_array_equal(m.informal_mentor_a[untouched].to_numpy(), m.informal_mentor_b[untouched].to_numpy())
 

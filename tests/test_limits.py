@@ -30,6 +30,7 @@ def one_error_line(p: subprocess.CompletedProcess) -> str:
 
 # ---- caps on the command line and in the API -------------------------------------------------
 
+
 def test_too_many_replications_and_workers_are_refused_before_work(tmp_path):
     sc = SCENARIOS / "one_on_one.yaml"
     t = time.monotonic()
@@ -68,8 +69,9 @@ def test_port_and_scheduler_are_checked_in_one_line(tmp_path):
     assert "65535" in one_error_line(cli("dashboard", "--port", 70000))
     one_error_line(cli("dashboard", "--port", 0))
     for bad in ("notaurl", "tcp://host:notaport", "tcp://host:70000", "http://host:8786", "tcp://:8786"):
-        line = one_error_line(cli("sweep", SCENARIOS / "sweeps" / "example.yaml", "--out", tmp_path / "s",
-                                  "--scheduler", bad))
+        line = one_error_line(
+            cli("sweep", SCENARIOS / "sweeps" / "example.yaml", "--out", tmp_path / "s", "--scheduler", bad)
+        )
         assert "scheduler" in line
     from mentorsim.commands.cli import scheduler_type
 
@@ -78,6 +80,7 @@ def test_port_and_scheduler_are_checked_in_one_line(tmp_path):
 
 
 # ---- batches bounded by people x weeks ----------------------------------------------------------
+
 
 def test_batches_are_bounded_in_people_times_weeks():
     from mentorsim.engine import BATCH_PEOPLE, BATCH_PERSON_WEEKS, batches
@@ -94,6 +97,7 @@ def test_batches_are_bounded_in_people_times_weeks():
 
 
 # ---- strict YAML ------------------------------------------------------------------------------------
+
 
 def test_duplicate_keys_are_refused_naming_the_key_and_line(tmp_path):
     f = tmp_path / "dup.yaml"
@@ -130,11 +134,18 @@ def test_alias_bombs_and_recursive_aliases_are_refused(tmp_path):
         parse_yaml("a: &a [1, *a]")
     assert parse_yaml("a: &a [1, 2]\nb: *a\n") == {"a": [1, 2], "b": [1, 2]}  # ordinary aliases stay fine
     spec = tmp_path / "bomb.yaml"
-    spec.write_text(f"name: bomb\nbase: {SCENARIOS / 'one_on_one.yaml'}\nsampler: grid\nparameters:\n"
-                    "  program.cadence: [weekly]\nreplications: 1\n" + _bomb())
+    spec.write_text(
+        f"name: bomb\nbase: {SCENARIOS / 'one_on_one.yaml'}\nsampler: grid\nparameters:\n"
+        "  program.cadence: [weekly]\nreplications: 1\n" + _bomb()
+    )
     t = time.monotonic()
-    p = subprocess.run(f"ulimit -v 2000000; exec {mentorsim_bin()} sweep {spec} --out {tmp_path / 'o'} --no-progress",
-                       shell=True, capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        f"ulimit -v 2000000; exec {mentorsim_bin()} sweep {spec} --out {tmp_path / 'o'} --no-progress",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "alias" in one_error_line(p) and time.monotonic() - t < 15
 
 
@@ -173,22 +184,30 @@ def test_sweep_specs_and_targets_go_through_the_strict_reader(tmp_path):
     from mentorsim.calibration.spec import load_targets
 
     spec = tmp_path / "s.yaml"
-    spec.write_text(f"name: s\nbase: {SCENARIOS / 'one_on_one.yaml'}\nsampler: grid\nparameters:\n"
-                    "  program.cadence: [weekly]\nparameters:\n  program.cadence: [monthly]\n")
+    spec.write_text(
+        f"name: s\nbase: {SCENARIOS / 'one_on_one.yaml'}\nsampler: grid\nparameters:\n"
+        "  program.cadence: [weekly]\nparameters:\n  program.cadence: [monthly]\n"
+    )
     with pytest.raises(ms.MentorsimError, match="duplicate key 'parameters'"):
         ms.load_sweep_spec(spec)
     targets = tmp_path / "t.yaml"
-    targets.write_text(f"scenario: {SCENARIOS / 'baseline.yaml'}\ntargets:\n  monthly_quit_rate: "
-                       "{value: 0.02, tolerance: 0.01}\n  monthly_quit_rate: {value: 0.03, tolerance: 0.01}\n")
+    targets.write_text(
+        f"scenario: {SCENARIOS / 'baseline.yaml'}\ntargets:\n  monthly_quit_rate: "
+        "{value: 0.02, tolerance: 0.01}\n  monthly_quit_rate: {value: 0.03, tolerance: 0.01}\n"
+    )
     with pytest.raises(ms.MentorsimError, match="duplicate key 'monthly_quit_rate'"):
         load_targets(targets)
 
 
 # ---- bounded costs, printable names ------------------------------------------------------------------
 
+
 def test_costs_are_bounded_and_finite():
-    for field, value in (("annual_salary_by_level", 1e308), ("hourly_cost_by_level", 2e9),
-                         ("replacement_cost_share_by_level", 1e3)):
+    for field, value in (
+        ("annual_salary_by_level", 1e308),
+        ("hourly_cost_by_level", 2e9),
+        ("replacement_cost_share_by_level", 1e3),
+    ):
         with pytest.raises(ms.MentorsimError, match=f"costs.{field}: must be at most"):
             ms.scenario_from_dict({"costs": {field: [value] * 5}})
     ms.scenario_from_dict({"costs": {"annual_salary_by_level": [1e9] * 5}})
@@ -205,8 +224,13 @@ def test_control_characters_in_names_are_refused(tmp_path):
 def test_a_sweep_name_with_control_characters_is_refused():
     from mentorsim.sweeps.spec import Sweep
 
-    doc = {"name": "bad\x1b[31mname", "base": "scenarios/one_on_one.yaml", "sampler": "grid",
-           "parameters": {"program.preparation": [0.5]}, "replications": 1}
+    doc = {
+        "name": "bad\x1b[31mname",
+        "base": "scenarios/one_on_one.yaml",
+        "sampler": "grid",
+        "parameters": {"program.preparation": [0.5]},
+        "replications": 1,
+    }
     with pytest.raises(ms.ScenarioError, match="name: must be printable text"):
         Sweep.from_dict(doc, root=".")
 

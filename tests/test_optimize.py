@@ -21,8 +21,11 @@ from mentorsim.errors import MentorsimError
 
 BIN = str(Path(sys.executable).with_name("mentorsim"))
 SMALL = {"workforce.size": 200, "horizon_weeks": 60}
-LEVERS = {"program.format": ["one_on_one", "peer", "circle"], "program.cadence": ["weekly", "monthly"],
-          "program.participation_target": (0.05, 0.5)}
+LEVERS = {
+    "program.format": ["one_on_one", "peer", "circle"],
+    "program.cadence": ["weekly", "monthly"],
+    "program.participation_target": (0.05, 0.5),
+}
 OBJ = {"retention_12m": "max", "program_cost": "min"}
 
 
@@ -32,8 +35,16 @@ def base():
 
 
 def search(base, **kw):
-    args = dict(levers=LEVERS, objectives=OBJ, budget={"program_cost": 60_000}, trials=8, replications=2, batch=4,
-                seed=5, progress=False)
+    args = dict(
+        levers=LEVERS,
+        objectives=OBJ,
+        budget={"program_cost": 60_000},
+        trials=8,
+        replications=2,
+        batch=4,
+        seed=5,
+        progress=False,
+    )
     args.update(kw)
     return ms.optimize(base, **args)
 
@@ -50,8 +61,16 @@ def test_serial_and_two_processes_give_the_same_trials_and_front(base, tmp_path)
 def test_front_columns_budget_and_fresh_rerun(base):
     res = search(base)
     f = res.front()
-    for c in ("program.format", "program.cadence", "program.participation_target", "retention_12m",
-              "retention_12m_ci_low", "retention_12m_ci_high", "program_cost", "p_better"):
+    for c in (
+        "program.format",
+        "program.cadence",
+        "program.participation_target",
+        "retention_12m",
+        "retention_12m_ci_low",
+        "retention_12m_ci_high",
+        "program_cost",
+        "p_better",
+    ):
         assert c in f.columns
     assert (f.program_cost <= 60_000).all()
     assert f.p_better.between(0, 1).all()
@@ -60,8 +79,9 @@ def test_front_columns_budget_and_fresh_rerun(base):
     # the front is the search's, re-run: its figures come from the fresh seed, not the search's draws
     t = res.trials().set_index("trial")
     fresh = np.concatenate([f.retention_12m.to_numpy(), f.program_cost.to_numpy()])
-    assert not np.allclose(fresh, np.concatenate([t.loc[f.trial, "retention_12m"].to_numpy(),
-                                                  t.loc[f.trial, "program_cost"].to_numpy()]))
+    assert not np.allclose(
+        fresh, np.concatenate([t.loc[f.trial, "retention_12m"].to_numpy(), t.loc[f.trial, "program_cost"].to_numpy()])
+    )
     assert list(f.retention_12m) == sorted(f.retention_12m, reverse=True)
 
 
@@ -87,18 +107,33 @@ def test_best_design_is_not_beaten_by_a_shipped_scenario_within_the_budget():
     on the front's fresh seed and replications: none is better than the best design's interval."""
     size = {"workforce.size": 300, "horizon_weeks": 156}
     base = ms.load_scenario(SCENARIOS / "one_on_one.yaml").with_overrides(size)
-    levers = {"program.format": ["one_on_one", "peer", "circle", "reverse", "micro_board"],
-              "program.cadence": ["weekly", "biweekly", "monthly"], "program.participation_target": (0.05, 0.5),
-              "program.recognition": ["none", "review_credit", "learning_credits", "celebrate_impact"],
-              "program.sponsorship": [False, True]}
+    levers = {
+        "program.format": ["one_on_one", "peer", "circle", "reverse", "micro_board"],
+        "program.cadence": ["weekly", "biweekly", "monthly"],
+        "program.participation_target": (0.05, 0.5),
+        "program.recognition": ["none", "review_credit", "learning_credits", "celebrate_impact"],
+        "program.sponsorship": [False, True],
+    }
     cap = 300_000
-    res = ms.optimize(base, levers=levers, objectives={"retention_36m": "max", "program_cost": "min"},
-                      budget={"program_cost": cap}, trials=80, replications=6, batch=10, seed=2, progress=False,
-                      workers=2)
+    res = ms.optimize(
+        base,
+        levers=levers,
+        objectives={"retention_36m": "max", "program_cost": "min"},
+        budget={"program_cost": cap},
+        trials=80,
+        replications=6,
+        batch=10,
+        seed=2,
+        progress=False,
+        workers=2,
+    )
     best = res.best()
     assert best["program_cost"] <= cap
-    shipped = [ms.load_scenario(p).with_overrides(size) for p in sorted(SCENARIOS.glob("*.yaml"))
-               if ms.load_scenario(p).program.format != "none"]
+    shipped = [
+        ms.load_scenario(p).with_overrides(size)
+        for p in sorted(SCENARIOS.glob("*.yaml"))
+        if ms.load_scenario(p).program.format != "none"
+    ]
     cmp = ms.compare([res.twin, *shipped], replications=res.front_replications, seed=res.front_seed, workers=2)
     t = cmp.table().set_index(["scenario", "metric"])
     compared = 0
@@ -118,15 +153,26 @@ def _done(db: Path) -> int:
 
 
 def test_sigkill_then_resume_runs_only_missing_trials_and_gives_the_same_front(base, tmp_path):
-    spec = {"base": str(SCENARIOS / "one_on_one.yaml"), "overrides": SMALL,
-            "levers": {**LEVERS, "program.participation_target": {"low": 0.05, "high": 0.5}},
-            "objectives": OBJ, "budget": {"program_cost": 60_000}, "trials": 24, "replications": 2, "batch": 4,
-            "seed": 5}
+    spec = {
+        "base": str(SCENARIOS / "one_on_one.yaml"),
+        "overrides": SMALL,
+        "levers": {**LEVERS, "program.participation_target": {"low": 0.05, "high": 0.5}},
+        "objectives": OBJ,
+        "budget": {"program_cost": 60_000},
+        "trials": 24,
+        "replications": 2,
+        "batch": 4,
+        "seed": 5,
+    }
     path = tmp_path / "spec.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))  # the levers in the order of LEVERS
     out = tmp_path / "out"
-    p = subprocess.Popen([BIN, "optimize", str(path), "--out", str(out), "--executor", "processes", "--workers", "2",
-                          "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(
+        [BIN, "optimize", str(path), "--out", str(out), "--executor", "processes", "--workers", "2", "--no-progress"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while time.time() < deadline and _done(out / "search.db") < 6 and p.poll() is None:
         time.sleep(0.02)
@@ -134,14 +180,24 @@ def test_sigkill_then_resume_runs_only_missing_trials_and_gives_the_same_front(b
     p.wait()
     done = _done(out / "search.db")
     assert 0 < done < 24, "the search should have been killed part way"
-    r = subprocess.run([BIN, "optimize", str(path), "--out", str(out), "--no-progress"], capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        [BIN, "optimize", str(path), "--out", str(out), "--no-progress"], capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 0, r.stderr
     assert f"{done} were already in the storage" in r.stdout
     with sqlite3.connect(out / "search.db") as c:
         assert c.execute("select count(*) from trials").fetchone()[0] == 24  # nothing ran twice
-    ref = ms.optimize(base, levers=LEVERS, objectives=OBJ, budget={"program_cost": 60_000}, trials=24,
-                      replications=2, batch=4, seed=5, progress=False)
+    ref = ms.optimize(
+        base,
+        levers=LEVERS,
+        objectives=OBJ,
+        budget={"program_cost": 60_000},
+        trials=24,
+        replications=2,
+        batch=4,
+        seed=5,
+        progress=False,
+    )
     got = pd.read_csv(out / "front.csv")
     want = ref.front()
     assert got.trial.tolist() == want.trial.tolist()
@@ -155,16 +211,19 @@ def test_a_storage_of_another_search_is_refused(base, tmp_path):
         search(base, storage=url, trials=4, seed=6)
 
 
-@pytest.mark.parametrize("kw, words", [
-    ({"levers": {"program.cadense": ["weekly"]}}, ["program.cadence"]),
-    ({"levers": {"workforce.base_weekly_quit_hazard": (0.003, 0.005)}}, ["uncertain", "not a lever"]),
-    ({"levers": {"program.participation_target": (0.5, 0.1)}}, ["low must be below high"]),
-    ({"levers": {"program.format": ["one_on_one", "zoom"]}}, ["zoom"]),
-    ({"objectives": {"retention_36m": "up"}}, ["'max' or 'min'"]),
-    ({"objectives": {"retention_99m": "max"}}, ["unknown metric"]),
-    ({"budget": {"retention_36m": 5}}, ["not a cost metric"]),
-    ({"trials": 0}, ["trials"]),
-])
+@pytest.mark.parametrize(
+    "kw, words",
+    [
+        ({"levers": {"program.cadense": ["weekly"]}}, ["program.cadence"]),
+        ({"levers": {"workforce.base_weekly_quit_hazard": (0.003, 0.005)}}, ["uncertain", "not a lever"]),
+        ({"levers": {"program.participation_target": (0.5, 0.1)}}, ["low must be below high"]),
+        ({"levers": {"program.format": ["one_on_one", "zoom"]}}, ["zoom"]),
+        ({"objectives": {"retention_36m": "up"}}, ["'max' or 'min'"]),
+        ({"objectives": {"retention_99m": "max"}}, ["unknown metric"]),
+        ({"budget": {"retention_36m": 5}}, ["not a cost metric"]),
+        ({"trials": 0}, ["trials"]),
+    ],
+)
 def test_bad_input_is_one_clear_line(base, kw, words):
     with pytest.raises(MentorsimError) as e:
         search(base, **kw)
@@ -176,8 +235,15 @@ def test_bad_input_is_one_clear_line(base, kw, words):
 
 def test_cli_bad_spec_exits_2_with_one_line_naming_the_file_and_field(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump({"base": str(SCENARIOS / "one_on_one.yaml"),
-                                    "levers": {"program.format": ["peer"]}, "objectives": {"retention_36m": "most"}}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "base": str(SCENARIOS / "one_on_one.yaml"),
+                "levers": {"program.format": ["peer"]},
+                "objectives": {"retention_36m": "most"},
+            }
+        )
+    )
     r = subprocess.run([BIN, "optimize", str(path), "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()

@@ -90,11 +90,14 @@ def test_version_agrees_with_the_package():
     assert mentorsim.__version__ == meta["version"]
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ("dask[distributed]>=2024.1", ("dask", frozenset({"distributed"}), ">=2024.1")),
-    ("SALib>=1.4.8", ("salib", frozenset(), ">=1.4.8")),
-    ("PyYAML >= 6.0", ("pyyaml", frozenset(), ">=6.0")),
-    ("typing_extensions", ("typing-extensions", frozenset(), "")),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ("dask[distributed]>=2024.1", ("dask", frozenset({"distributed"}), ">=2024.1")),
+        ("SALib>=1.4.8", ("salib", frozenset(), ">=1.4.8")),
+        ("PyYAML >= 6.0", ("pyyaml", frozenset(), ">=6.0")),
+        ("typing_extensions", ("typing-extensions", frozenset(), "")),
+    ],
+)
 def test_requirement_parsing(spec, expected):
     assert split(spec) == expected

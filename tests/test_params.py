@@ -29,8 +29,9 @@ def test_docs_match_schema():
     doc = ROOT / "docs" / "parameters.md"
     assert doc.exists(), "docs/parameters.md missing: run python tools/gen_param_docs.py"
     want = params.register_markdown().rstrip() + "\n"
-    assert doc.read_text(encoding="utf-8") == want, "docs/parameters.md drifted from the schema: " \
-                                                      "run python tools/gen_param_docs.py"
+    assert doc.read_text(encoding="utf-8") == want, (
+        "docs/parameters.md drifted from the schema: run python tools/gen_param_docs.py"
+    )
 
 
 def test_every_schema_leaf_is_in_the_register():
@@ -51,8 +52,9 @@ def test_parameter_metadata(name):
     assert len(r.description) >= 15, f"{name}: no description"
     assert r.unit, f"{name}: no unit"
     assert r.allowed, f"{name}: no allowed range"
-    assert r.source_kind in ("evidence", "defaults table", "assumption"), \
+    assert r.source_kind in ("evidence", "defaults table", "assumption"), (
         f"{name}: source {r.source!r} is not an evidence ID, a defaults-table topic or 'assumption'"
+    )
     if not math.isnan(r.sensitivity_low):
         assert r.sensitivity_low < r.sensitivity_high
         lo = -math.inf if math.isnan(r["min"]) else r["min"]

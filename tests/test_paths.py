@@ -40,8 +40,9 @@ def big(tmp_path_factory):
 def small(tmp_path_factory):
     d = tmp_path_factory.mktemp("small")
     for name in ("baseline", "one_on_one"):
-        ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides(
-            {"workforce.size": 100, "horizon_weeks": 20}).dump(d / f"{name}.yaml")
+        ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides({"workforce.size": 100, "horizon_weeks": 20}).dump(
+            d / f"{name}.yaml"
+        )
     return d
 
 
@@ -64,8 +65,9 @@ def test_every_output_option_is_checked_before_work(big, tmp_path):
     assert ".csv" in refused("compare", sc, sc, "--csv", tmp_path / "t.txt")
     assert "is a file, not a directory" in refused("compare", sc, sc, "--csv", afile / "t.csv")
     assert "is a directory" in refused("compare", sc, sc, "--csv", tmp_path)
-    assert ".png or .svg or .pdf" in refused("sensitivity", tmp_path, "-m", "retention_36m", "--plot",
-                                            tmp_path / "p.gif")
+    assert ".png or .svg or .pdf" in refused(
+        "sensitivity", tmp_path, "-m", "retention_36m", "--plot", tmp_path / "p.gif"
+    )
     assert ".csv" in refused("sensitivity", tmp_path, "-m", "retention_36m", "--csv", tmp_path / "p.xlsx")
     assert "takes a directory" in refused("sweep", SCENARIOS / "sweeps" / "example.yaml", "--out", afile)
     assert ".yaml" in refused("calibrate", "calibration/evidence.yaml", "--out", tmp_path / "cal.txt")
@@ -122,8 +124,17 @@ def test_a_full_disk_keeps_the_table_of_compare(small, tmp_path, monkeypatch, ca
     import pandas as pd
 
     calls = _full_disk_once(monkeypatch, pd.DataFrame, "to_csv")
-    code = cli_module.main(["compare", str(small / "baseline.yaml"), str(small / "one_on_one.yaml"), "-r", "2",
-                            "--csv", str(tmp_path / "t.csv")])
+    code = cli_module.main(
+        [
+            "compare",
+            str(small / "baseline.yaml"),
+            str(small / "one_on_one.yaml"),
+            "-r",
+            "2",
+            "--csv",
+            str(tmp_path / "t.csv"),
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1 and "No space left" in err[0]
     assert pd.read_csv(calls[1]).shape[0] > 0

@@ -24,8 +24,10 @@ def test_plots_is_public_and_import_is_lazy():
     import subprocess
     import sys
 
-    code = ("import sys, mentorsim as ms; ms.plots; ms.Dashboard; "
-            "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)")
+    code = (
+        "import sys, mentorsim as ms; ms.plots; ms.Dashboard; "
+        "print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"], "import mentorsim must not import matplotlib or ipywidgets"
 
@@ -100,7 +102,13 @@ def test_figures_say_which_kind_of_interval_they_show():
     one = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 52})
     for kind, words in (("noise", "luck only"), ("parameters", "what we don't know")):
         cmp = ms.compare([base, one], replications=3, seed=1, uncertainty=kind)
-        for fig in (ms.plots.retention(cmp), ms.plots.differences(cmp), ms.plots.mentor_load(cmp),
-                    ms.plots.cost_benefit(cmp), ms.plots.outcome_bars(cmp), acceptability_plot(cmp)):
+        for fig in (
+            ms.plots.retention(cmp),
+            ms.plots.differences(cmp),
+            ms.plots.mentor_load(cmp),
+            ms.plots.cost_benefit(cmp),
+            ms.plots.outcome_bars(cmp),
+            acceptability_plot(cmp),
+        ):
             notes = [t.get_text() for t in fig.texts if t.get_text().startswith("95% intervals:")]
             assert len(notes) == 1 and words in notes[0], (kind, notes)

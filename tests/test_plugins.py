@@ -78,8 +78,13 @@ def test_an_unregistered_format_is_refused_with_the_registered_ones(one_on_one):
 def test_formats_differ_only_through_properties_and_hooks():
     base = set(vars(Format))
     for fmt in FORMATS.values():
-        own = set(vars(type(fmt))) - {"__module__", "__doc__", "__qualname__", "__firstlineno__",
-                                       "__static_attributes__"}
+        own = set(vars(type(fmt))) - {
+            "__module__",
+            "__doc__",
+            "__qualname__",
+            "__firstlineno__",
+            "__static_attributes__",
+        }
         assert own <= base, f"{fmt.name} defines {own - base}, which the engine would not know to call"
 
 

@@ -9,11 +9,16 @@ from hypothesis import strategies as st
 import mentorsim as ms
 from conftest import FORMATS, RECOGNITIONS, check_invariants
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
-cadences = st.one_of(st.sampled_from(["weekly", "biweekly", "monthly"]),
-                     st.integers(1, 26), st.floats(1.0, 26.0, allow_nan=False))
+cadences = st.one_of(
+    st.sampled_from(["weekly", "biweekly", "monthly"]), st.integers(1, 26), st.floats(1.0, 26.0, allow_nan=False)
+)
 unit = st.floats(0.0, 1.0, allow_nan=False)
 
 
@@ -58,8 +63,9 @@ def test_any_valid_scenario_runs_and_keeps_invariants(sc, seed):
 @given(sc=scenarios())
 def test_format_none_is_the_baseline_whatever_the_other_settings(sc):
     off = sc.with_overrides({"program.format": "none"})
-    base = ms.Scenario(name="prop").with_overrides({"horizon_weeks": sc.horizon_weeks,
-                                                    "workforce.size": sc.workforce.size})
+    base = ms.Scenario(name="prop").with_overrides(
+        {"horizon_weeks": sc.horizon_weeks, "workforce.size": sc.workforce.size}
+    )
     a = ms.simulate(off, replications=1, seed=3).people
     b = ms.simulate(base, replications=1, seed=3).people
     assert a.equals(b)
@@ -74,10 +80,21 @@ def test_dump_and_reload_round_trips(sc, tmp_path_factory):
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(key=st.sampled_from(["horizon_weeks", "workforce.size", "program.participation_target",
-                            "program.scheduling_friction", "program.cadence", "program.mentor_capacity"]),
-       value=st.one_of(st.integers(-10**13, 0), st.integers(10**7, 10**13), st.floats(allow_nan=True),
-                       st.text(max_size=5), st.none()))
+@given(
+    key=st.sampled_from(
+        [
+            "horizon_weeks",
+            "workforce.size",
+            "program.participation_target",
+            "program.scheduling_friction",
+            "program.cadence",
+            "program.mentor_capacity",
+        ]
+    ),
+    value=st.one_of(
+        st.integers(-(10**13), 0), st.integers(10**7, 10**13), st.floats(allow_nan=True), st.text(max_size=5), st.none()
+    ),
+)
 def test_invalid_overrides_raise_scenario_error_or_give_a_valid_scenario(key, value):
     try:
         sc = ms.Scenario().with_overrides({key: value})
@@ -90,7 +107,13 @@ def test_invalid_overrides_raise_scenario_error_or_give_a_valid_scenario(key, va
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_tiny_workforce_does_not_crash(fmt):
-    sc = ms.Scenario(name="tiny").with_overrides({"workforce.size": 10, "horizon_weeks": 30, "program.format": fmt,
-                                                  "program.participation_target": 1.0,
-                                                  "program.min_tenure_weeks": 0})
+    sc = ms.Scenario(name="tiny").with_overrides(
+        {
+            "workforce.size": 10,
+            "horizon_weeks": 30,
+            "program.format": fmt,
+            "program.participation_target": 1.0,
+            "program.min_tenure_weeks": 0,
+        }
+    )
     check_invariants(ms.simulate(sc, replications=2, seed=1))

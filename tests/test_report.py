@@ -52,7 +52,8 @@ def written(scenarios, tmp_path_factory) -> tuple[Path, str, dict]:
 def _close(a, b) -> bool:
     if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
         return (a is None or (isinstance(a, float) and math.isnan(a))) and (
-            b is None or (isinstance(b, float) and math.isnan(b)))
+            b is None or (isinstance(b, float) and math.isnan(b))
+        )
     return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -185,10 +186,27 @@ def test_headline_names_the_best_design_with_uncertainty(written, cmp):
 
 def test_contents_and_words(written):
     _, text, data = written
-    for w in ("ROI", "early-career", "first-time manager", "career pivoter", "naive gap", "causal effect",
-              "Retention after 1 year", "Retention after 2 years", "Retention after 3 years", "Internal moves",
-              "Time to first promotion", "Sessions held", "Mentor load", "Mentor burnout", "Participation",
-              "Goal attainment", "Program cost", "turnover cost avoided", "Scenario settings"):
+    for w in (
+        "ROI",
+        "early-career",
+        "first-time manager",
+        "career pivoter",
+        "naive gap",
+        "causal effect",
+        "Retention after 1 year",
+        "Retention after 2 years",
+        "Retention after 3 years",
+        "Internal moves",
+        "Time to first promotion",
+        "Sessions held",
+        "Mentor load",
+        "Mentor burnout",
+        "Participation",
+        "Goal attainment",
+        "Program cost",
+        "turnover cost avoided",
+        "Scenario settings",
+    ):
         assert w in text, w
     for cid in ("C1", "C2", "C3", "C4", "C5", "C6", "C7"):
         assert f'data-evidence="{cid}"' in text
@@ -291,8 +309,10 @@ def test_renders_in_headless_chromium(written, tmp_path):
 
     shot = tmp_path / "report.png"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium",
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             pg = b.new_page(viewport={"width": 1200, "height": 900})
             failed: list[str] = []
@@ -300,8 +320,10 @@ def test_renders_in_headless_chromium(written, tmp_path):
             pg.goto(path.as_uri())
             pg.screenshot(path=str(shot), full_page=True)
             shown = pg.eval_on_selector_all(
-                "img", "els => els.filter(e => e.complete && e.naturalWidth > 100 && "
-                       "e.getBoundingClientRect().width > 100).length")
+                "img",
+                "els => els.filter(e => e.complete && e.naturalWidth > 100 && "
+                "e.getBoundingClientRect().width > 100).length",
+            )
             headline = pg.inner_text(".headline")
         finally:
             b.close()
@@ -334,8 +356,9 @@ def test_cli_writes_and_prints_the_path(tmp_path, capsys):
 
 
 def test_cli_bad_input_is_one_line(tmp_path, capsys):
-    assert main(["report", str(tmp_path / "missing.yaml"), str(tmp_path / "x.yaml"), "-o",
-                 str(tmp_path / "r.html")]) == 2
+    assert (
+        main(["report", str(tmp_path / "missing.yaml"), str(tmp_path / "x.yaml"), "-o", str(tmp_path / "r.html")]) == 2
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no such file" in err[0]
 
@@ -383,5 +406,10 @@ def test_both_kinds_of_interval_side_by_side(written, scenarios):
 def test_one_kind_when_asked(scenarios, tmp_path):
     out = ms.report(*scenarios[:2], replications=2, seed=SEED, path=tmp_path / "one.html", both=False)
     text = Path(out).read_text(encoding="utf-8")
-    assert 'id="both-intervals"' in text and "luck and what we don" not in re.search(
-        r'<table class="plain" id="both-intervals">(.*?)</table>', text, re.S).group(1).split("</thead>")[1]
+    assert (
+        'id="both-intervals"' in text
+        and "luck and what we don"
+        not in re.search(r'<table class="plain" id="both-intervals">(.*?)</table>', text, re.S)
+        .group(1)
+        .split("</thead>")[1]
+    )

@@ -68,11 +68,14 @@ def test_the_page_shows_the_section_its_cells_and_the_plot(written, cmp):
     heads = _headings(text)
     assert heads[3].startswith("4. Each group")
     assert [int(h.split(".")[0]) for h in heads] == list(range(1, len(heads) + 1))
-    section = text[text.index('<div id="equity"'):]
-    section = section[:section.index("<h2>")]
+    section = text[text.index('<div id="equity"') :]
+    section = section[: section.index("<h2>")]
     eq = cmp.equity().set_index(["scenario", "group", "metric"])
-    cells = re.findall(r'data-scenario="([^"]+)" data-group="([^"]+)" data-equity-metric="([^"]+)" data-value="([^"]*)" '
-                       r'data-diff="([^"]*)"', section)
+    cells = re.findall(
+        r'data-scenario="([^"]+)" data-group="([^"]+)" data-equity-metric="([^"]+)" data-value="([^"]*)" '
+        r'data-diff="([^"]*)"',
+        section,
+    )
     assert len(cells) == 8
     for name, g, m, v, d in cells:
         assert np.isclose(float(v), eq.loc[(name, g, m), "value"])
@@ -98,12 +101,25 @@ def test_one_group_says_nothing_about_groups(tmp_path):
 def _data(ret_thin, ret_top, contrast, ms_thin) -> dict:
     def row(g, m, d, base=0.2):
         mean, lo, hi = d
-        return {"group": g, "metric": m, "value": base + mean, "baseline": base, "diff_mean": mean,
-                "ci_low": lo, "ci_high": hi}
+        return {
+            "group": g,
+            "metric": m,
+            "value": base + mean,
+            "baseline": base,
+            "diff_mean": mean,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
 
-    s = {"name": "p", "rows": [row("b", "retention_36m", ret_thin), row("a", "retention_36m", ret_top),
-                               row("b", "management_share", ms_thin)],
-         "contrast": {"retention_36m": dict(zip(("diff_mean", "ci_low", "ci_high"), contrast))}}
+    s = {
+        "name": "p",
+        "rows": [
+            row("b", "retention_36m", ret_thin),
+            row("a", "retention_36m", ret_top),
+            row("b", "management_share", ms_thin),
+        ],
+        "contrast": {"retention_36m": dict(zip(("diff_mean", "ci_low", "ci_high"), contrast))},
+    }
     return s, {"thinnest": "b", "top": "a", "horizon_weeks": 156}
 
 

@@ -65,13 +65,16 @@ def test_common_random_numbers_same_starting_people_across_formats(small_baselin
     pd.testing.assert_frame_equal(_starting_traits(base), _starting_traits(other))
 
 
-@pytest.mark.parametrize("overrides", [
-    {"program.cadence": "weekly"},
-    {"program.recognition": "celebrate_impact", "program.matching": "random"},
-    {"program.intake": "evergreen", "program.participation_target": 0.9},
-    {"horizon_weeks": 20},
-    {"horizon_weeks": 150},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"program.cadence": "weekly"},
+        {"program.recognition": "celebrate_impact", "program.matching": "random"},
+        {"program.intake": "evergreen", "program.participation_target": 0.9},
+        {"horizon_weeks": 20},
+        {"horizon_weeks": 150},
+    ],
+)
 def test_common_random_numbers_across_program_settings_and_horizons(small_one_on_one, overrides):
     a = ms.simulate(small_one_on_one, replications=1, seed=SEED)
     b = ms.simulate(small_one_on_one.with_overrides(overrides), replications=1, seed=SEED)
@@ -114,6 +117,7 @@ def test_bad_counts_raise_clear_errors(small_one_on_one):
 
 # ---- batches: replications run together give exactly what each gives alone --------------------
 
+
 def _same_rep(a, b) -> None:
     for part in ("people", "relationships"):
         x, y = getattr(a, part), getattr(b, part)
@@ -126,9 +130,20 @@ def _same_rep(a, b) -> None:
 
 BATCH_CASES = [
     ("one_on_one", {}),
-    ("one_on_one", {"program.matching": "random", "program.intake": "evergreen", "program.recognition": "learning_credits"}),
-    ("one_on_one", {"program.cadence": "weekly", "program.mentor_capacity": 3, "program.mentor_hours_per_month": 2.5,
-                    "program.boundaries": 0.0, "program.recognition": "celebrate_impact"}),  # heavy burnout
+    (
+        "one_on_one",
+        {"program.matching": "random", "program.intake": "evergreen", "program.recognition": "learning_credits"},
+    ),
+    (
+        "one_on_one",
+        {
+            "program.cadence": "weekly",
+            "program.mentor_capacity": 3,
+            "program.mentor_hours_per_month": 2.5,
+            "program.boundaries": 0.0,
+            "program.recognition": "celebrate_impact",
+        },
+    ),  # heavy burnout
     ("circle", {"program.matching": "random"}),
     ("peer", {}),
     ("reverse", {}),
@@ -142,8 +157,9 @@ def test_a_batch_gives_each_replication_its_own_result(name, overrides):
     from mentorsim import engine
     from mentorsim.engine import Simulation
 
-    sc = ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides({"workforce.size": 150, "horizon_weeks": 80,
-                                                                      **overrides})
+    sc = ms.load_scenario(SCENARIOS / f"{name}.yaml").with_overrides(
+        {"workforce.size": 150, "horizon_weeks": 80, **overrides}
+    )
     alone = {r: engine.run(sc, SEED, r, trace=True) for r in range(3)}
     together = Simulation(sc, SEED, [2, 0, 1], trace=True).run()
     assert [r.replication for r in together] == [2, 0, 1]
@@ -171,7 +187,8 @@ def test_traced_hires_are_logged_whatever_the_batch(trace):
     from mentorsim.engine import Simulation
 
     sc = ms.load_scenario(SCENARIOS / "one_on_one.yaml").with_overrides(
-        {"workforce.size": 20, "horizon_weeks": 156, "workforce.base_weekly_quit_hazard": 0.02})
+        {"workforce.size": 20, "horizon_weeks": 156, "workforce.base_weekly_quit_hazard": 0.02}
+    )
     alone = {r: engine.run(sc, 0, r, trace=trace) for r in range(2)}
     for r in Simulation(sc, 0, [1, 0], trace=trace, site_cap=21).run():  # regrown many times
         _same_rep(alone[r.replication], r)

@@ -56,8 +56,9 @@ def test_people_columns_and_one_row_per_person_per_replication(small_results):
     assert set(p.replication) == {0, 1}
     assert p.left_week.dtype.kind == "f" and p.left_week.isna().any()
     init = p[p.initial]
-    assert (init.hired_week <= 0).all() and (init.hired_week < 0).mean() > 0.9, \
+    assert (init.hired_week <= 0).all() and (init.hired_week < 0).mean() > 0.9, (
         "hired_week of the starting workforce is minus their tenure"
+    )
 
 
 def test_timeseries_is_long_format(small_results):
@@ -139,15 +140,22 @@ def test_participant_effects_frame(small_comparison):
 
 def test_to_dir_writes_files_with_provenance(small_results, tmp_path):
     out = small_results.to_dir(tmp_path / "run")
-    for f in ("people.parquet", "timeseries.parquet", "group_series.parquet", "summary.csv", "scenario.yaml",
-              "meta.json"):
+    for f in (
+        "people.parquet",
+        "timeseries.parquet",
+        "group_series.parquet",
+        "summary.csv",
+        "scenario.yaml",
+        "meta.json",
+    ):
         assert (out / f).is_file(), f
-    pd.testing.assert_frame_equal(pd.read_parquet(out / "group_series.parquet"), small_results.group_series(),
-                                  check_dtype=False)
-    pd.testing.assert_frame_equal(pd.read_parquet(out / "people.parquet"), small_results.people,
-                                  check_dtype=False)
-    pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), small_results.timeseries,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "group_series.parquet"), small_results.group_series(), check_dtype=False
+    )
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "people.parquet"), small_results.people, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "timeseries.parquet"), small_results.timeseries, check_dtype=False
+    )
     s = pd.read_csv(out / "summary.csv", index_col="metric")
     assert list(s.columns) == ["mean", "ci_low", "ci_high"]
     assert set(REQUIRED_SUMMARY) <= set(s.index)
@@ -181,8 +189,10 @@ def test_baseline_has_no_program_outcomes(small_baseline):
 
 def test_turnover_cost_is_the_replacement_cost_of_the_leavers(small_results):
     c = small_results.scenario.costs
-    per_level = {lvl: sal * share for lvl, (sal, share) in
-                 enumerate(zip(c.annual_salary_by_level, c.replacement_cost_share_by_level), start=1)}
+    per_level = {
+        lvl: sal * share
+        for lvl, (sal, share) in enumerate(zip(c.annual_salary_by_level, c.replacement_cost_share_by_level), start=1)
+    }
     p = small_results.people
     leavers = p[p.left_week.notna()]
     expected = leavers.groupby("replication").end_level.apply(lambda s: s.map(per_level).sum())

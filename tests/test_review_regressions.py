@@ -17,9 +17,16 @@ def _sim(path: str, **overrides) -> Simulation:
 
 def test_no_session_after_a_relationship_ends():
     # heavy overload: mentors burn out, and their relationships end inside the meeting step
-    sim = _sim("scenarios/one_on_one.yaml", **{"program.cadence": "weekly", "program.mentor_capacity": 3,
-                                                "program.mentor_hours_per_month": 2.5, "program.boundaries": 0.0,
-                                                "program.scheduling_friction": 0.0})
+    sim = _sim(
+        "scenarios/one_on_one.yaml",
+        **{
+            "program.cadence": "weekly",
+            "program.mentor_capacity": 3,
+            "program.mentor_hours_per_month": 2.5,
+            "program.boundaries": 0.0,
+            "program.scheduling_friction": 0.0,
+        },
+    )
     rel = sim.rel
     ended = ~rel.active[: rel.n]
     burnt = ended & (rel.reason[: rel.n] == 6)  # ended when the mentor burned out, before that week's sessions
@@ -49,7 +56,8 @@ def test_sponsor_places_follow_live_proteges():
 def test_peers_are_not_paired_again_with_the_same_partner():
     for matching in ("goal_fit", "random"):
         sc = ms.load_scenario("scenarios/peer.yaml").with_overrides(
-            {"workforce.size": 400, "program.matching": matching})
+            {"workforce.size": 400, "program.matching": matching}
+        )
         r = ms.simulate(sc, replications=2, seed=SEED).relationships
         a = r[["mentee", "mentor"]].min(axis=1)
         b = r[["mentee", "mentor"]].max(axis=1)
@@ -59,8 +67,14 @@ def test_peers_are_not_paired_again_with_the_same_partner():
 
 def test_narrowing_never_makes_meetings_more_frequent():
     sc = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides(
-        {"workforce.size": 300, "program.cadence": 12, "program.session_minutes": 120,
-         "program.mentor_hours_per_month": 0.5, "program.mentor_capacity": 3})
+        {
+            "workforce.size": 300,
+            "program.cadence": 12,
+            "program.session_minutes": 120,
+            "program.mentor_hours_per_month": 0.5,
+            "program.mentor_capacity": 3,
+        }
+    )
     r = ms.simulate(sc, replications=2, seed=1).relationships
     assert r.cadence.min() >= 12
 

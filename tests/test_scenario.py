@@ -17,6 +17,7 @@ REQUIRED_FILES = ("baseline", "one_on_one", "peer", "circle", "reverse", "micro_
 
 # ---- shipped scenarios ------------------------------------------------------------------------
 
+
 def test_required_scenarios_are_shipped():
     names = {p.stem for p in SHIPPED}
     assert set(REQUIRED_FILES) <= names
@@ -54,6 +55,7 @@ def test_load_accepts_str_and_path():
 
 # ---- overrides ----------------------------------------------------------------------------------
 
+
 def test_overrides_horizon_and_size(one_on_one):
     sc = one_on_one.with_overrides({"horizon_weeks": 52, "workforce.size": 2000})
     assert sc.horizon_weeks == 52 and sc.workforce.size == 2000
@@ -73,8 +75,10 @@ def test_override_cadence(one_on_one, cadence):
 
 
 def test_cadence_weeks_order():
-    weeks = [ms.Scenario().with_overrides({"program.cadence": c}).program.cadence_weeks
-             for c in ("weekly", "biweekly", "monthly")]
+    weeks = [
+        ms.Scenario().with_overrides({"program.cadence": c}).program.cadence_weeks
+        for c in ("weekly", "biweekly", "monthly")
+    ]
     assert weeks == sorted(weeks) and weeks[0] == 1 and weeks[1] == 2 and 4 < weeks[2] < 4.5
 
 
@@ -84,10 +88,20 @@ def test_override_recognition(one_on_one, recognition):
 
 
 def test_several_overrides_at_once_and_nested_mapping(one_on_one):
-    sc = one_on_one.with_overrides({"program.format": "circle", "program.cadence": "monthly",
-                                    "program.recognition": "review_credit", "workforce.size": 500})
-    assert (sc.program.format, sc.program.cadence, sc.program.recognition, sc.workforce.size) == \
-        ("circle", "monthly", "review_credit", 500)
+    sc = one_on_one.with_overrides(
+        {
+            "program.format": "circle",
+            "program.cadence": "monthly",
+            "program.recognition": "review_credit",
+            "workforce.size": 500,
+        }
+    )
+    assert (sc.program.format, sc.program.cadence, sc.program.recognition, sc.workforce.size) == (
+        "circle",
+        "monthly",
+        "review_credit",
+        500,
+    )
 
 
 def test_overrides_are_validated(one_on_one):
@@ -107,6 +121,7 @@ def test_override_unknown_key_suggests_the_nearest(one_on_one):
 
 
 # ---- immutability -------------------------------------------------------------------------------
+
 
 def test_scenario_is_frozen(one_on_one):
     with pytest.raises((TypeError, ValueError)):
@@ -134,6 +149,7 @@ def test_scenarios_are_hashable_or_comparable(one_on_one):
 
 # ---- YAML round trip ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_dump_then_load_equals(path, tmp_path):
     sc = ms.load_scenario(path)
@@ -145,8 +161,14 @@ def test_dump_then_load_equals(path, tmp_path):
 
 @pytest.mark.parametrize("cadence", CADENCE_VALUES, ids=str)
 def test_round_trip_keeps_overrides(one_on_one, cadence, tmp_path):
-    sc = one_on_one.with_overrides({"program.cadence": cadence, "program.format": "micro_board",
-                                    "program.recognition": "learning_credits", "workforce.size": 777})
+    sc = one_on_one.with_overrides(
+        {
+            "program.cadence": cadence,
+            "program.format": "micro_board",
+            "program.recognition": "learning_credits",
+            "workforce.size": 777,
+        }
+    )
     sc.dump(tmp_path / "x.yaml")
     back = ms.load_scenario(tmp_path / "x.yaml")
     assert back == sc
@@ -175,6 +197,7 @@ def test_json_schema_describes_every_parameter():
 
 
 # ---- bad input ----------------------------------------------------------------------------------
+
 
 def _write(tmp_path, doc, name="bad.yaml"):
     p = tmp_path / name
@@ -237,46 +260,54 @@ def test_unknown_nested_key_far_from_anything_lists_the_allowed(tmp_path):
     assert "size" in msg
 
 
-@pytest.mark.parametrize("dotted, value, field", [
-    ("horizon_weeks", "three years", "horizon_weeks"),
-    ("workforce__size", "many", "workforce.size"),
-    ("workforce__size", 2.5, "workforce.size"),
-    ("program__format", "telepathy", "program.format"),
-    ("program__format", 3, "program.format"),
-    ("program__cadence", "hourly", "program.cadence"),
-    ("program__cadence", [1, 2], "program.cadence"),
-    ("program__recognition", "gold_stars", "program.recognition"),
-    ("program__intake", "rolling", "program.intake"),
-    ("program__matching", "speed_dating", "program.matching"),
-    ("program__sponsorship", "maybe", "program.sponsorship"),
-    ("program", "one_on_one", "program"),
-    ("workforce__level_shares", [0.5, 0.5], "workforce.level_shares"),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "dotted, value, field",
+    [
+        ("horizon_weeks", "three years", "horizon_weeks"),
+        ("workforce__size", "many", "workforce.size"),
+        ("workforce__size", 2.5, "workforce.size"),
+        ("program__format", "telepathy", "program.format"),
+        ("program__format", 3, "program.format"),
+        ("program__cadence", "hourly", "program.cadence"),
+        ("program__cadence", [1, 2], "program.cadence"),
+        ("program__recognition", "gold_stars", "program.recognition"),
+        ("program__intake", "rolling", "program.intake"),
+        ("program__matching", "speed_dating", "program.matching"),
+        ("program__sponsorship", "maybe", "program.sponsorship"),
+        ("program", "one_on_one", "program"),
+        ("workforce__level_shares", [0.5, 0.5], "workforce.level_shares"),
+    ],
+    ids=lambda v: str(v),
+)
 def test_wrong_type(tmp_path, dotted, value, field):
     _one_line_error(_write(tmp_path, _doc(**{dotted: value})), field)
 
 
-@pytest.mark.parametrize("dotted, value, field", [
-    ("workforce__size", -5, "workforce.size"),
-    ("workforce__size", 0, "workforce.size"),
-    ("workforce__size", MAX_WORKFORCE + 1, "workforce.size"),
-    ("workforce__size", 10**12, "workforce.size"),
-    ("horizon_weeks", 0, "horizon_weeks"),
-    ("horizon_weeks", -1, "horizon_weeks"),
-    ("program__participation_target", 1.5, "program.participation_target"),
-    ("program__participation_target", -0.1, "program.participation_target"),
-    ("program__scheduling_friction", 2, "program.scheduling_friction"),
-    ("program__mentor_supply", -0.5, "program.mentor_supply"),
-    ("program__preparation", 1.01, "program.preparation"),
-    ("program__cadence", 0, "program.cadence"),
-    ("program__cadence", 27, "program.cadence"),
-    ("program__cadence", -2, "program.cadence"),
-    ("program__circle_size", 3, "program.circle_size"),
-    ("program__mentor_capacity", 0, "program.mentor_capacity"),
-    ("workforce__base_weekly_quit_hazard", -0.001, "workforce.base_weekly_quit_hazard"),
-    ("costs__admin_per_participant_per_year", -1, "costs.admin_per_participant_per_year"),
-    ("costs__hourly_cost_by_level", [-1, 60, 80, 105, 140], "costs.hourly_cost_by_level"),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "dotted, value, field",
+    [
+        ("workforce__size", -5, "workforce.size"),
+        ("workforce__size", 0, "workforce.size"),
+        ("workforce__size", MAX_WORKFORCE + 1, "workforce.size"),
+        ("workforce__size", 10**12, "workforce.size"),
+        ("horizon_weeks", 0, "horizon_weeks"),
+        ("horizon_weeks", -1, "horizon_weeks"),
+        ("program__participation_target", 1.5, "program.participation_target"),
+        ("program__participation_target", -0.1, "program.participation_target"),
+        ("program__scheduling_friction", 2, "program.scheduling_friction"),
+        ("program__mentor_supply", -0.5, "program.mentor_supply"),
+        ("program__preparation", 1.01, "program.preparation"),
+        ("program__cadence", 0, "program.cadence"),
+        ("program__cadence", 27, "program.cadence"),
+        ("program__cadence", -2, "program.cadence"),
+        ("program__circle_size", 3, "program.circle_size"),
+        ("program__mentor_capacity", 0, "program.mentor_capacity"),
+        ("workforce__base_weekly_quit_hazard", -0.001, "workforce.base_weekly_quit_hazard"),
+        ("costs__admin_per_participant_per_year", -1, "costs.admin_per_participant_per_year"),
+        ("costs__hourly_cost_by_level", [-1, 60, 80, 105, 140], "costs.hourly_cost_by_level"),
+    ],
+    ids=lambda v: str(v),
+)
 def test_out_of_range(tmp_path, dotted, value, field):
     _one_line_error(_write(tmp_path, _doc(**{dotted: value})), field)
 
@@ -287,19 +318,23 @@ def test_size_bound_is_documented():
     assert f"{MAX_WORKFORCE:,}" in desc["description"] or str(MAX_WORKFORCE) in desc["description"]
 
 
-@pytest.mark.parametrize("dotted, field", [
-    ("workforce__size", "workforce.size"),
-    ("program__participation_target", "program.participation_target"),
-    ("program__cadence", "program.cadence"),
-    ("workforce__base_weekly_quit_hazard", "workforce.base_weekly_quit_hazard"),
-])
+@pytest.mark.parametrize(
+    "dotted, field",
+    [
+        ("workforce__size", "workforce.size"),
+        ("program__participation_target", "program.participation_target"),
+        ("program__cadence", "program.cadence"),
+        ("workforce__base_weekly_quit_hazard", "workforce.base_weekly_quit_hazard"),
+    ],
+)
 def test_nan(tmp_path, dotted, field):
     _one_line_error(_write(tmp_path, _doc(**{dotted: float("nan")})), field)
 
 
 def test_nan_written_as_yaml_literal(tmp_path):
-    text = (SCENARIOS / "one_on_one.yaml").read_text().replace("participation_target: 0.25",
-                                                               "participation_target: .nan")
+    text = (
+        (SCENARIOS / "one_on_one.yaml").read_text().replace("participation_target: 0.25", "participation_target: .nan")
+    )
     assert ".nan" in text
     _one_line_error(_write(tmp_path, text), "program.participation_target")
 
@@ -309,8 +344,7 @@ def test_infinity(tmp_path):
 
 
 def test_shares_must_sum_to_one(tmp_path):
-    _one_line_error(_write(tmp_path, _doc(workforce__persona_shares=[0.5, 0.5, 0.5, 0.5])),
-                    "workforce.persona_shares")
+    _one_line_error(_write(tmp_path, _doc(workforce__persona_shares=[0.5, 0.5, 0.5, 0.5])), "workforce.persona_shares")
 
 
 def test_several_problems_are_reported_in_one_line(tmp_path):
@@ -318,11 +352,14 @@ def test_several_problems_are_reported_in_one_line(tmp_path):
     assert "more" in msg
 
 
-@pytest.mark.parametrize("tag", [
-    "!!python/object/apply:os.system ['touch {pwned}']\n",
-    "name: !!python/object/apply:os.system ['touch {pwned}']\n",
-    "program: !!python/object/new:os.system ['touch {pwned}']\n",
-])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system ['touch {pwned}']\n",
+        "name: !!python/object/apply:os.system ['touch {pwned}']\n",
+        "program: !!python/object/new:os.system ['touch {pwned}']\n",
+    ],
+)
 def test_unsafe_yaml_tags_are_not_executed(tmp_path, tag):
     pwned = tmp_path / "pwned"
     p = _write(tmp_path, tag.format(pwned=pwned))

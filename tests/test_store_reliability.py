@@ -31,10 +31,16 @@ BIN = str(Path(sys.executable).with_name("mentorsim"))
 
 
 def write_spec(path: Path, **fields) -> Path:
-    doc = {"name": "rel", "base": str(BASE), "overrides": {"workforce.size": 100, "horizon_weeks": 52},
-           "sampler": "grid", "parameters": {"program.format": ["one_on_one", "peer"],
-                                             "program.cadence": ["weekly", "biweekly"]},
-           "replications": 2, "seed": 5, "metrics": ["retention_12m", "program_cost"]}
+    doc = {
+        "name": "rel",
+        "base": str(BASE),
+        "overrides": {"workforce.size": 100, "horizon_weeks": 52},
+        "sampler": "grid",
+        "parameters": {"program.format": ["one_on_one", "peer"], "program.cadence": ["weekly", "biweekly"]},
+        "replications": 2,
+        "seed": 5,
+        "metrics": ["retention_12m", "program_cost"],
+    }
     doc.update(fields)
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     return path
@@ -88,11 +94,21 @@ def first_chunk(path: Path) -> Path:
 
 # ---- 1. one writer -----------------------------------------------------------------------------
 
+
 def test_a_second_writer_is_refused_naming_the_holder_and_a_dead_holder_does_not_block(spec, copy):
-    holder = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; "
-                               "from mentorsim.sweeps.integrity import StoreLock; "
-                               "StoreLock(Path(sys.argv[1])).acquire(); print('held', flush=True); sys.stdin.read()",
-                               str(copy)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; "
+            "from mentorsim.sweeps.integrity import StoreLock; "
+            "StoreLock(Path(sys.argv[1])).acquire(); print('held', flush=True); sys.stdin.read()",
+            str(copy),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         r = cli("sweep", str(spec), "--out", str(copy), "--resume", "--no-progress")
@@ -140,6 +156,7 @@ def test_a_copied_chunk_is_refused_by_load_set_aside_by_resume_and_never_counted
 
 # ---- 2. a store knows what wrote it -----------------------------------------------------------
 
+
 def test_resume_refuses_a_store_made_by_a_different_model(spec, copy):
     m = manifest(copy)
     assert m["model_fingerprint"] == model_fingerprint() and len(model_fingerprint()) == 64
@@ -165,6 +182,7 @@ def test_resume_refuses_an_old_store_without_a_fingerprint_but_reads_it(spec, re
 
 
 # ---- 3. a store survives damage ----------------------------------------------------------------
+
 
 def truncate(f: Path) -> None:
     with open(f, "r+b") as fh:
@@ -234,6 +252,7 @@ def test_cli_repair_and_sensitivity_on_a_damaged_store(spec, ref, copy):
 
 # ---- 4. no worker outlives a killed sweep -------------------------------------------------------
 
+
 def descendants(pid: int) -> set[int]:
     kids: dict[int, list[int]] = {}
     for p in filter(str.isdigit, os.listdir("/proc")):
@@ -259,13 +278,34 @@ def alive(pid: int) -> bool:
 
 
 def test_sigkill_of_a_processes_sweep_leaves_no_worker(tmp_path):
-    spec = write_spec(tmp_path / "s.yaml", overrides={"workforce.size": 200, "horizon_weeks": 104},
-                      parameters={"program.format": ["one_on_one", "peer", "circle"],
-                                  "program.cadence": ["weekly", "biweekly", "monthly", 3],
-                                  "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 4}})
+    spec = write_spec(
+        tmp_path / "s.yaml",
+        overrides={"workforce.size": 200, "horizon_weeks": 104},
+        parameters={
+            "program.format": ["one_on_one", "peer", "circle"],
+            "program.cadence": ["weekly", "biweekly", "monthly", 3],
+            "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 4},
+        },
+    )
     out = tmp_path / "out"
-    p = subprocess.Popen([BIN, "sweep", str(spec), "--out", str(out), "--executor", "processes", "--workers", "2",
-                          "--chunk-size", "1", "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [
+            BIN,
+            "sweep",
+            str(spec),
+            "--out",
+            str(out),
+            "--executor",
+            "processes",
+            "--workers",
+            "2",
+            "--chunk-size",
+            "1",
+            "--no-progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 120
         while time.time() < deadline and p.poll() is None and not list((out / "chunks").glob("*.parquet")):

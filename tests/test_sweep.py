@@ -36,9 +36,11 @@ def write_spec(path: Path, **fields) -> Path:
         "base": str(BASE),
         "overrides": {"workforce.size": 120, "horizon_weeks": 52},
         "sampler": "grid",
-        "parameters": {"program.format": ["one_on_one", "peer", "circle"],
-                       "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 3},
-                       "program.cadence": ["weekly", 3]},
+        "parameters": {
+            "program.format": ["one_on_one", "peer", "circle"],
+            "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 3},
+            "program.cadence": ["weekly", 3],
+        },
         "replications": 2,
         "seed": 5,
         "metrics": ["retention_12m", "annual_promotion_rate", "program_cost"],
@@ -78,16 +80,26 @@ def serial(spec_path) -> SweepResult:
 
 # ---- spec and points ------------------------------------------------------------------------
 
+
 def test_spec_points_grid_and_columns(spec_path, serial):
     sw = load_sweep_spec(spec_path)
     assert sw.n_points == 3 * 3 * 2
-    assert sw.point(0) == {"program.format": "one_on_one", "program.participation_target": 0.1,
-                           "program.cadence": "weekly"}
+    assert sw.point(0) == {
+        "program.format": "one_on_one",
+        "program.participation_target": 0.1,
+        "program.cadence": "weekly",
+    }
     assert sw.point(1)["program.cadence"] == 3  # the last parameter varies fastest
     f = serial.frame
     assert len(f) == sw.n_points * 2
-    assert list(f.columns[:6]) == ["point", "replication", "seed", "program.format", "program.participation_target",
-                                   "program.cadence"]
+    assert list(f.columns[:6]) == [
+        "point",
+        "replication",
+        "seed",
+        "program.format",
+        "program.participation_target",
+        "program.cadence",
+    ]
     assert {"retention_12m", "annual_promotion_rate", "program_cost", "status", "error"} <= set(f.columns)
     assert (f.status == "ok").all()
     assert f["program.cadence"].tolist()[:4] == ["weekly", "weekly", "3", "3"]  # mixed values: one string column
@@ -107,15 +119,20 @@ def test_replications_use_the_spec_seed_whatever_the_point(spec_path, serial):
             assert f.loc[(i, r), "retention_12m"] == m["retention_12m"]
 
 
-@pytest.mark.parametrize("sampler,samples,expected", [("random", 7, 7), ("latin_hypercube", 9, 9),
-                                                      ("sobol", 4, 4 * (2 + 2)), ("morris", 3, 3 * (2 + 1))])
+@pytest.mark.parametrize(
+    "sampler,samples,expected",
+    [("random", 7, 7), ("latin_hypercube", 9, 9), ("sobol", 4, 4 * (2 + 2)), ("morris", 3, 3 * (2 + 1))],
+)
 def test_samplers_are_deterministic_and_in_range(tmp_path, sampler, samples, expected):
-    params = {"program.participation_target": {"low": 0.1, "high": 0.4},
-              "program.term_weeks": {"low": 26, "high": 78},
-              } if sampler in ("sobol", "morris") else {
-              "program.participation_target": {"low": 0.1, "high": 0.4},
-              "program.term_weeks": {"low": 26, "high": 78},
-              "program.recognition": ["none", "review_credit", "celebrate_impact"]}
+    params = (
+        {"program.participation_target": {"low": 0.1, "high": 0.4}, "program.term_weeks": {"low": 26, "high": 78}}
+        if sampler in ("sobol", "morris")
+        else {
+            "program.participation_target": {"low": 0.1, "high": 0.4},
+            "program.term_weeks": {"low": 26, "high": 78},
+            "program.recognition": ["none", "review_credit", "celebrate_impact"],
+        }
+    )
     p = write_spec(tmp_path / "s.yaml", sampler=sampler, samples=samples, parameters=params)
     a, b = load_sweep_spec(p), load_sweep_spec(p)
     assert a.n_points == expected
@@ -141,8 +158,10 @@ def test_a_sampler_is_one_registered_class(tmp_path):
             return np.random.default_rng(seed).integers(0, 2, (n, d)).astype(float)
 
     try:
-        params = {"program.participation_target": {"low": 0.1, "high": 0.4},
-                  "program.term_weeks": {"low": 26, "high": 78}}
+        params = {
+            "program.participation_target": {"low": 0.1, "high": 0.4},
+            "program.term_weeks": {"low": 26, "high": 78},
+        }
         sw = load_sweep_spec(write_spec(tmp_path / "s.yaml", sampler="corners", samples=6, parameters=params))
         assert sw.n_points == 6 and isinstance(sw.sampler, Corners)
         pts = sw.points_frame()
@@ -158,6 +177,7 @@ def test_a_sampler_is_one_registered_class(tmp_path):
 
 # ---- executors ------------------------------------------------------------------------------
 
+
 def test_processes_agree_with_serial(spec_path, serial):
     proc = ms.sweep(spec_path, executor="processes", workers=2, chunk_size=2, progress=False)
     pd.testing.assert_frame_equal(stable(proc.frame), stable(serial.frame))
@@ -172,8 +192,11 @@ def test_executors_are_a_registry_and_hide_a_missing_main_file(monkeypatch):
     from mentorsim.run.executors import EXECUTORS, main_importable
 
     assert list(EXECUTORS) == ["serial", "processes", "dask"]
-    choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["sweep"]._actions
-                   if a.dest == "executor")
+    choices = next(
+        a.choices
+        for a in build_parser()._subparsers._group_actions[0].choices["sweep"]._actions
+        if a.dest == "executor"
+    )
     assert list(choices) == list(EXECUTORS)
     fake = types.ModuleType("__main__")
     fake.__file__ = "/nowhere/<stdin>"
@@ -224,14 +247,35 @@ def test_resume_runs_only_missing_points(spec_path, serial, tmp_path):
 
 def test_sigkill_then_resume_equals_uninterrupted(tmp_path):
     """Kill a running sweep (and its workers) with SIGKILL, resume it, compare with an uninterrupted run."""
-    spec = write_spec(tmp_path / "kill.yaml", overrides={"workforce.size": 200, "horizon_weeks": 78},
-                      parameters={"program.format": ["one_on_one", "peer", "circle", "micro_board"],
-                                  "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 3},
-                                  "program.cadence": ["weekly", 3]})
+    spec = write_spec(
+        tmp_path / "kill.yaml",
+        overrides={"workforce.size": 200, "horizon_weeks": 78},
+        parameters={
+            "program.format": ["one_on_one", "peer", "circle", "micro_board"],
+            "program.participation_target": {"low": 0.1, "high": 0.4, "levels": 3},
+            "program.cadence": ["weekly", 3],
+        },
+    )
     out = tmp_path / "killed"
-    p = subprocess.Popen([BIN, "sweep", str(spec), "--out", str(out), "--executor", "processes", "--workers", "2",
-                          "--chunk-size", "1", "--no-progress"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+    p = subprocess.Popen(
+        [
+            BIN,
+            "sweep",
+            str(spec),
+            "--out",
+            str(out),
+            "--executor",
+            "processes",
+            "--workers",
+            "2",
+            "--chunk-size",
+            "1",
+            "--no-progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 120
     while time.time() < deadline and len(list((out / "chunks").glob("*.parquet"))) < 2 and p.poll() is None:
         time.sleep(0.02)
@@ -267,6 +311,7 @@ def test_existing_store_needs_resume(spec_path, tmp_path):
 
 
 # ---- failures -------------------------------------------------------------------------------
+
 
 def test_invalid_point_is_recorded_and_the_sweep_goes_on(tmp_path):
     spec = write_spec(tmp_path / "s.yaml", parameters={"program.participation_target": [0.2, 1.5, 0.3]})
@@ -312,14 +357,26 @@ BAD_SPECS = [
     ({"sampeler": "grid"}, "sampeler", "did you mean 'sampler'"),
     ({"sampler": "latin_hypercub", "samples": 5}, "sampler", "did you mean 'latin_hypercube'"),
     ({"parameters": {"program.cadense": ["weekly"]}}, "program.cadense", "did you mean 'program.cadence'"),
-    ({"parameters": {"program.participation_target": {"low": 0.4, "high": 0.1, "levels": 3}}},
-     "program.participation_target", "low must be below high"),
-    ({"parameters": {"program.participation_target": {"low": 0.1, "high": 0.4}}},
-     "program.participation_target", "needs levels"),
-    ({"parameters": {"program.participation_target": {"low": 0.1, "high": 1.4, "levels": 3}}},
-     "program.participation_target", "1.4"),
-    ({"parameters": {"program.participation_target": {"low": 0.1, "hi": 0.4, "levels": 3}}},
-     "parameters.program.participation_target.hi", "did you mean 'high'"),
+    (
+        {"parameters": {"program.participation_target": {"low": 0.4, "high": 0.1, "levels": 3}}},
+        "program.participation_target",
+        "low must be below high",
+    ),
+    (
+        {"parameters": {"program.participation_target": {"low": 0.1, "high": 0.4}}},
+        "program.participation_target",
+        "needs levels",
+    ),
+    (
+        {"parameters": {"program.participation_target": {"low": 0.1, "high": 1.4, "levels": 3}}},
+        "program.participation_target",
+        "1.4",
+    ),
+    (
+        {"parameters": {"program.participation_target": {"low": 0.1, "hi": 0.4, "levels": 3}}},
+        "parameters.program.participation_target.hi",
+        "did you mean 'high'",
+    ),
     ({"parameters": {"program": ["x"]}}, "parameters.program", "is a section"),
     ({"parameters": {"program.cadence": "weekly"}}, "parameters.program.cadence", "list of values or a range"),
     ({"sampler": "sobol", "samples": 10}, "samples", "power of 2"),
@@ -384,6 +441,7 @@ def test_help_has_examples():
 
 
 # ---- results --------------------------------------------------------------------------------
+
 
 def test_summary_and_means(serial):
     s = serial.summary()

@@ -33,9 +33,11 @@ def spec(tmp: Path, sampler: str, samples: int) -> Path:
         "overrides": {"workforce.size": 200, "horizon_weeks": 52, "program.recognition": "none"},
         "sampler": sampler,
         "samples": samples,
-        "parameters": {"program.participation_target": {"low": 0.05, "high": 0.6},
-                       "program.engagement_gain_per_meeting": {"low": 0.0, "high": 0.08},
-                       INERT: {"low": 0.0, "high": 5000.0}},
+        "parameters": {
+            "program.participation_target": {"low": 0.05, "high": 0.6},
+            "program.engagement_gain_per_meeting": {"low": 0.0, "high": 0.08},
+            INERT: {"low": 0.0, "high": 5000.0},
+        },
         "replications": 1,
         "seed": 2,
         "metrics": ["retention_12m", "mean_engagement", "program_cost"],
@@ -103,28 +105,57 @@ def test_indices_plot(sobol):
 def test_sensitivity_command(sobol, tmp_path):
     out = tmp_path / "idx.csv"
     png = tmp_path / "idx.png"
-    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--csv", str(out),
-                        "--plot", str(png)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--csv", str(out), "--plot", str(png)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert INERT in r.stdout and png.stat().st_size > 0
     df = pd.read_csv(out)
     assert len(df) == 6 and set(df["index"]) == {"S1", "ST"}
-    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "nope"], capture_output=True,
-                       text=True, timeout=120)
+    r = subprocess.run(
+        [BIN, "sensitivity", str(sobol.store.path), "--metric", "nope"], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
-    r = subprocess.run([BIN, "sensitivity", str(sobol.store.path), "--metric", "retention_12m", "--gain",
-                        "--workers", "2", "--csv", str(out)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [
+            BIN,
+            "sensitivity",
+            str(sobol.store.path),
+            "--metric",
+            "retention_12m",
+            "--gain",
+            "--workers",
+            "2",
+            "--csv",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "gain over no program" in r.stdout and (pd.read_csv(out).metric == "retention_12m_gain").all()
 
 
 def test_gains_pair_each_point_with_its_own_no_program_twin(tmp_path):
-    doc = {"name": "world", "base": str(ROOT / "scenarios" / "one_on_one.yaml"),
-           "overrides": {"workforce.size": 200, "horizon_weeks": 52}, "sampler": "sobol", "samples": 4,
-           "parameters": {"program.participation_target": {"low": 0.1, "high": 0.5},
-                          "workforce.base_weekly_quit_hazard": {"low": 0.002, "high": 0.008},
-                          INERT: {"low": 0.0, "high": 5000.0}},
-           "replications": 2, "seed": 4, "metrics": ["retention_12m", "program_cost"]}
+    doc = {
+        "name": "world",
+        "base": str(ROOT / "scenarios" / "one_on_one.yaml"),
+        "overrides": {"workforce.size": 200, "horizon_weeks": 52},
+        "sampler": "sobol",
+        "samples": 4,
+        "parameters": {
+            "program.participation_target": {"low": 0.1, "high": 0.5},
+            "workforce.base_weekly_quit_hazard": {"low": 0.002, "high": 0.008},
+            INERT: {"low": 0.0, "high": 5000.0},
+        },
+        "replications": 2,
+        "seed": 4,
+        "metrics": ["retention_12m", "program_cost"],
+    }
     res = ms.sweep(doc, progress=False)
     assert res.world_parameters == ["workforce.base_weekly_quit_hazard"]  # program prices are not the company
     with pytest.raises(MentorsimError, match="each point needs its own no-program twin"):
@@ -138,8 +169,11 @@ def test_gains_pair_each_point_with_its_own_no_program_twin(tmp_path):
     assert 1 < len(twins) < res.sweep.n_points + 1
     # point 0 against a no-program run of its own company, made by hand
     h = res.sweep.point(0)["workforce.base_weekly_quit_hazard"]
-    twin = ms.simulate(res.sweep.base.with_overrides({"workforce.base_weekly_quit_hazard": h, "program.format": "none"}),
-                       replications=2, seed=4)
+    twin = ms.simulate(
+        res.sweep.base.with_overrides({"workforce.base_weekly_quit_hazard": h, "program.format": "none"}),
+        replications=2,
+        seed=4,
+    )
     mine = res.frame[res.frame.point == 0].set_index("replication").retention_12m
     assert gains.loc[0, "mean"] == pytest.approx((mine - twin.metrics.retention_12m).mean())
     # the level is driven by turnover; the gain over no program much less so
@@ -162,9 +196,15 @@ def test_paired_gains_equal_the_single_baseline_when_only_the_program_varies(tmp
 
 
 def test_paired_gains_skip_points_that_failed(tmp_path):
-    doc = {"name": "f", "base": str(ROOT / "scenarios" / "one_on_one.yaml"), "overrides": {"horizon_weeks": 52},
-           "parameters": {"workforce.size": [5, 150], "program.participation_target": [0.1, 0.3]},
-           "replications": 2, "seed": 3, "metrics": ["retention_12m", "program_cost"]}
+    doc = {
+        "name": "f",
+        "base": str(ROOT / "scenarios" / "one_on_one.yaml"),
+        "overrides": {"horizon_weeks": 52},
+        "parameters": {"workforce.size": [5, 150], "program.participation_target": [0.1, 0.3]},
+        "replications": 2,
+        "seed": 3,
+        "metrics": ["retention_12m", "program_cost"],
+    }
     res = ms.sweep(doc, progress=False)
     assert res.failed.point.tolist() == [0, 1]  # a workforce of 5 is below the allowed size
     g = res.gains("paired", "retention_12m")

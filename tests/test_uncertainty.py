@@ -69,8 +69,11 @@ def test_the_drawn_values_reach_the_engine_and_noise_draws_nothing():
     # replication r run by hand with its drawn values gives the same result
     row = unc.parameter_draws.iloc[2]
     defaults = ms.parameter_register().set_index("name").default
-    over = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()
-            if k != "replication" and not np.isclose(float(v), float(defaults[k]), rtol=0, atol=0)}
+    over = {
+        k: (v.item() if hasattr(v, "item") else v)
+        for k, v in row.items()
+        if k != "replication" and not np.isclose(float(v), float(defaults[k]), rtol=0, atol=0)
+    }
     by_hand = ms.simulate(one.with_overrides(over), replications=4, seed=3).metrics
     mine, theirs = by_hand.loc[2], unc.metrics.loc[2]  # metrics: indexed by replication
     for m in ("retention_24m", "annual_promotion_rate", "program_cost"):
@@ -89,8 +92,9 @@ def test_auto_replications_stop_when_narrow_enough_or_at_the_cap():
     base, one = small("baseline"), small("one_on_one")
     wide = ms.compare([base, one], replications="auto", half_width=1.0, metric="retention_24m", seed=1, batch=4)
     assert len(wide.baseline.reps) == 4 and "at most" in wide.precision_note
-    tight = ms.compare([base, one], replications="auto", half_width=1e-6, metric="retention_24m", seed=1, batch=4,
-                       max_replications=8)
+    tight = ms.compare(
+        [base, one], replications="auto", half_width=1e-6, metric="retention_24m", seed=1, batch=4, max_replications=8
+    )
     assert len(tight.baseline.reps) == 8 and "cap of 8" in tight.precision_note
     # the first batch's replications are the same as a plain run of that many
     plain = ms.compare([base, one], replications=4, seed=1)

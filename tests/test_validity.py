@@ -32,7 +32,8 @@ UNPROVEN = ("circle", "peer", "reverse", "micro_board")  # every shipped format 
 def load(file: str, size: int = SIZE, /, **overrides) -> ms.Scenario:
     """A shipped scenario at ``size`` people over HORIZON weeks, with dotted overrides."""
     return ms.load_scenario(SCENARIOS / f"{file}.yaml").with_overrides(
-        {"workforce.size": size, "horizon_weeks": HORIZON, **overrides})
+        {"workforce.size": size, "horizon_weeks": HORIZON, **overrides}
+    )
 
 
 def run(sc: ms.Scenario, reps: int = REPS, seed: int = SEED, **kw) -> ms.Results:
@@ -63,27 +64,36 @@ def formats() -> ms.Comparison:
     """Paired runs at 1,000 people: the baseline, one_on_one, the formats without evidence and
     one_on_one with random enrolment."""
     n = 1000
-    scs = [load("baseline", n), load("one_on_one", n), *(load(f, n) for f in OTHER_FORMATS),
-           load("one_on_one", n, **{"program.selection_strength": 0.0, "name": "random enrolment"})]
+    scs = [
+        load("baseline", n),
+        load("one_on_one", n),
+        *(load(f, n) for f in OTHER_FORMATS),
+        load("one_on_one", n, **{"program.selection_strength": 0.0, "name": "random enrolment"}),
+    ]
     return ms.compare(scs, replications=8, seed=SEED)
 
 
 # ---- 1. every behavioural number is registered and reaches the engine -----------------------------
 
+
 def test_every_behavioural_number_is_registered_with_a_unit_and_a_known_source():
     reg = ms.parameter_register().set_index("name")
     mech = ms.Scenario().mechanics.model_dump()
     wanted = [f"mechanics.{group}.{field}" for group, fields in mech.items() for field in fields]
-    wanted += [f"effects.recognition.{policy}.{field}" for policy in ("review_credit", "learning_credits",
-                                                                      "celebrate_impact")
-               for field in ("session_lift", "skill_per_cycle", "burnout_relief")]
+    wanted += [
+        f"effects.recognition.{policy}.{field}"
+        for policy in ("review_credit", "learning_credits", "celebrate_impact")
+        for field in ("session_lift", "skill_per_cycle", "burnout_relief")
+    ]
     assert len(wanted) > 60  # every group of mechanics has fields
     missing = sorted(set(wanted) - set(reg.index))
     assert not missing, f"not in the parameter register: {missing}"
     no_unit = reg.index[reg.unit.str.strip() == ""].tolist()
     assert not no_unit, f"registered without a unit: {no_unit}"
     unknown = reg.loc[reg.source_kind == "unknown", "source"].to_dict()
-    assert not unknown, f"registered with a source that is neither evidence, a defaults topic nor 'assumption': {unknown}"
+    assert not unknown, (
+        f"registered with a source that is neither evidence, a defaults topic nor 'assumption': {unknown}"
+    )
 
 
 def test_mechanics_parameters_reach_the_engine(one, one_results):
@@ -91,13 +101,16 @@ def test_mechanics_parameters_reach_the_engine(one, one_results):
     low = run(one.with_overrides({"mechanics.burnout.threshold": 0.2}))
     assert mean(low, "mentor_burnout_rate") > mean(one_results, "mentor_burnout_rate") + 0.01
     # the chance a commitment is done moves the mentees' goal attainment, in its direction
-    goal = [mean(run(one.with_overrides({"mechanics.goals.commitment_base": x})), "mentee_goal_attainment_rate")
-            for x in (0.05, 0.9)]
+    goal = [
+        mean(run(one.with_overrides({"mechanics.goals.commitment_base": x})), "mentee_goal_attainment_rate")
+        for x in (0.05, 0.9)
+    ]
     default = mean(one_results, "mentee_goal_attainment_rate")
     assert goal[0] + 0.1 < default < goal[1] - 0.1, (goal, default)
 
 
 # ---- 2. goal attainment: not saturated, moved by preparation and commitments -------------------------
+
 
 def test_goal_attainment_is_not_saturated_and_follows_preparation_and_commitments(one, one_results):
     goal = lambda res: mean(res, "mentee_goal_attainment_rate")  # noqa: E731
@@ -121,24 +134,29 @@ def test_goal_attainment_is_not_saturated_and_follows_preparation_and_commitment
 
 # ---- 3. mentor capacity varies; recognition buffers strain ----------------------------------------
 
+
 def test_mentors_differ_in_capacity_and_recognition_buffers_burnout(one, one_results):
     even = run(one.with_overrides({"mechanics.people.mentor_capacity_spread": 0.0}))
     assert mean(even, "mentor_burnout_rate") <= 0.002, "mentors of equal capacity burn out at the default hours"
     assert mean(one_results, "mentor_burnout_rate") > 0, "no mentor burns out although mentors' capacities differ"
 
     rc = one.with_overrides({"program.recognition": "review_credit", "program.cadence": "weekly"})
-    burn = [mean(run(rc.with_overrides({"effects.recognition.review_credit.burnout_buffer": b})),
-                 "mentor_burnout_rate") for b in (0.0, 0.9)]
+    burn = [
+        mean(run(rc.with_overrides({"effects.recognition.review_credit.burnout_buffer": b})), "mentor_burnout_rate")
+        for b in (0.0, 0.9)
+    ]
     assert burn[0] > 0.05, f"weekly sessions do not strain mentors: {burn}"
     assert burn[1] < 0.5 * burn[0], f"burnout at review credit buffer 0 / 0.9: {burn}"
 
 
 # ---- 4. the held share falls gently as mentor time shrinks -----------------------------------------
 
+
 def test_held_share_falls_without_a_cliff_as_mentor_hours_shrink(one):
     hours = (6.0, 3.0, 2.0, 1.5, 1.0)
-    held = np.array([mean(run(one.with_overrides({"program.mentor_hours_per_month": h})), "meetings_held_share")
-                     for h in hours])
+    held = np.array(
+        [mean(run(one.with_overrides({"program.mentor_hours_per_month": h})), "meetings_held_share") for h in hours]
+    )
     steps = np.diff(held)
     assert (steps <= 0.01).all(), f"held share rose as mentor hours fell: {dict(zip(hours, held.round(3)))}"
     assert (steps >= -0.15).all(), f"a cliff in the held share: {dict(zip(hours, held.round(3)))}"
@@ -147,6 +165,7 @@ def test_held_share_falls_without_a_cliff_as_mentor_hours_shrink(one):
 
 
 # ---- 5. preparation changes what a session teaches; quality scales its benefit ---------------------
+
 
 def _promoted_mentees(res: ms.Results) -> float:
     return float((mentees(res).promotions > 0).mean())
@@ -162,28 +181,39 @@ def test_preparation_changes_what_a_session_teaches(one):
             pd.testing.assert_frame_equal(lo.metrics, hi.metrics)  # preparation then changes nothing
             pd.testing.assert_frame_equal(lo.people, hi.people)
         else:
-            assert _promoted_mentees(hi) > _promoted_mentees(lo) + 0.015, \
+            assert _promoted_mentees(hi) > _promoted_mentees(lo) + 0.015, (
                 f"share of mentees promoted at preparation 0 / 1: {_promoted_mentees(lo)}, {_promoted_mentees(hi)}"
+            )
 
 
 def test_relationship_quality_scales_a_sessions_benefit(one):
-    res = {(w, ref): run(one.with_overrides({"mechanics.sessions.quality_weight": w,
-                                             "mechanics.sessions.reference_quality": ref}))
-           for w in (0.0, 1.0) for ref in (0.25, 1.0)}
+    res = {
+        (w, ref): run(
+            one.with_overrides({"mechanics.sessions.quality_weight": w, "mechanics.sessions.reference_quality": ref})
+        )
+        for w in (0.0, 1.0)
+        for ref in (0.25, 1.0)
+    }
     # with no weight on quality, the quality a session is referenced to does not matter
     pd.testing.assert_frame_equal(res[0.0, 0.25].metrics, res[0.0, 1.0].metrics)
     # with full weight, the same relationships give more when their quality counts for more
     for metric in ("mentee_goal_attainment_rate", "mean_engagement"):
         assert mean(res[1.0, 0.25], metric) > mean(res[1.0, 1.0], metric), metric
-    assert mean(res[1.0, 0.25], "mentee_goal_attainment_rate") > mean(res[1.0, 1.0], "mentee_goal_attainment_rate") + 0.2
+    assert (
+        mean(res[1.0, 0.25], "mentee_goal_attainment_rate") > mean(res[1.0, 1.0], "mentee_goal_attainment_rate") + 0.2
+    )
     # and the weight itself changes outcomes: with quality counted against a high reference, full
     # weight gives less than no weight; against a low one, more
     unweighted = mean(res[0.0, 1.0], "mentee_goal_attainment_rate")
-    assert mean(res[1.0, 1.0], "mentee_goal_attainment_rate") < unweighted < \
-        mean(res[1.0, 0.25], "mentee_goal_attainment_rate")
+    assert (
+        mean(res[1.0, 1.0], "mentee_goal_attainment_rate")
+        < unweighted
+        < mean(res[1.0, 0.25], "mentee_goal_attainment_rate")
+    )
 
 
 # ---- 6. seasons narrow overloaded relationships --------------------------------------------------
+
 
 def test_seasons_narrow_some_relationships_and_none_without_seasons(one, one_results):
     cad = one.program.cadence_weeks
@@ -198,6 +228,7 @@ def test_seasons_narrow_some_relationships_and_none_without_seasons(one, one_res
 
 # ---- 7. peers hold their sessions --------------------------------------------------------------
 
+
 def test_peer_pairs_hold_their_sessions_for_the_reasons_given(formats):
     held = lambda res: mean(res, "meetings_held_share")  # noqa: E731
     one_held, peer_held = held(formats["one_on_one"]), held(formats["peer"])
@@ -211,6 +242,7 @@ def test_peer_pairs_hold_their_sessions_for_the_reasons_given(formats):
 
 # ---- 8. recognition does not treat peers as mentors unless told to --------------------------------
 
+
 def test_recognition_is_for_mentors_not_peers_unless_peers_count():
     peer = load("peer")
     plain = run(peer)
@@ -223,14 +255,19 @@ def test_recognition_is_for_mentors_not_peers_unless_peers_count():
 
 # ---- 9. formats without evidence get no more per session hour than one-on-one ----------------------
 
+
 def test_formats_without_evidence_get_no_more_per_session_hour(formats):
     pe = formats.participant_effects()
     ret = pe[pe.outcome == "retention"].set_index("scenario")
 
     def per_hour(name: str) -> float:
         sc = formats[name].scenario
-        hours = (mentees(formats[name]).meetings_held.mean() * sc.program.session_minutes / 60.0
-                 * FORMATS[sc.program.format].effects(sc).session_factor)
+        hours = (
+            mentees(formats[name]).meetings_held.mean()
+            * sc.program.session_minutes
+            / 60.0
+            * FORMATS[sc.program.format].effects(sc).session_factor
+        )
         return float(ret.loc[name, "causal_effect"]) / hours
 
     ref = per_hour("one_on_one")
@@ -252,6 +289,7 @@ def test_format_effect_defaults_give_unproven_formats_no_edge():
 
 # ---- 10. enrolment: the target, the waiting list, mentors first -----------------------------------
 
+
 def test_participation_follows_the_target_and_mentors_come_first(one):
     targets = (0.1, 0.25, 0.5, 0.9)
     s = [run(one.with_overrides({"program.participation_target": t})).summary()["mean"] for t in targets]
@@ -266,8 +304,14 @@ def test_participation_follows_the_target_and_mentors_come_first(one):
 
 
 def test_waiting_list_expires_and_waiters_may_enrol_again(one):
-    sc = one.with_overrides({"workforce.size": 300, "program.waiting_list_weeks": 2,
-                             "program.participation_target": 0.9, "program.intake": "evergreen"})
+    sc = one.with_overrides(
+        {
+            "workforce.size": 300,
+            "program.waiting_list_weeks": 2,
+            "program.participation_target": 0.9,
+            "program.intake": "evergreen",
+        }
+    )
     res = run(sc, reps=2, trace="all")
     ev = res.events
     left = ev[ev.event == "left_waiting_list"]
@@ -283,13 +327,15 @@ def test_waiting_list_expires_and_waiters_may_enrol_again(one):
     # mentors come first: nobody is a mentee and a mentor at once
     rel = res.relationships
     for _, g in rel.groupby("replication"):
-        both = g[["mentee", "start", "end"]].merge(g[["mentor", "start", "end"]], left_on="mentee",
-                                                    right_on="mentor", suffixes=("_e", "_m"))
+        both = g[["mentee", "start", "end"]].merge(
+            g[["mentor", "start", "end"]], left_on="mentee", right_on="mentor", suffixes=("_e", "_m")
+        )
         overlap = (both.start_e < both.end_m) & (both.start_m < both.end_e)
         assert not overlap.any(), "someone mentored while they were a mentee"
     # ... and nobody in the mentor pool enrols, nor volunteers to mentor while waiting for a mentor
-    for (_, _), g in ev[ev.event.isin(["enrolled", "left_waiting_list", "matched", "volunteered_mentor",
-                                       "burned_out"])].groupby(["replication", "person_id"], sort=False):
+    for (_, _), g in ev[
+        ev.event.isin(["enrolled", "left_waiting_list", "matched", "volunteered_mentor", "burned_out"])
+    ].groupby(["replication", "person_id"], sort=False):
         waiting = in_pool = False
         for e in g.event:
             if e == "enrolled":
@@ -305,6 +351,7 @@ def test_waiting_list_expires_and_waiters_may_enrol_again(one):
 
 
 # ---- 11. a circle (or a pair) meets as one session --------------------------------------------------
+
 
 def _finished(name: str, **overrides) -> Simulation:
     sim = Simulation(load(name, 300, **overrides), SEED, 0)
@@ -348,7 +395,8 @@ def test_a_circle_meets_as_one_session_in_a_run(seasons):
     cadences = spans.cadence.nunique()
     assert (cadences == 1).all(), (
         f"{int((cadences > 1).sum())} of {len(cadences)} circle memberships sit in a circle whose members meet on "
-        f"different cadences (a season review narrowed or deepened some members' rows, not the circle's)")
+        f"different cadences (a season review narrowed or deepened some members' rows, not the circle's)"
+    )
     assert (spans.meetings_scheduled.nunique() == 1).all()
     assert (spans.meetings_held.nunique() == 1).all(), "members of one circle held different sessions"
 
@@ -370,6 +418,7 @@ def test_a_pair_session_uses_the_higher_of_the_partners_cancel_chances():
 
 
 # ---- 12. the naive gap in three parts ------------------------------------------------------------
+
 
 def test_naive_gap_is_timing_plus_selection_plus_causal_and_selection_follows_volunteering(formats):
     pe = formats.participant_effects().set_index(["scenario", "outcome"])

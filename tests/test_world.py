@@ -53,14 +53,21 @@ def test_assigned_enrolment_removes_the_ambition_gap(one):
     def gap(p):
         a = p[p.initial & (p.start_level <= 3)]
         return a[a.role.isin(["mentee", "both"])].ambition.mean() - a[a.role == "none"].ambition.mean()
+
     voluntary, assigned = gap(_people(one)), gap(_people(one, **{"program.enrolment": "assigned"}))
     assert voluntary > 0.3
     assert abs(assigned) < 0.1
 
 
 def test_eligibility_filters_hold_on_every_enrolled_person(one):
-    p = _people(one, **{"program.eligibility.max_tenure_weeks": 52, "program.eligibility.groups": ["under_represented"],
-                        "program.eligibility.without_informal_mentor": True})
+    p = _people(
+        one,
+        **{
+            "program.eligibility.max_tenure_weeks": 52,
+            "program.eligibility.groups": ["under_represented"],
+            "program.eligibility.without_informal_mentor": True,
+        },
+    )
     men = p[p.role.isin(["mentee", "both"])]
     assert len(men) > 0
     assert (men.group == "under_represented").all()
@@ -69,8 +76,13 @@ def test_eligibility_filters_hold_on_every_enrolled_person(one):
 
 
 def test_world_off_gives_one_group_and_no_informal_mentors(one):
-    p = _people(one, **{"workforce.informal_mentoring.share_by_level": [0.0] * 5,
-                        "workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}]})
+    p = _people(
+        one,
+        **{
+            "workforce.informal_mentoring.share_by_level": [0.0] * 5,
+            "workforce.groups": [{"name": "everyone", "share_by_level": [1.0] * 5}],
+        },
+    )
     assert set(p.group) == {"everyone"}
     assert not p.informal_mentor.any()
 
@@ -101,8 +113,10 @@ def test_equity_and_by_group(one):
 
 def test_bad_group_shares_are_one_clear_line(tmp_path):
     f = tmp_path / "bad.yaml"
-    f.write_text("name: bad\nworkforce:\n  groups:\n    - {name: a, share_by_level: [0.5, 0.5, 0.5, 0.5, 0.5]}\n"
-                 "    - {name: b, share_by_level: [0.4, 0.5, 0.5, 0.5, 0.5]}\n")
+    f.write_text(
+        "name: bad\nworkforce:\n  groups:\n    - {name: a, share_by_level: [0.5, 0.5, 0.5, 0.5, 0.5]}\n"
+        "    - {name: b, share_by_level: [0.4, 0.5, 0.5, 0.5, 0.5]}\n"
+    )
     r = subprocess.run([sys.executable, "-m", "mentorsim", "validate", str(f)], capture_output=True, text=True)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()

@@ -1,11 +1,11 @@
 """mentorsim: design mentorship programs on a simulated workforce before running them on people.
 
-    import mentorsim as ms
-    sc = ms.load_scenario("scenarios/one_on_one.yaml")
-    res = ms.simulate(sc, replications=20, seed=7)
-    res.summary()
-    cmp = ms.compare([ms.load_scenario("scenarios/baseline.yaml"), sc], replications=20, seed=7)
-    cmp.table()
+import mentorsim as ms
+sc = ms.load_scenario("scenarios/one_on_one.yaml")
+res = ms.simulate(sc, replications=20, seed=7)
+res.summary()
+cmp = ms.compare([ms.load_scenario("scenarios/baseline.yaml"), sc], replications=20, seed=7)
+cmp.table()
 """
 
 __version__ = "0.1.0"
@@ -59,7 +59,34 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = ["METRICS", "Box", "Comparison", "Dashboard", "decision", "MentorsimError", "OptimizeResult", "Results", "Scenario",
-           "ScenarioError", "Sweep", "SweepResult", "__version__", "calibrate", "compare", "discover", "load_scenario",
-           "load_sweep", "load_sweep_spec", "optimize", "parameter_register", "plots", "report", "scenario_from_dict",
-           "sensitivity", "simulate", "stories", "sweep", "sweep_plots"]
+__all__ = [
+    "METRICS",
+    "Box",
+    "Comparison",
+    "Dashboard",
+    "decision",
+    "MentorsimError",
+    "OptimizeResult",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "Sweep",
+    "SweepResult",
+    "__version__",
+    "calibrate",
+    "compare",
+    "discover",
+    "load_scenario",
+    "load_sweep",
+    "load_sweep_spec",
+    "optimize",
+    "parameter_register",
+    "plots",
+    "report",
+    "scenario_from_dict",
+    "sensitivity",
+    "simulate",
+    "stories",
+    "sweep",
+    "sweep_plots",
+]

@@ -34,8 +34,9 @@ class Stream:
         self._state = self._bg.state
 
     def at(self, week: int, sub: int = 0) -> np.random.Generator:
-        h = hashlib.blake2b(self._key + int(week).to_bytes(8, "little", signed=True) + int(sub).to_bytes(4, "little"),
-                            digest_size=32).digest()
+        h = hashlib.blake2b(
+            self._key + int(week).to_bytes(8, "little", signed=True) + int(sub).to_bytes(4, "little"), digest_size=32
+        ).digest()
         st = self._state
         st["state"] = {"state": int.from_bytes(h[:16], "little"), "inc": int.from_bytes(h[16:], "little") | 1}
         st["has_uint32"] = 0

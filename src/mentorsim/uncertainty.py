@@ -25,16 +25,38 @@ import numpy as np
 import pandas as pd
 
 #: The program's choices: what a design search varies, never drawn.
-LEVERS = frozenset({
-    "program.format", "program.sponsorship", "program.cadence", "program.session_minutes", "program.recognition",
-    "program.recognise_peers", "program.participation_target", "program.waiting_list_weeks",
-    "program.mentee_max_level", "program.mentor_min_level", "program.min_tenure_weeks", "program.mentor_capacity",
-    "program.mentor_hours_per_month", "program.intake", "program.term_weeks", "program.matching",
-    "program.preparation", "program.commitments_per_session", "program.boundaries", "program.seasons",
-    "program.circle_size", "program.sponsor_supply", "program.sponsor_capacity",
-    "program.enrolment", "program.eligibility.max_tenure_weeks", "program.eligibility.groups",
-    "program.eligibility.without_informal_mentor", "program.prioritise_without_informal",
-})
+LEVERS = frozenset(
+    {
+        "program.format",
+        "program.sponsorship",
+        "program.cadence",
+        "program.session_minutes",
+        "program.recognition",
+        "program.recognise_peers",
+        "program.participation_target",
+        "program.waiting_list_weeks",
+        "program.mentee_max_level",
+        "program.mentor_min_level",
+        "program.min_tenure_weeks",
+        "program.mentor_capacity",
+        "program.mentor_hours_per_month",
+        "program.intake",
+        "program.term_weeks",
+        "program.matching",
+        "program.preparation",
+        "program.commitments_per_session",
+        "program.boundaries",
+        "program.seasons",
+        "program.circle_size",
+        "program.sponsor_supply",
+        "program.sponsor_capacity",
+        "program.enrolment",
+        "program.eligibility.max_tenure_weeks",
+        "program.eligibility.groups",
+        "program.eligibility.without_informal_mentor",
+        "program.prioritise_without_informal",
+    }
+)
 
 KINDS = ("noise", "parameters")
 
@@ -76,8 +98,17 @@ def uncertain_parameters(register: pd.DataFrame | None = None) -> pd.DataFrame:
             continue
         lo, hi, d = float(r["sensitivity_low"]), float(r["sensitivity_high"]), r["default"]
         tri = r["distribution"].startswith("triangular")
-        rows.append({"name": r["name"], "default": d, "low": lo, "high": hi, "mode": float(d) if tri else math.nan,
-                     "integer": isinstance(d, int), "source": r["source"]})
+        rows.append(
+            {
+                "name": r["name"],
+                "default": d,
+                "low": lo,
+                "high": hi,
+                "mode": float(d) if tri else math.nan,
+                "integer": isinstance(d, int),
+                "source": r["source"],
+            }
+        )
     return pd.DataFrame(rows, columns=["name", "default", "low", "high", "mode", "integer", "source"])
 
 
@@ -86,7 +117,9 @@ def _rng(seed: int, batch: int) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(h, "little"))
 
 
-def draws(replications: list[int] | int, seed: int, batch: int = 0, register: pd.DataFrame | None = None) -> pd.DataFrame:
+def draws(
+    replications: list[int] | int, seed: int, batch: int = 0, register: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per replication, one column per uncertain parameter: a Latin hypercube over the
     replications (each parameter's range cut into as many equal-probability strata as there are
     replications, one value in each, shuffled independently), from ``seed`` (and ``batch``, for
@@ -139,6 +172,8 @@ def check_kind(uncertainty: str) -> str:
     from mentorsim.errors import MentorsimError
 
     if uncertainty not in KINDS:
-        raise MentorsimError(f"uncertainty: {uncertainty!r} is not allowed; use 'noise' (luck only, the default) "
-                             "or 'parameters' (luck and what we don't know)")
+        raise MentorsimError(
+            f"uncertainty: {uncertainty!r} is not allowed; use 'noise' (luck only, the default) "
+            "or 'parameters' (luck and what we don't know)"
+        )
     return uncertainty

@@ -52,37 +52,77 @@ class Calibration:
         rows = [("target", "evidence", "observed", "tolerance", "simulated", "95% interval", "how", "ok")]
         for _, r in self.table.iterrows():
             pct = is_share(r.target, r.measure)
-            f = (lambda v: "-" if math.isnan(v) else f"{v * 100:.2f}%") if pct else \
-                (lambda v: "-" if math.isnan(v) else f"{v:.3f}")
+            f = (
+                (lambda v: "-" if math.isnan(v) else f"{v * 100:.2f}%")
+                if pct
+                else (lambda v: "-" if math.isnan(v) else f"{v:.3f}")
+            )
             tol = f"+-{r.tolerance * 100:.2f} pts" if pct else f"+-{r.tolerance:.3f}"
             ci = "-" if math.isnan(r.ci_low) else f"{f(r.ci_low)} to {f(r.ci_high)}"
-            rows.append((r.label, _src(r.evidence, "-"), f(r.observed), tol, f(r.simulated), ci,
-                         "fitted" if r.fitted else "checked", "yes" if r.within else "NO"))
+            rows.append(
+                (
+                    r.label,
+                    _src(r.evidence, "-"),
+                    f(r.observed),
+                    tol,
+                    f(r.simulated),
+                    ci,
+                    "fitted" if r.fitted else "checked",
+                    "yes" if r.within else "NO",
+                )
+            )
         prow = [("parameter", "fits", "in", "before", "after", "search range")]
         for _, r in self.parameters.iterrows():
-            prow.append((r.parameter, r.target, r.scenario, f"{r.before:.6g}", f"{r.after:.6g}",
-                         f"{r.search_low:g} to {r.search_high:g}"))
+            prow.append(
+                (
+                    r.parameter,
+                    r.target,
+                    r.scenario,
+                    f"{r.before:.6g}",
+                    f"{r.after:.6g}",
+                    f"{r.search_low:g} to {r.search_high:g}",
+                )
+            )
         params = _align(prow) if len(prow) > 1 else "no parameter fitted (every target has fit: false)"
-        verdict = ("all targets within tolerance" if self.within_tolerance
-                   else "NOT all targets within tolerance: widen a search range, raise --replications or "
-                        "max_evaluations, or check the figures")
+        verdict = (
+            "all targets within tolerance"
+            if self.within_tolerance
+            else "NOT all targets within tolerance: widen a search range, raise --replications or "
+            "max_evaluations, or check the figures"
+        )
         sims = self.table.drop_duplicates("scenario")
-        on = "; ".join(f"{r.scenario}: {int(r.people):,} people, {int(r.weeks)} weeks, {int(r.replications)} "
-                       f"replications" for _, r in sims.iterrows())
-        return (f"Calibrated {self.base.name} to {self.source}: seed {self.seed}, {self.evaluations} evaluations\n"
-                f"scenarios: {on}\n\n{_align(rows)}\n\n{params}\n\n{verdict}")
+        on = "; ".join(
+            f"{r.scenario}: {int(r.people):,} people, {int(r.weeks)} weeks, {int(r.replications)} replications"
+            for _, r in sims.iterrows()
+        )
+        return (
+            f"Calibrated {self.base.name} to {self.source}: seed {self.seed}, {self.evaluations} evaluations\n"
+            f"scenarios: {on}\n\n{_align(rows)}\n\n{params}\n\n{verdict}"
+        )
 
     def to_yaml(self) -> str:
-        head = [f"# Calibrated by mentorsim calibrate from {self.source}",
-                f"# ({self.replications} replications, seed {self.seed}, {self.evaluations} evaluations).",
-                "# target: observed -> simulated mean [95% interval]"]
+        head = [
+            f"# Calibrated by mentorsim calibrate from {self.source}",
+            f"# ({self.replications} replications, seed {self.seed}, {self.evaluations} evaluations).",
+            "# target: observed -> simulated mean [95% interval]",
+        ]
         for _, r in self.table.iterrows():
-            head.append(f"#   {r.label}{'' if r.fitted else ' (checked)'}: {r.observed:.4g} +- "
-                        f"{r.tolerance:.3g} ({_src(r.evidence, 'own data')}) -> {r.simulated:.4g} "
-                        f"[{r.ci_low:.4g}, {r.ci_high:.4g}]{'' if r.within else '  NOT WITHIN'}")
-        head.append("# fitted: " + (", ".join(
-            f"{r.parameter} {r.before:.6g} -> {r.after:.6g}" + ("" if r.scenario == "all" else f" (in {r.scenario})")
-            for _, r in self.parameters.iterrows()) or "nothing"))
+            head.append(
+                f"#   {r.label}{'' if r.fitted else ' (checked)'}: {r.observed:.4g} +- "
+                f"{r.tolerance:.3g} ({_src(r.evidence, 'own data')}) -> {r.simulated:.4g} "
+                f"[{r.ci_low:.4g}, {r.ci_high:.4g}]{'' if r.within else '  NOT WITHIN'}"
+            )
+        head.append(
+            "# fitted: "
+            + (
+                ", ".join(
+                    f"{r.parameter} {r.before:.6g} -> {r.after:.6g}"
+                    + ("" if r.scenario == "all" else f" (in {r.scenario})")
+                    for _, r in self.parameters.iterrows()
+                )
+                or "nothing"
+            )
+        )
         return "\n".join(head) + "\n" + self.scenario.to_yaml()
 
     def dump(self, path: str | Path) -> Path:
@@ -94,9 +134,15 @@ class Calibration:
         return p
 
 
-def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None = None, seed: int | None = None,
-              max_evaluations: int | None = None, workers: int = 1, tolerance_goal: float = 0.25,
-              base_dir: str | Path | None = None) -> Calibration:
+def calibrate(
+    targets: str | Path | dict | TargetsFile,
+    replications: int | None = None,
+    seed: int | None = None,
+    max_evaluations: int | None = None,
+    workers: int = 1,
+    tolerance_goal: float = 0.25,
+    base_dir: str | Path | None = None,
+) -> Calibration:
     """Fit a scenario's free parameters to observed figures, and check the others.
 
     targets: a targets YAML path, a mapping of the same shape, or a TargetsFile.
@@ -126,8 +172,10 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
     params = [it.parameter for it in fitted]
     lo = np.array([it.search[0] for it in fitted], dtype=float)
     hi = np.array([it.search[1] for it in fitted], dtype=float)
-    before = np.array([float((base if is_shared(it.parameter) else spec.scenarios[it.scenario]).get(it.parameter))
-                       for it in fitted], dtype=float)
+    before = np.array(
+        [float((base if is_shared(it.parameter) else spec.scenarios[it.scenario]).get(it.parameter)) for it in fitted],
+        dtype=float,
+    )
     x0 = np.clip((before - lo) / (hi - lo), 0.0, 1.0)
     values = np.array([it.target.value for it in fitted], dtype=float)
     tols = np.array([it.target.tolerance for it in fitted], dtype=float)
@@ -138,8 +186,13 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
         out = {}
         for sid, sc in spec.scenarios.items():
             ov = dict(shared)
-            ov.update({it.parameter: float(v) for it, v in zip(fitted, vals)
-                       if not is_shared(it.parameter) and it.scenario == sid})
+            ov.update(
+                {
+                    it.parameter: float(v)
+                    for it, v in zip(fitted, vals)
+                    if not is_shared(it.parameter) and it.scenario == sid
+                }
+            )
             out[sid] = sc.with_overrides(ov, source="calibration") if ov else sc
         return out
 
@@ -157,7 +210,7 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
         r = (sim - values) / tols
         r = np.where(np.isfinite(r), r, 1e3)  # no participants / no quits: push away
         cache[key] = r
-        cost = float(np.sum(r ** 2))
+        cost = float(np.sum(r**2))
         if cost < best["cost"]:
             best.update(cost=cost, x=np.array(key), sims=sims)
         if np.all(np.abs(r) <= tolerance_goal):
@@ -169,8 +222,18 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
 
         try:
             resid(x0)
-            least_squares(resid, x0, bounds=(np.zeros_like(x0), np.ones_like(x0)), method="trf",
-                          diff_step=0.02, x_scale=1.0, max_nfev=budget, xtol=1e-4, ftol=1e-6, gtol=1e-8)
+            least_squares(
+                resid,
+                x0,
+                bounds=(np.zeros_like(x0), np.ones_like(x0)),
+                method="trf",
+                diff_step=0.02,
+                x_scale=1.0,
+                max_nfev=budget,
+                xtol=1e-4,
+                ftol=1e-6,
+                gtol=1e-8,
+            )
         except _Stop:
             pass
     else:
@@ -179,10 +242,14 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
     at = scenarios_at(best["x"])
     per, _ = evaluate(spec, at, spec.items, reps_of, S, workers, have=best["sims"])
     name = tf.name or (f"{base.name}_calibrated"[:80])
-    desc = tf.description or (f"{base.name} calibrated by mentorsim calibrate to {spec.source}: "
-                              + ", ".join(f"{it.label} {it.target.value:g}"
-                                          + (f" ({it.target.evidence})" if it.target.evidence else "")
-                                          for it in fitted) + ".")
+    desc = tf.description or (
+        f"{base.name} calibrated by mentorsim calibrate to {spec.source}: "
+        + ", ".join(
+            f"{it.label} {it.target.value:g}" + (f" ({it.target.evidence})" if it.target.evidence else "")
+            for it in fitted
+        )
+        + "."
+    )
     calibrated = at[""].model_copy(update={"name": name, "description": desc[:2000]})
     calibrated = scenario_from_dict(calibrated.model_dump(mode="json"), "calibrated scenario")
     at[""] = calibrated
@@ -194,18 +261,41 @@ def calibrate(targets: str | Path | dict | TargetsFile, replications: int | None
         t = it.target
         m, cl, ch = interval(per[it.label])
         sc = at[it.scenario]
-        rows.append({"target": it.kind, "label": shown[it.label], "evidence": t.evidence, "observed": t.value,
-                     "tolerance": t.tolerance, "simulated": m, "ci_low": cl, "ci_high": ch,
-                     "within": bool(np.isfinite(m) and abs(m - t.value) <= t.tolerance),
-                     "fitted": it.parameter is not None, "measure": getattr(t, "measure", None),
-                     "group": getattr(t, "group", None), "scenario": sname[it.scenario], "parameter": it.parameter,
-                     "replications": int(np.isfinite(per[it.label]).sum()) if len(per[it.label]) else 0,
-                     "people": sc.workforce.size, "weeks": sc.horizon_weeks, "note": t.note})
+        rows.append(
+            {
+                "target": it.kind,
+                "label": shown[it.label],
+                "evidence": t.evidence,
+                "observed": t.value,
+                "tolerance": t.tolerance,
+                "simulated": m,
+                "ci_low": cl,
+                "ci_high": ch,
+                "within": bool(np.isfinite(m) and abs(m - t.value) <= t.tolerance),
+                "fitted": it.parameter is not None,
+                "measure": getattr(t, "measure", None),
+                "group": getattr(t, "group", None),
+                "scenario": sname[it.scenario],
+                "parameter": it.parameter,
+                "replications": int(np.isfinite(per[it.label]).sum()) if len(per[it.label]) else 0,
+                "people": sc.workforce.size,
+                "weeks": sc.horizon_weeks,
+                "note": t.note,
+            }
+        )
     table = pd.DataFrame(rows)
     after = np.array([float(at["" if is_shared(it.parameter) else it.scenario].get(it.parameter)) for it in fitted])
-    parameters = pd.DataFrame({"parameter": params, "target": [shown[it.label] for it in fitted],
-                               "scenario": ["all" if is_shared(it.parameter) else sname[it.scenario] for it in fitted],
-                               "before": before, "after": after, "search_low": lo, "search_high": hi})
+    parameters = pd.DataFrame(
+        {
+            "parameter": params,
+            "target": [shown[it.label] for it in fitted],
+            "scenario": ["all" if is_shared(it.parameter) else sname[it.scenario] for it in fitted],
+            "before": before,
+            "after": after,
+            "search_low": lo,
+            "search_high": hi,
+        }
+    )
     scenarios = {}
     for sid, sc in at.items():
         scenarios[sc.name if sc.name not in scenarios else sid] = sc
@@ -221,8 +311,9 @@ def _labels(items: list[Item], names: dict[str, str]) -> dict[str, str]:
             bits = [t.group, t.measure]
         elif it.kind == "cadence_quality_correlation" and t.min_weeks != 13:
             bits = [f"{t.min_weeks}+ weeks"]
-        out[it.label] = (it.kind + (f" ({', '.join(bits)})" if bits else "")
-                         + (f" on {names[it.scenario]}" if it.scenario else ""))
+        out[it.label] = (
+            it.kind + (f" ({', '.join(bits)})" if bits else "") + (f" on {names[it.scenario]}" if it.scenario else "")
+        )
     shown = list(out.values())
     return {k: (v if shown.count(v) == 1 else v.replace(k.split("[")[0], k, 1)) for k, v in out.items()}
 

@@ -118,9 +118,15 @@ def _sims_of(spec: Spec, item: Item, sc: Scenario) -> list[Scenario]:
     return [sc]
 
 
-def evaluate(spec: Spec, scenarios: dict[str, Scenario], items: list[Item], reps_of: dict[str, int],
-              seed: int, workers: int, have: dict[str, list] | None = None
-              ) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+def evaluate(
+    spec: Spec,
+    scenarios: dict[str, Scenario],
+    items: list[Item],
+    reps_of: dict[str, int],
+    seed: int,
+    workers: int,
+    have: dict[str, list] | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, list]]:
     """Per-replication values of ``items`` with the given scenarios; each distinct simulation runs once.
 
     ``reps_of`` gives each target's replications; a simulation runs the most that any target
@@ -143,7 +149,7 @@ def evaluate(spec: Spec, scenarios: dict[str, Scenario], items: list[Item], reps
     i = 0
     for k in sorted(todo):
         n = need[k][1]
-        sims[k] = done[i: i + n]
+        sims[k] = done[i : i + n]
         i += n
     out: dict[str, np.ndarray] = {}
     for it in items:

@@ -24,21 +24,33 @@ from mentorsim.schema.validation import summarize
 def _wording(err: Any, keys: list[str], msg: str) -> str:
     """A targets file's own wording of a validation message (shares, correlations, scenarios, mappings)."""
     kind = keys[1] if keys[:1] == ["targets"] and len(keys) > 1 else None
-    if keys[-1:] == ["value"] and err["type"] in ("less_than_equal", "greater_than_equal") and \
-            kind in WORKFORCE_TARGETS:
+    if (
+        keys[-1:] == ["value"]
+        and err["type"] in ("less_than_equal", "greater_than_equal")
+        and kind in WORKFORCE_TARGETS
+    ):
         return "must be a share between 0 and 1 (e.g. 2.2% a month is 0.022)"
     if keys == ["scenario"]:
         return "expected a scenario YAML path (relative to the targets file) or a scenario mapping"
-    if keys[-1:] == ["value"] and err["type"] in ("less_than_equal", "greater_than_equal") and \
-            kind == "cadence_quality_correlation":
+    if (
+        keys[-1:] == ["value"]
+        and err["type"] in ("less_than_equal", "greater_than_equal")
+        and kind == "cadence_quality_correlation"
+    ):
         return "must be a correlation between -1 and 1"
     if keys[:1] == ["targets"] and keys[-1:] == ["scenario"]:
         return "expected a scenario YAML path (relative to the targets file)"
-    if keys[:1] == ["targets"] and len(keys) <= 2 and err["type"] in (
-            "model_type", "dict_type", "model_attributes_type", "list_type"):
-        return ("expected a mapping of the targets below" if len(keys) == 1 else
-                "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}" +
-                ("" if isinstance(err["loc"][-1], int) else ", or a list of them"))
+    if (
+        keys[:1] == ["targets"]
+        and len(keys) <= 2
+        and err["type"] in ("model_type", "dict_type", "model_attributes_type", "list_type")
+    ):
+        return (
+            "expected a mapping of the targets below"
+            if len(keys) == 1
+            else "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}"
+            + ("" if isinstance(err["loc"][-1], int) else ", or a list of them")
+        )
     if keys[:1] == ["targets"] and len(keys) == 2 and err["type"] == "too_short":
         return "expected a mapping such as {value: 0.022, tolerance: 0.003, evidence: C1}, or a list of them"
     return msg
@@ -46,8 +58,16 @@ def _wording(err: Any, keys: list[str], msg: str) -> str:
 
 def _errors(errs: list[Any], doc: Any) -> str:
     """A targets file's validation errors in one line."""
-    return summarize(errs, distinct=True, root=TargetsFile, doc=doc, style="document",
-                     missing="required field missing", literals=True, rewrite=_wording)
+    return summarize(
+        errs,
+        distinct=True,
+        root=TargetsFile,
+        doc=doc,
+        style="document",
+        missing="required field missing",
+        literals=True,
+        rewrite=_wording,
+    )
 
 
 @dataclass(frozen=True)
@@ -109,8 +129,9 @@ def load_targets(targets: str | Path | dict | TargetsFile, base_dir: str | Path 
         else:
             raise TypeError(f"expected a targets file path or mapping, got {type(targets).__name__}")
         if not isinstance(doc, dict):
-            raise ScenarioError(f"{source}: a targets file must be a mapping with 'scenario' and 'targets', "
-                                f"got {type(doc).__name__}")
+            raise ScenarioError(
+                f"{source}: a targets file must be a mapping with 'scenario' and 'targets', got {type(doc).__name__}"
+            )
         try:
             tf = TargetsFile.model_validate(doc)
         except ValidationError as e:
@@ -147,39 +168,52 @@ def load_targets(targets: str | Path | dict | TargetsFile, base_dir: str | Path 
         sc = scenarios[sid]
         on = "the base scenario's" if sid == "" else f"{t.scenario}'s"
         if kind in PROGRAM_TARGETS and sc.program.format == "none":
-            raise ScenarioError(f"{where}: needs a scenario with a program ({on} program.format is none); use "
-                                f"your program's scenario as the base or name it with 'scenario'")
+            raise ScenarioError(
+                f"{where}: needs a scenario with a program ({on} program.format is none); use "
+                f"your program's scenario as the base or name it with 'scenario'"
+            )
         if kind == "sponsorship_promotion_ratio" and not sc.program.sponsorship:
-            raise ScenarioError(f"{where}: needs a scenario with the sponsorship overlay ({on} program.sponsorship "
-                                f"is false); name one with 'scenario'")
+            raise ScenarioError(
+                f"{where}: needs a scenario with the sponsorship overlay ({on} program.sponsorship "
+                f"is false); name one with 'scenario'"
+            )
         if not t.fit:
             for f in ("parameter", "search"):
                 if getattr(t, f) is not None:
-                    raise ScenarioError(f"{where}.{f}: only a fitted target takes a {f} (this one has fit: false); "
-                                        f"drop it or set fit: true")
+                    raise ScenarioError(
+                        f"{where}.{f}: only a fitted target takes a {f} (this one has fit: false); "
+                        f"drop it or set fit: true"
+                    )
             items.append(Item(label, kind, t, sid))
             continue
         param, default_search = FREE_PARAMETERS[kind]
         if t.parameter is not None:
             if t.parameter not in numeric:
                 close = difflib.get_close_matches(t.parameter, list(numeric), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else \
-                    "; allowed: a numeric (non-whole-number) scenario parameter, see 'mentorsim params'"
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else "; allowed: a numeric (non-whole-number) scenario parameter, see 'mentorsim params'"
+                )
                 raise ScenarioError(f"{where}.parameter: {t.parameter!r} is not a parameter that can be fitted{hint}")
             param = t.parameter
             default_search = numeric[param]
         lo_ok, hi_ok = numeric[param]
         search = t.search or default_search
         if search[0] < lo_ok or search[1] > hi_ok:
-            raise ScenarioError(f"{where}.search: {list(search)} leaves {param}'s allowed range "
-                                f"{_g(lo_ok)} to {_g(hi_ok)}")
+            raise ScenarioError(
+                f"{where}.search: {list(search)} leaves {param}'s allowed range {_g(lo_ok)} to {_g(hi_ok)}"
+            )
         key = param if is_shared(param) else (param, sid)
         if key in used:
-            raise ScenarioError(f"{where}.parameter: {param} already fits {used[key]}; each fitted target needs its "
-                                f"own parameter (set 'parameter' on one of them, or 'fit: false')")
+            raise ScenarioError(
+                f"{where}.parameter: {param} already fits {used[key]}; each fitted target needs its "
+                f"own parameter (set 'parameter' on one of them, or 'fit: false')"
+            )
         used[key] = label
         items.append(Item(label, kind, t, sid, param, (float(search[0]), float(search[1]))))
     return Spec(source, tf, base, scenarios, items)
+
 
 def _g(v: float) -> str:
     return f"{v:g}"

@@ -37,18 +37,17 @@ TARGET_DESCRIPTIONS = {
     "annual_promotion_rate": "promotions per year over average headcount (C3: about 6%)",
     "internal_mobility_rate": "internal role moves per year over average headcount",
     "participant_retention_gap": "participants vs non-participants of the starting workforce, at the horizon: "
-                                 "quit hazard ratio ln(share staying) / ln(share of non-participants staying) "
-                                 "(C4: 0.46 for mentees, 0.52 for mentors), or the difference in share staying",
+    "quit hazard ratio ln(share staying) / ln(share of non-participants staying) "
+    "(C4: 0.46 for mentees, 0.52 for mentors), or the difference in share staying",
     "participant_promotion_ratio": "participants vs non-participants of the starting workforce, at the horizon: "
-                                   "share promoted at least once over the non-participants' share (C5: 5x for "
-                                   "mentees, 5.6x for mentors), or the difference of the shares",
+    "share promoted at least once over the non-participants' share (C5: 5x for "
+    "mentees, 5.6x for mentors), or the difference of the shares",
     "cadence_quality_correlation": "across relationships of at least min_weeks (13) weeks, the correlation of "
-                                   "meetings per month with relationship quality (C6: about 0.25)",
+    "meetings per month with relationship quality (C6: about 0.25)",
     "sponsorship_promotion_ratio": "sponsored starting employees' share promoted at least once, over the same "
-                                   "people's share in the same scenario without the sponsorship overlay "
-                                   "(same seed; C7: up to about 1.3)",
+    "people's share in the same scenario without the sponsorship overlay "
+    "(same seed; C7: up to about 1.3)",
 }
-
 
 
 class Target(StrictFrozen):
@@ -56,16 +55,27 @@ class Target(StrictFrozen):
 
     value: float = Field(description="The observed figure, in the metric's unit (shares as 0..1, e.g. 0.022).")
     tolerance: float = Field(gt=0, le=1, description="How close the simulated mean must come (same unit).")
-    evidence: str | None = Field(None, min_length=1, max_length=200,
-                                 description="Where the figure comes from: an evidence ID (C1..C7) or your own source.")
-    fit: bool = Field(True, description="true: fit it with a free parameter; false: only check it (simulate and "
-                                        "report it beside its value).")
+    evidence: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Where the figure comes from: an evidence ID (C1..C7) or your own source.",
+    )
+    fit: bool = Field(
+        True,
+        description="true: fit it with a free parameter; false: only check it (simulate and "
+        "report it beside its value).",
+    )
     parameter: str | None = Field(None, description="The parameter to fit it with (default: the documented one).")
     search: tuple[float, float] | None = Field(None, description="Search range of that parameter [low, high].")
-    scenario: str | None = Field(None, min_length=1, description="Scenario YAML to measure it on, relative to the "
-                                                                 "targets file (default: the file's scenario).")
-    replications: int | None = Field(None, ge=1, le=200, description="Replications of its scenario per evaluation "
-                                                                     "(default: the file's).")
+    scenario: str | None = Field(
+        None,
+        min_length=1,
+        description="Scenario YAML to measure it on, relative to the targets file (default: the file's scenario).",
+    )
+    replications: int | None = Field(
+        None, ge=1, le=200, description="Replications of its scenario per evaluation (default: the file's)."
+    )
     note: str = Field("", max_length=2000)
 
     @field_validator("search")
@@ -133,8 +143,9 @@ class SponsorshipTarget(Target):
 
 
 def _target_list(model: type[Target]) -> Any:
-    return Field(None, min_length=1, description=f"One figure (a mapping) or several (a list of mappings); "
-                                                 f"see {model.__name__}.")
+    return Field(
+        None, min_length=1, description=f"One figure (a mapping) or several (a list of mappings); see {model.__name__}."
+    )
 
 
 class Targets(StrictFrozen):
@@ -169,12 +180,17 @@ class TargetsFile(StrictFrozen):
 
     name: str | None = Field(None, min_length=1, max_length=80, description="Name of the calibrated scenario.")
     description: str = Field("", max_length=2000)
-    scenario: str | dict[str, Any] = Field(description="Base scenario: a YAML path (relative to the targets "
-                                                       "file) or an inline scenario mapping.")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="Dotted overrides applied to the base "
-                                      "and to every target's own scenario.")
-    observed_with_program: bool = Field(False, description="False: the workforce figures were observed with no "
-                                        "program, so they are simulated on the scenario with format none.")
+    scenario: str | dict[str, Any] = Field(
+        description="Base scenario: a YAML path (relative to the targets file) or an inline scenario mapping."
+    )
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="Dotted overrides applied to the base and to every target's own scenario."
+    )
+    observed_with_program: bool = Field(
+        False,
+        description="False: the workforce figures were observed with no "
+        "program, so they are simulated on the scenario with format none.",
+    )
     replications: int = Field(8, ge=1, le=200)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     max_evaluations: int = Field(40, ge=1, le=2000)

@@ -50,8 +50,9 @@ def _cmd(a) -> int:
 
     if a.out:
         output_file(a.out, "--out", YAML)
-    cal = calibrate(a.targets, replications=a.replications, seed=a.seed, max_evaluations=a.max_evaluations,
-                    workers=a.workers)
+    cal = calibrate(
+        a.targets, replications=a.replications, seed=a.seed, max_evaluations=a.max_evaluations, workers=a.workers
+    )
     print(cal.to_text())
     if a.out:
         p, warning = write_or_fallback(lambda p: p.write_text(cal.to_yaml(), encoding="utf-8"), a.out, "--out")
@@ -65,20 +66,35 @@ def register(sub) -> None:
     """Add the ``calibrate`` command."""
     from mentorsim.commands.cli import _positive, replications_type, workers_type
 
-    p = sub.add_parser("calibrate",
-                       help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Fit a scenario's free parameters to the figures in a targets file and write "
-                                   "the calibrated scenario.",
-                       epilog=EXAMPLE)
+    p = sub.add_parser(
+        "calibrate",
+        help="fit a scenario to observed figures (quit and promotion rates, program gaps) and check others",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Fit a scenario's free parameters to the figures in a targets file and write "
+        "the calibrated scenario.",
+        epilog=EXAMPLE,
+    )
     p.add_argument("targets", help="targets YAML file")
     p.add_argument("--out", "-o", help="write the calibrated scenario YAML here")
-    p.add_argument("--replications", "-r", type=replications_type(), default=None,
-                   help="replications per evaluation of targets without their own (default: the file's, else 8)")
-    p.add_argument("--seed", "-s", type=_positive("seed"), default=None,
-                   help="random seed, the same for every evaluation (default: the file's, else 0)")
-    p.add_argument("--max-evaluations", type=_positive("max-evaluations"), default=None,
-                   help="most scenario evaluations to spend (default: the file's, else 40)")
-    p.add_argument("--workers", "-w", type=workers_type(), default=1,
-                   help="local processes per evaluation (default 1)")
+    p.add_argument(
+        "--replications",
+        "-r",
+        type=replications_type(),
+        default=None,
+        help="replications per evaluation of targets without their own (default: the file's, else 8)",
+    )
+    p.add_argument(
+        "--seed",
+        "-s",
+        type=_positive("seed"),
+        default=None,
+        help="random seed, the same for every evaluation (default: the file's, else 0)",
+    )
+    p.add_argument(
+        "--max-evaluations",
+        type=_positive("max-evaluations"),
+        default=None,
+        help="most scenario evaluations to spend (default: the file's, else 40)",
+    )
+    p.add_argument("--workers", "-w", type=workers_type(), default=1, help="local processes per evaluation (default 1)")
     p.set_defaults(func=_cmd)

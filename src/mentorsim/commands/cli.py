@@ -20,8 +20,12 @@ from mentorsim.run.paths import CSV, output_dir, output_file, write_or_fallback
 EPILOG = "Run 'mentorsim COMMAND --help' for a command's options and an example."
 
 
-def _positive(name: str, minimum: int | None = None, maximum: int | None = None,
-              too_many: Callable[[int], str | None] | None = None):
+def _positive(
+    name: str,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    too_many: Callable[[int], str | None] | None = None,
+):
     """An argparse type: a whole number of at least ``minimum`` (0 for a seed, else 1) and at most
     ``maximum``, named in errors; ``too_many(v)`` says why v is too large (None: it is not)."""
     low = minimum if minimum is not None else (0 if name == "seed" else 1)
@@ -39,6 +43,7 @@ def _positive(name: str, minimum: int | None = None, maximum: int | None = None,
         if why:
             raise argparse.ArgumentTypeError(f"{name}: {why}")
         return v
+
     return conv
 
 
@@ -85,29 +90,53 @@ def scheduler_type(s: str) -> str:
 
 def add_run_options(p: argparse.ArgumentParser, reps: int = 20) -> None:
     """Add --replications, --seed and --workers (and their checks) to a command's parser."""
-    p.add_argument("--replications", "-r", type=replications_type(), default=reps,
-                   help=f"replications per scenario (default {reps})")
+    p.add_argument(
+        "--replications",
+        "-r",
+        type=replications_type(),
+        default=reps,
+        help=f"replications per scenario (default {reps})",
+    )
     p.add_argument("--seed", "-s", type=_positive("seed"), default=0, help="random seed (default 0)")
-    p.add_argument("--workers", "-w", type=workers_type(), default=1,
-                   help="local processes to run replications on (default 1; results do not depend on it)")
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=workers_type(),
+        default=1,
+        help="local processes to run replications on (default 1; results do not depend on it)",
+    )
 
 
 def add_uncertainty_option(p: argparse.ArgumentParser) -> None:
     """Add --uncertainty (noise or parameters) to a command's parser."""
-    p.add_argument("--uncertainty", choices=("noise", "parameters"), default="noise",
-                   help="what the intervals show: noise (luck only, the default) or parameters (luck and what we "
-                        "don't know: each replication draws every uncertain parameter the scenario does not set)")
+    p.add_argument(
+        "--uncertainty",
+        choices=("noise", "parameters"),
+        default="noise",
+        help="what the intervals show: noise (luck only, the default) or parameters (luck and what we "
+        "don't know: each replication draws every uncertain parameter the scenario does not set)",
+    )
 
 
 def add_executor_options(p: argparse.ArgumentParser) -> None:
     """Add --executor and --scheduler (where replications run; results do not depend on it)."""
     from mentorsim.run.executors import EXECUTORS
 
-    p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
-                   help="where replications run (default serial on 1 worker, processes on more; dask when "
-                        "--scheduler is given); results do not depend on it")
-    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type, default=None,
-                   help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
+    p.add_argument(
+        "--executor",
+        "-e",
+        choices=tuple(EXECUTORS),
+        default=None,
+        help="where replications run (default serial on 1 worker, processes on more; dask when "
+        "--scheduler is given); results do not depend on it",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        type=scheduler_type,
+        default=None,
+        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)",
+    )
 
 
 def where(a) -> dict:
@@ -115,8 +144,10 @@ def where(a) -> dict:
     return {"executor": a.executor, "scheduler": a.scheduler, "workers": a.workers}
 
 
-INTERVALS = {"noise": "95% intervals show luck only (every parameter at its value)",
-             "parameters": "95% intervals show luck and what we don't know (uncertain parameters drawn per replication)"}
+INTERVALS = {
+    "noise": "95% intervals show luck only (every parameter at its value)",
+    "parameters": "95% intervals show luck and what we don't know (uncertain parameters drawn per replication)",
+}
 
 
 def _cmd_run(a) -> int:
@@ -127,8 +158,10 @@ def _cmd_run(a) -> int:
     if a.out:
         output_dir(a.out, "--out", RUN_FILES)
     res = ms.simulate(sc, replications=a.replications, seed=a.seed, uncertainty=a.uncertainty, **where(a))
-    print(f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
-          f"{sc.horizon_weeks} weeks; {INTERVALS[a.uncertainty]}")
+    print(
+        f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
+        f"{sc.horizon_weeks} weeks; {INTERVALS[a.uncertainty]}"
+    )
     print(summary_table(res.summary()))
     if a.out:
         out, warning = write_or_fallback(res.to_dir, a.out, "--out", is_dir=True)
@@ -137,8 +170,10 @@ def _cmd_run(a) -> int:
     return 0
 
 
-RUN_FILES = ("people.parquet, timeseries.parquet, relationships.parquet, group_series.parquet, summary.csv, "
-             "scenario.yaml, meta.json")
+RUN_FILES = (
+    "people.parquet, timeseries.parquet, relationships.parquet, group_series.parquet, summary.csv, "
+    "scenario.yaml, meta.json"
+)
 
 
 def _warned(warning: str | None) -> int:
@@ -217,18 +252,24 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The ``mentorsim`` parser: the core commands and those of ``mentorsim.commands``."""
     ap = _Parser(
-        prog="mentorsim", formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="mentorsim",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Simulate mentorship programs on a workforce and compare them against no program.",
-        epilog=EPILOG)
+        epilog=EPILOG,
+    )
     from mentorsim import __version__
 
     ap.add_argument("--version", action="version", version=f"mentorsim {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     raw = argparse.RawDescriptionHelpFormatter
 
-    p = sub.add_parser("run", help="simulate one scenario and print its summary", formatter_class=raw,
-                       description="Simulate one scenario and print each outcome with its 95% interval.",
-                       epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one")
+    p = sub.add_parser(
+        "run",
+        help="simulate one scenario and print its summary",
+        formatter_class=raw,
+        description="Simulate one scenario and print each outcome with its 95% interval.",
+        epilog="example:\n  mentorsim run scenarios/one_on_one.yaml --replications 20 --seed 7 --out out/one",
+    )
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
     add_uncertainty_option(p)
@@ -236,10 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", help=f"directory for {RUN_FILES}")
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("compare", help="paired differences of scenarios against a baseline", formatter_class=raw,
-                       description="Run scenarios paired with a baseline (same seed, same people) and print the "
-                                   "differences with 95% intervals and the chance each beats the baseline.",
-                       epilog="example:\n  mentorsim compare scenarios/baseline.yaml scenarios/one_on_one.yaml scenarios/circle.yaml")
+    p = sub.add_parser(
+        "compare",
+        help="paired differences of scenarios against a baseline",
+        formatter_class=raw,
+        description="Run scenarios paired with a baseline (same seed, same people) and print the "
+        "differences with 95% intervals and the chance each beats the baseline.",
+        epilog="example:\n  mentorsim compare scenarios/baseline.yaml scenarios/one_on_one.yaml scenarios/circle.yaml",
+    )
     p.add_argument("baseline", help="baseline scenario YAML (usually no program)")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files to compare against it")
     add_run_options(p)
@@ -248,20 +293,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="also write the table to this CSV file")
     p.set_defaults(func=_cmd_compare)
 
-    p = sub.add_parser("validate", help="check scenario files", formatter_class=raw,
-                       description="Check scenario files against the schema; exit 2 if any is invalid.",
-                       epilog="example:\n  mentorsim validate scenarios/*.yaml")
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files",
+        formatter_class=raw,
+        description="Check scenario files against the schema; exit 2 if any is invalid.",
+        epilog="example:\n  mentorsim validate scenarios/*.yaml",
+    )
     p.add_argument("files", nargs="+", help="scenario YAML files")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("schema", help="print the scenario JSON Schema (for editor completion)", formatter_class=raw,
-                       description="Print the JSON Schema of scenario files.",
-                       epilog="example:\n  mentorsim schema > scenario.schema.json")
+    p = sub.add_parser(
+        "schema",
+        help="print the scenario JSON Schema (for editor completion)",
+        formatter_class=raw,
+        description="Print the JSON Schema of scenario files.",
+        epilog="example:\n  mentorsim schema > scenario.schema.json",
+    )
     p.set_defaults(func=_cmd_schema)
 
-    p = sub.add_parser("order", help="print the order of operations within a simulated week", formatter_class=raw,
-                       description="Print the engine's order of operations in a week.",
-                       epilog="example:\n  mentorsim order")
+    p = sub.add_parser(
+        "order",
+        help="print the order of operations within a simulated week",
+        formatter_class=raw,
+        description="Print the engine's order of operations in a week.",
+        epilog="example:\n  mentorsim order",
+    )
     p.set_defaults(func=_cmd_order)
 
     from mentorsim import commands

@@ -16,14 +16,16 @@ from typing import Any
 
 from mentorsim.errors import MentorsimError
 
-CULL_IDLE = 90       # seconds a page's kernel may sit with no page connected before it is stopped
-MAX_PAGES = 4        # pages (kernels) served at once; one more is refused with BUSY
+CULL_IDLE = 90  # seconds a page's kernel may sit with no page connected before it is stopped
+MAX_PAGES = 4  # pages (kernels) served at once; one more is refused with BUSY
 BUSY = "the dashboard is busy: {who} using it, try again in a minute"
 
 
 def busy_message(n: int) -> str:
     """What a page past the cap says: 'the dashboard is busy: 4 people are using it, try again in a minute'."""
     return BUSY.format(who="1 person is" if n == 1 else f"{n} people are")
+
+
 CELL_ERROR = "The reason is in the terminal where `mentorsim dashboard` runs; reload the page to try again."
 
 EPILOG = """examples:
@@ -43,27 +45,53 @@ def register(sub: argparse._SubParsersAction) -> None:
     from mentorsim.commands.cli import _positive, port_type
 
     p = sub.add_parser(
-        "dashboard", help="serve the facilitator dashboard in a browser (Voila, localhost only)",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
+        "dashboard",
+        help="serve the facilitator dashboard in a browser (Voila, localhost only)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
         description="Serve the presenter dashboard as a web page on 127.0.0.1 with Voila and print its address.\n"
-                    "Dropdowns and sliders set format, cadence, recognition, sponsorship, participation,\n"
-                    "workforce size, horizon and replications; each change re-runs the program against no\n"
-                    "program (paired: the same people) and redraws. See docs/dashboard.md.")
+        "Dropdowns and sliders set format, cadence, recognition, sponsorship, participation,\n"
+        "workforce size, horizon and replications; each change re-runs the program against no\n"
+        "program (paired: the same people) and redraws. See docs/dashboard.md.",
+    )
     p.add_argument("scenario", nargs="?", help="scenario YAML to start from (default: a one-on-one program)")
-    p.add_argument("--port", "-p", type=port_type, default=None,
-                   help="port to serve on (default: a free port)")
-    p.add_argument("--size", type=_positive("size"), default=500,
-                   help="people simulated at the start (default 500, so changes feel instant)")
-    p.add_argument("--replications", "-r", type=_positive("replications"), default=20,
-                   help="paired replications per run (default 20)")
+    p.add_argument("--port", "-p", type=port_type, default=None, help="port to serve on (default: a free port)")
+    p.add_argument(
+        "--size",
+        type=_positive("size"),
+        default=500,
+        help="people simulated at the start (default 500, so changes feel instant)",
+    )
+    p.add_argument(
+        "--replications",
+        "-r",
+        type=_positive("replications"),
+        default=20,
+        help="paired replications per run (default 20)",
+    )
     p.add_argument("--seed", "-s", type=_positive("seed"), default=7, help="random seed (default 7)")
-    p.add_argument("--workers", "-w", type=_positive("workers"), default=min(2, os.cpu_count() or 1),
-                   help="processes that run the replications (default: 2 where there are 2 cores)")
-    p.add_argument("--cull-idle", type=_positive("cull-idle"), default=CULL_IDLE, metavar="SECONDS",
-                   help=f"stop a page's kernel once no page has been connected to it and it has been idle "
-                        f"this long (default {CULL_IDLE}; checked every {_cull_interval(CULL_IDLE)} s)")
-    p.add_argument("--max-pages", type=_positive("max-pages"), default=MAX_PAGES, metavar="N",
-                   help=f"pages served at once; one more is told the dashboard is busy (default {MAX_PAGES})")
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=_positive("workers"),
+        default=min(2, os.cpu_count() or 1),
+        help="processes that run the replications (default: 2 where there are 2 cores)",
+    )
+    p.add_argument(
+        "--cull-idle",
+        type=_positive("cull-idle"),
+        default=CULL_IDLE,
+        metavar="SECONDS",
+        help=f"stop a page's kernel once no page has been connected to it and it has been idle "
+        f"this long (default {CULL_IDLE}; checked every {_cull_interval(CULL_IDLE)} s)",
+    )
+    p.add_argument(
+        "--max-pages",
+        type=_positive("max-pages"),
+        default=MAX_PAGES,
+        metavar="N",
+        help=f"pages served at once; one more is told the dashboard is busy (default {MAX_PAGES})",
+    )
     p.set_defaults(func=run)
 
 
@@ -123,14 +151,29 @@ def notebook(scenario: str | None, size: int, replications: int, seed: int, work
 
     ``mentorsim.dashboard.widgets.page`` shows the dashboard after its first run, or one plain sentence if it failed.
     """
-    src = ("from mentorsim.dashboard.widgets import page\n"
-           f"page({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
-           f"workers={workers})")
-    return {"nbformat": 4, "nbformat_minor": 5,
-            "metadata": {"kernelspec": {"name": "mentorsim", "display_name": "mentorsim", "language": "python"},
-                         "language_info": {"name": "python"}},
-            "cells": [{"cell_type": "code", "id": "dashboard", "metadata": {}, "execution_count": None,
-                       "outputs": [], "source": src}]}
+    src = (
+        "from mentorsim.dashboard.widgets import page\n"
+        f"page({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
+        f"workers={workers})"
+    )
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "mentorsim", "display_name": "mentorsim", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "dashboard",
+                "metadata": {},
+                "execution_count": None,
+                "outputs": [],
+                "source": src,
+            }
+        ],
+    }
 
 
 def voila_options(port: int, cull_idle: int = CULL_IDLE, max_pages: int = MAX_PAGES) -> list[str]:
@@ -141,15 +184,24 @@ def voila_options(port: int, cull_idle: int = CULL_IDLE, max_pages: int = MAX_PA
     stopped after ``cull_idle`` seconds of quiet. Busy kernels (a run in progress) are left to finish.
     Preheated kernels stay off: they would keep spare kernels running.
     """
-    return ["--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            "--Voila.open_browser=False", "--theme=light", "--strip_sources=True",
-            "--VoilaConfiguration.show_tracebacks=False", f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
-            "--VoilaConfiguration.preheat_kernel=False",
-            "--VoilaConfiguration.multi_kernel_manager_class=mentorsim.commands.dashboard.CappedKernelManager",
-            f"--CappedKernelManager.max_kernels={max_pages}",
-            f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
-            f"--MappingKernelManager.cull_interval={_cull_interval(cull_idle)}",
-            "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False"]
+    return [
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--Voila.open_browser=False",
+        "--theme=light",
+        "--strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
+        "--VoilaConfiguration.preheat_kernel=False",
+        "--VoilaConfiguration.multi_kernel_manager_class=mentorsim.commands.dashboard.CappedKernelManager",
+        f"--CappedKernelManager.max_kernels={max_pages}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={_cull_interval(cull_idle)}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
 
 
 def run(a: argparse.Namespace) -> int:
@@ -172,17 +224,25 @@ def run(a: argparse.Namespace) -> int:
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
-            raise MentorsimError(f"--port: {port} is already in use on 127.0.0.1; "
-                                 "pick another or leave it out") from None
+            raise MentorsimError(
+                f"--port: {port} is already in use on 127.0.0.1; pick another or leave it out"
+            ) from None
 
     tmp = Path(tempfile.mkdtemp(prefix="mentorsim-dashboard-"))
     try:
         # a kernelspec that runs this very interpreter, whatever else is installed on the machine
         kdir = tmp / "share" / "jupyter" / "kernels" / "mentorsim"
         kdir.mkdir(parents=True)
-        (kdir / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "mentorsim", "language": "python", "env": {"MPLBACKEND": "Agg"}}))
+        (kdir / "kernel.json").write_text(
+            json.dumps(
+                {
+                    "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                    "display_name": "mentorsim",
+                    "language": "python",
+                    "env": {"MPLBACKEND": "Agg"},
+                }
+            )
+        )
         nb = tmp / "mentorsim-dashboard.ipynb"
         nb.write_text(json.dumps(notebook(scenario, a.size, a.replications, a.seed, a.workers), indent=1))
         env = dict(os.environ)

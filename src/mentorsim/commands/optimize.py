@@ -35,19 +35,33 @@ def register(sub) -> None:
     """Add ``optimize`` and ``discover``."""
     from mentorsim.commands.cli import add_executor_options, workers_type
 
-    p = sub.add_parser("optimize", help="search the levers for the best designs under a budget",
-                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "optimize",
+        help="search the levers for the best designs under a budget",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("spec", help="optimize spec YAML (see scenarios/optimize/)")
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="directory for the storage and the results")
     add_executor_options(p)
-    p.add_argument("--workers", "-w", type=workers_type(), default=1,
-                   help="processes or Dask workers (default 1; results do not depend on it)")
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=workers_type(),
+        default=1,
+        help="processes or Dask workers (default 1; results do not depend on it)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run_optimize)
 
-    p = sub.add_parser("discover", help="the conditions under which an outcome holds (PRIM on a sweep)",
-                       description=DISCOVER, formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="example:\n  mentorsim discover out/example --condition \"roi < 0\"")
+    p = sub.add_parser(
+        "discover",
+        help="the conditions under which an outcome holds (PRIM on a sweep)",
+        description=DISCOVER,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='example:\n  mentorsim discover out/example --condition "roi < 0"',
+    )
     p.add_argument("sweep", help="sweep directory (from 'mentorsim sweep')")
     p.add_argument("--condition", "-c", default="roi < 0", help="a comparison on an outcome (default 'roi < 0')")
     p.add_argument("--inputs", default=None, help="comma-separated input columns to explain with (default: all)")
@@ -67,14 +81,22 @@ def run_optimize(a) -> int:
     kw = load_spec(a.spec)
     out = output_dir(a.out, "--out", "search.db, trials.csv, front.csv, front.png, best_design.yaml")
     out.mkdir(parents=True, exist_ok=True)
-    res = optimize(storage=f"sqlite:///{(out / 'search.db').resolve()}", workers=a.workers, executor=a.executor,
-                   scheduler=a.scheduler, progress=not a.no_progress, **kw)
+    res = optimize(
+        storage=f"sqlite:///{(out / 'search.db').resolve()}",
+        workers=a.workers,
+        executor=a.executor,
+        scheduler=a.scheduler,
+        progress=not a.no_progress,
+        **kw,
+    )
     res.trials().to_csv(out / "trials.csv", index=False)
     front = res.front()
     front.to_csv(out / "front.csv", index=False)
-    print(f"{res.base.name}: {len(res.records)} designs x {res.replications} paired replications (seed {res.seed})"
-          + (f"; {res.resumed} were already in the storage" if res.resumed else "")
-          + f"; the front re-run with {res.front_replications} fresh replications")
+    print(
+        f"{res.base.name}: {len(res.records)} designs x {res.replications} paired replications (seed {res.seed})"
+        + (f"; {res.resumed} were already in the storage" if res.resumed else "")
+        + f"; the front re-run with {res.front_replications} fresh replications"
+    )
     if front.empty:
         print("no design is within the budget on its re-run; raise the budget or widen the levers")
         return _warned(None)
@@ -85,8 +107,10 @@ def run_optimize(a) -> int:
     matplotlib.use("Agg")
     res.plot_front().savefig(out / "front.png", dpi=110)
     b = res.best()
-    print(f"\nbest: trial {int(b['trial'])} ({', '.join(f'{k}={b[k]}' for k in res.keys)}); "
-          f"wrote {Path(out)}/ (search.db, trials.csv, front.csv, front.png, best_design.yaml)")
+    print(
+        f"\nbest: trial {int(b['trial'])} ({', '.join(f'{k}={b[k]}' for k in res.keys)}); "
+        f"wrote {Path(out)}/ (search.db, trials.csv, front.csv, front.png, best_design.yaml)"
+    )
     return 0
 
 

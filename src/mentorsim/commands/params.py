@@ -37,13 +37,20 @@ def register(sub) -> None:
     """Add ``mentorsim params`` to the command line."""
     from mentorsim.commands.cli import _positive
 
-    p = sub.add_parser("params", help="print the parameter register (defaults, units, ranges, sources)",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Print the parameter register generated from the scenario schema.",
-                       epilog=EXAMPLE)
+    p = sub.add_parser(
+        "params",
+        help="print the parameter register (defaults, units, ranges, sources)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print the parameter register generated from the scenario schema.",
+        epilog=EXAMPLE,
+    )
     p.add_argument("--markdown", action="store_true", help="print Markdown (the content of docs/parameters.md)")
-    p.add_argument("--assumptions", action="store_true",
-                   help="only the parameters with no evidence behind them, with their sensitivity ranges")
-    p.add_argument("--width", type=_positive("width", 10), default=60,
-                   help="cut descriptions to this many characters (default 60)")
+    p.add_argument(
+        "--assumptions",
+        action="store_true",
+        help="only the parameters with no evidence behind them, with their sensitivity ranges",
+    )
+    p.add_argument(
+        "--width", type=_positive("width", 10), default=60, help="cut descriptions to this many characters (default 60)"
+    )
     p.set_defaults(func=_cmd)

@@ -37,9 +37,13 @@ def register(subparsers) -> None:
     """Add the ``report`` command."""
     from mentorsim.commands.cli import add_executor_options, add_run_options, add_uncertainty_option
 
-    p = subparsers.add_parser("report", help="write the program scorecard (one self-contained HTML file)",
-                              formatter_class=argparse.RawDescriptionHelpFormatter, description=DESCRIPTION,
-                              epilog=EPILOG)
+    p = subparsers.add_parser(
+        "report",
+        help="write the program scorecard (one self-contained HTML file)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+    )
     p.add_argument("baseline", help="baseline scenario YAML (usually no program)")
     p.add_argument("scenarios", nargs="+", help="scenario YAML files to report against the baseline")
     p.add_argument("--out", "-o", default="report.html", help="HTML file to write (default report.html)")

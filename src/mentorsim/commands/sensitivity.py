@@ -29,18 +29,37 @@ def register(sub) -> None:
     """Add the ``sensitivity`` command."""
     from mentorsim.commands.cli import workers_type
 
-    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of a sweep",
-                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity indices of a sweep",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("store", metavar="DIR", help="sweep store directory (from 'mentorsim sweep --out DIR')")
-    p.add_argument("--metric", "-m", action="append", required=True,
-                   help="metric to analyse, e.g. retention_36m (repeat for several)")
-    p.add_argument("--method", choices=("sobol", "morris"), default=None,
-                   help="analysis method (default: the sweep's sampler)")
+    p.add_argument(
+        "--metric",
+        "-m",
+        action="append",
+        required=True,
+        help="metric to analyse, e.g. retention_36m (repeat for several)",
+    )
+    p.add_argument(
+        "--method", choices=("sobol", "morris"), default=None, help="analysis method (default: the sweep's sampler)"
+    )
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
-    p.add_argument("--gain", action="store_true",
-                   help="analyse the paired gain over no program (each point against its no-program twin)")
-    p.add_argument("--workers", "-w", type=workers_type(), default=1,
-                   help="with --gain: processes to simulate the no-program twins on (default 1)")
+    p.add_argument(
+        "--gain",
+        action="store_true",
+        help="analyse the paired gain over no program (each point against its no-program twin)",
+    )
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=workers_type(),
+        default=1,
+        help="with --gain: processes to simulate the no-program twins on (default 1)",
+    )
     p.add_argument("--csv", help="write the indices to this CSV file")
     p.add_argument("--plot", help="draw the indices to this image file (.png, .svg, .pdf); one per metric if several")
     p.set_defaults(func=run)
@@ -67,9 +86,11 @@ def run(a) -> int:
     if a.method is None and method not in ("sobol", "morris"):
         from mentorsim.errors import MentorsimError
 
-        raise MentorsimError(f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
-                             "needs a sweep with 'sampler: sobol' or 'sampler: morris' "
-                             "(see scenarios/sweeps/sobol.yaml)")
+        raise MentorsimError(
+            f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
+            "needs a sweep with 'sampler: sobol' or 'sampler: morris' "
+            "(see scenarios/sweeps/sobol.yaml)"
+        )
     if a.gain:
         res.baselines(workers=a.workers)  # simulated once for every metric
     frames = []

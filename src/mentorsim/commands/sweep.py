@@ -37,24 +37,56 @@ def register(sub) -> None:
     from mentorsim.commands.cli import _positive, scheduler_type, workers_type
     from mentorsim.run.executors import EXECUTORS
 
-    p = sub.add_parser("sweep", help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
-                       description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep (serial, local processes or Dask) into a resumable store",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("spec", help="sweep YAML file (see scenarios/sweeps/ and docs/sweeps.md)")
-    p.add_argument("--out", "-o", required=True, metavar="DIR",
-                   help="store directory (created; must be new unless --resume)")
-    p.add_argument("--executor", "-e", choices=tuple(EXECUTORS), default=None,
-                   help="where points run (default serial; dask when --scheduler is given)")
-    p.add_argument("--workers", "-w", type=workers_type(), default=None,
-                   help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)")
-    p.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_type, default=None,
-                   help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)")
-    p.add_argument("--resume", action="store_true",
-                   help="finish the points missing from DIR (same spec and model only); damaged chunks are moved "
-                        "to DIR/damaged/ and their points run again")
-    p.add_argument("--repair", action="store_true",
-                   help="move damaged or unknown chunks to DIR/damaged/ and recompute their points (implies --resume)")
-    p.add_argument("--chunk-size", type=_positive("chunk-size"), default=None, metavar="N",
-                   help="points per task and per Parquet chunk (default: chosen from points and workers)")
+    p.add_argument(
+        "--out", "-o", required=True, metavar="DIR", help="store directory (created; must be new unless --resume)"
+    )
+    p.add_argument(
+        "--executor",
+        "-e",
+        choices=tuple(EXECUTORS),
+        default=None,
+        help="where points run (default serial; dask when --scheduler is given)",
+    )
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=workers_type(),
+        default=None,
+        help="processes (this one included) or Dask LocalCluster workers (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        type=scheduler_type,
+        default=None,
+        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --executor dask)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the points missing from DIR (same spec and model only); damaged chunks are moved "
+        "to DIR/damaged/ and their points run again",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="move damaged or unknown chunks to DIR/damaged/ and recompute their points (implies --resume)",
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_positive("chunk-size"),
+        default=None,
+        metavar="N",
+        help="points per task and per Parquet chunk (default: chosen from points and workers)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -87,31 +119,50 @@ def run(a) -> int:
 
         sw = load_sweep_spec(a.spec)
         with StoreLock(Path(a.out)):  # one writer, from the first chunk to summary.csv
-            res = sweep(sw, executor=executor, workers=a.workers, store=a.out, resume=a.resume or a.repair,
-                        scheduler=a.scheduler, progress=not a.no_progress, chunk_size=a.chunk_size, pool=pool)
+            res = sweep(
+                sw,
+                executor=executor,
+                workers=a.workers,
+                store=a.out,
+                resume=a.resume or a.repair,
+                scheduler=a.scheduler,
+                progress=not a.no_progress,
+                chunk_size=a.chunk_size,
+                pool=pool,
+            )
             failed = res.failed
             summary = res.summary()
-            written, warning = write_or_fallback(lambda p: summary.to_csv(p, index=False),
-                                                 Path(a.out) / "summary.csv", "--out")
+            written, warning = write_or_fallback(
+                lambda p: summary.to_csv(p, index=False), Path(a.out) / "summary.csv", "--out"
+            )
     info = res.run_info
     n, reps = sw.n_points, sw.spec.replications
     for c in info.get("set_aside", []):
-        print(f"mentorsim: warning: {a.out}: moved damaged chunk chunks/{c['chunk']} ({c['why']}) to "
-              f"{Path(a.out) / 'damaged'}/ and recomputed its points", file=sys.stderr)
+        print(
+            f"mentorsim: warning: {a.out}: moved damaged chunk chunks/{c['chunk']} ({c['why']}) to "
+            f"{Path(a.out) / 'damaged'}/ and recomputed its points",
+            file=sys.stderr,
+        )
     rate = info.get("points_per_second")
     where = info["executor"]
     if info.get("workers") and info["executor"] != "serial":
         where += f" on {info['workers']} workers"
     if info.get("scheduler"):
         where = f"dask at {info['scheduler']}"
-    print(f"{sw.name}: {n:,} points x {reps} replications ({sw.spec.sampler} sampler, seed {sw.spec.seed}); "
-          f"ran {info['points_run']:,} points in {info['seconds']:.1f}s on {where}"
-          + (f" ({rate:.2f} points/s)" if rate else "")
-          + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else ""))
-    print(f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
-          "(manifest.json, chunks/*.parquet" + (", summary.csv)" if warning is None else f"), {written}"))
+    print(
+        f"{sw.name}: {n:,} points x {reps} replications ({sw.spec.sampler} sampler, seed {sw.spec.seed}); "
+        f"ran {info['points_run']:,} points in {info['seconds']:.1f}s on {where}"
+        + (f" ({rate:.2f} points/s)" if rate else "")
+        + (f"; {info['resumed_from']:,} were already done" if info.get("resumed_from") else "")
+    )
+    print(
+        f"{n - len(failed):,} points ok, {len(failed):,} failed; wrote {Path(a.out)}/ "
+        "(manifest.json, chunks/*.parquet" + (", summary.csv)" if warning is None else f"), {written}")
+    )
     if len(failed):
         first = failed.iloc[0]
-        print(f"mentorsim: warning: {len(failed)} point(s) failed; first, point {first.point}: {first.error}",
-              file=sys.stderr)
+        print(
+            f"mentorsim: warning: {len(failed)} point(s) failed; first, point {first.point}: {first.error}",
+            file=sys.stderr,
+        )
     return _warned(warning)

@@ -17,31 +17,102 @@ if TYPE_CHECKING:
 #: The dashboard's controls. kind: dropdown | toggle | slider | choice (a slider over listed values).
 #: path: the scenario field set through ``with_overrides``; ``run`` instead names a run option.
 CONTROLS: list[dict[str, Any]] = [
-    {"name": "format", "kind": "dropdown", "label": "Mentoring format", "path": "program.format",
-     "options": [("One-on-one", "one_on_one"), ("Peer", "peer"), ("Circle", "circle"),
-                 ("Reverse", "reverse"), ("Micro-board (3 mentors)", "micro_board"), ("No program", "none")]},
-    {"name": "cadence", "kind": "dropdown", "label": "Meetings", "path": "program.cadence",
-     "options": [("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly")]},
-    {"name": "recognition", "kind": "dropdown", "label": "Mentor recognition", "path": "program.recognition",
-     "options": [("None", "none"), ("Counts in reviews", "review_credit"), ("Learning credits", "learning_credits"),
-                 ("Celebrate impact", "celebrate_impact")]},
-    {"name": "sponsorship", "kind": "toggle", "label": "Sponsors", "path": "program.sponsorship",
-     "text": ("Sponsors advocate", "No sponsors")},
-    {"name": "participation", "kind": "slider", "label": "Participation target", "path": "program.participation_target",
-     "min": 0.05, "max": 0.6, "step": 0.05, "readout": "{:.0%}"},
-    {"name": "size", "kind": "choice", "label": "Workforce (people)", "path": "workforce.size",
-     "options": [("200", 200), ("500", 500), ("1,000", 1000), ("2,000", 2000), ("5,000", 5000)]},
-    {"name": "horizon", "kind": "choice", "label": "Horizon", "path": "horizon_weeks",
-     "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)]},
-    {"name": "replications", "kind": "choice", "label": "Replications", "run": "replications",
-     "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)]},
-    {"name": "uncertainty", "kind": "dropdown", "label": "Intervals show", "run": "uncertainty",
-     "options": [("Luck only", "noise"), ("Luck + what we don't know", "parameters")]},
+    {
+        "name": "format",
+        "kind": "dropdown",
+        "label": "Mentoring format",
+        "path": "program.format",
+        "options": [
+            ("One-on-one", "one_on_one"),
+            ("Peer", "peer"),
+            ("Circle", "circle"),
+            ("Reverse", "reverse"),
+            ("Micro-board (3 mentors)", "micro_board"),
+            ("No program", "none"),
+        ],
+    },
+    {
+        "name": "cadence",
+        "kind": "dropdown",
+        "label": "Meetings",
+        "path": "program.cadence",
+        "options": [("Weekly", "weekly"), ("Every two weeks", "biweekly"), ("Monthly", "monthly")],
+    },
+    {
+        "name": "recognition",
+        "kind": "dropdown",
+        "label": "Mentor recognition",
+        "path": "program.recognition",
+        "options": [
+            ("None", "none"),
+            ("Counts in reviews", "review_credit"),
+            ("Learning credits", "learning_credits"),
+            ("Celebrate impact", "celebrate_impact"),
+        ],
+    },
+    {
+        "name": "sponsorship",
+        "kind": "toggle",
+        "label": "Sponsors",
+        "path": "program.sponsorship",
+        "text": ("Sponsors advocate", "No sponsors"),
+    },
+    {
+        "name": "participation",
+        "kind": "slider",
+        "label": "Participation target",
+        "path": "program.participation_target",
+        "min": 0.05,
+        "max": 0.6,
+        "step": 0.05,
+        "readout": "{:.0%}",
+    },
+    {
+        "name": "size",
+        "kind": "choice",
+        "label": "Workforce (people)",
+        "path": "workforce.size",
+        "options": [("200", 200), ("500", 500), ("1,000", 1000), ("2,000", 2000), ("5,000", 5000)],
+    },
+    {
+        "name": "horizon",
+        "kind": "choice",
+        "label": "Horizon",
+        "path": "horizon_weeks",
+        "options": [("1 year", 52), ("2 years", 104), ("3 years", 156), ("5 years", 260)],
+    },
+    {
+        "name": "replications",
+        "kind": "choice",
+        "label": "Replications",
+        "run": "replications",
+        "options": [("5", 5), ("10", 10), ("20", 20), ("50", 50)],
+    },
+    {
+        "name": "uncertainty",
+        "kind": "dropdown",
+        "label": "Intervals show",
+        "run": "uncertainty",
+        "options": [("Luck only", "noise"), ("Luck + what we don't know", "parameters")],
+    },
     # shown in the equity view ("view": "equity"); "Program is for" gains a button per group of the scenario
-    {"name": "program_for", "kind": "buttons", "label": "Program is for", "path": "program.eligibility.groups",
-     "view": "equity", "options": [("Everyone", "all")], "per_group": True},
-    {"name": "enrolment", "kind": "buttons", "label": "Mentees", "path": "program.enrolment", "view": "equity",
-     "options": [("Volunteer", "voluntary"), ("Are assigned", "assigned")]},
+    {
+        "name": "program_for",
+        "kind": "buttons",
+        "label": "Program is for",
+        "path": "program.eligibility.groups",
+        "view": "equity",
+        "options": [("Everyone", "all")],
+        "per_group": True,
+    },
+    {
+        "name": "enrolment",
+        "kind": "buttons",
+        "label": "Mentees",
+        "path": "program.enrolment",
+        "view": "equity",
+        "options": [("Volunteer", "voluntary"), ("Are assigned", "assigned")],
+    },
 ]
 
 #: the dashboard's views: the overview (retention, promotions and cost, mentor load) and each group
@@ -98,8 +169,7 @@ CSS = """
 def for_groups(spec: dict[str, Any], groups: list[str]) -> dict[str, Any]:
     """A control spec with "per_group" gains an option "<group> only" for each group of the scenario."""
     if spec.get("per_group") and len(groups) > 1:
-        spec["options"] = list(spec["options"]) + [(f"{g.replace('_', '-').capitalize()} only", (g,))
-                                                   for g in groups]
+        spec["options"] = list(spec["options"]) + [(f"{g.replace('_', '-').capitalize()} only", (g,)) for g in groups]
     return spec
 
 
@@ -123,8 +193,16 @@ def make_control(W: Any, spec: dict[str, Any], value: Any) -> Any:
     if kind in ("dropdown", "choice"):
         options = list(spec["options"])
         if value not in [v for _, v in options]:  # e.g. a custom cadence in the scenario
-            options.append((f"every {value:g} weeks" if isinstance(value, float) else f"{value:,}"
-                            if isinstance(value, int) else str(value), value))
+            options.append(
+                (
+                    f"every {value:g} weeks"
+                    if isinstance(value, float)
+                    else f"{value:,}"
+                    if isinstance(value, int)
+                    else str(value),
+                    value,
+                )
+            )
             if kind == "choice" and all(isinstance(v, (int, float)) for _, v in options):
                 options.sort(key=lambda o: o[1])
             spec["options"] = options
@@ -135,8 +213,9 @@ def make_control(W: Any, spec: dict[str, Any], value: Any) -> Any:
         return W.ToggleButtons(options=options_for(spec, value), value=value, style={"button_width": "auto"})
     if kind == "toggle":
         on, off = spec.get("text", ("On", "Off"))
-        w = W.ToggleButton(value=bool(value), description=on if value else off, layout=layout,
-                           button_style="info" if value else "")
+        w = W.ToggleButton(
+            value=bool(value), description=on if value else off, layout=layout, button_style="info" if value else ""
+        )
 
         def flip(ch: dict[str, Any]) -> None:
             ch["owner"].description = on if ch["new"] else off
@@ -145,8 +224,15 @@ def make_control(W: Any, spec: dict[str, Any], value: Any) -> Any:
         w.observe(flip, names="value")
         return w
     if kind == "slider":
-        w = W.FloatSlider(value=value, min=spec["min"], max=spec["max"], step=spec["step"],
-                          layout=W.Layout(width="75%"), continuous_update=False, readout=False)
+        w = W.FloatSlider(
+            value=value,
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            layout=W.Layout(width="75%"),
+            continuous_update=False,
+            readout=False,
+        )
         fmt_ = spec.get("readout", "{}")
         box = W.HBox([w, W.Label(fmt_.format(value))], layout=layout)
         w.observe(lambda ch: setattr(box.children[1], "value", fmt_.format(ch["new"])), names="value")
@@ -194,31 +280,49 @@ def page(W: Any, controls: list[tuple[str, Any]], equity_controls: Sequence[tupl
     for img, size in ((retention, "ms-ret"), (bars, "ms-small"), (load, "ms-small")):
         img.add_class("ms-chart")
         img.add_class(size)
-    title = W.HTML("<div class='ms-title'>What would a mentoring program change here?</div>"
-                   "<div class='ms-sub'>Simulated workforce, program against no program, "
-                   "same people in both (95% ranges over replications)</div>")
+    title = W.HTML(
+        "<div class='ms-title'>What would a mentoring program change here?</div>"
+        "<div class='ms-sub'>Simulated workforce, program against no program, "
+        "same people in both (95% ranges over replications)</div>"
+    )
     switch = W.ToggleButtons(options=VIEWS, value="overview", style={"button_width": "auto"})
     switch.add_class("ms-view")
-    top = W.HBox([title, switch], layout=W.Layout(width="100%", justify_content="space-between",
-                                                   align_items="flex-end"))
+    top = W.HBox(
+        [title, switch], layout=W.Layout(width="100%", justify_content="space-between", align_items="flex-end")
+    )
     eq_text = W.HTML("")
     eq_chart = W.Image(format="png", layout=W.Layout(width="100%"))
     eq_chart.add_class("ms-chart")
     eq_chart.add_class("ms-eq")
-    row = W.HBox([W.HBox([W.HTML(f"<div class='ms-label'>{html.escape(label)}</div>"), w],
-                         layout=W.Layout(align_items="center", grid_gap="8px")) for label, w in equity_controls])
+    row = W.HBox(
+        [
+            W.HBox(
+                [W.HTML(f"<div class='ms-label'>{html.escape(label)}</div>"), w],
+                layout=W.Layout(align_items="center", grid_gap="8px"),
+            )
+            for label, w in equity_controls
+        ]
+    )
     row.add_class("ms-eqrow")
     equity = W.VBox([row, eq_text, eq_chart], layout=W.Layout(width="100%", display="none"))
     equity.add_class("ms-equity")
-    charts = W.VBox([
-        W.Box([retention], layout=W.Layout(width="100%")),
-        W.HBox([W.Box([bars], layout=W.Layout(width="44%")),
-                W.Box([load], layout=W.Layout(width="56%"))], layout=W.Layout(width="100%")),
-    ], layout=W.Layout(width="100%"))
-    main = W.VBox([headline, cards, charts, equity, status],
-                  layout=W.Layout(flex="1 1 auto", padding="0 0 0 18px", min_width="0"))
-    ui = W.VBox([W.HTML(CSS), top, W.HBox([panel, main], layout=W.Layout(width="100%", align_items="flex-start"))],
-                layout=W.Layout(width="100%", max_width="1700px"))
+    charts = W.VBox(
+        [
+            W.Box([retention], layout=W.Layout(width="100%")),
+            W.HBox(
+                [W.Box([bars], layout=W.Layout(width="44%")), W.Box([load], layout=W.Layout(width="56%"))],
+                layout=W.Layout(width="100%"),
+            ),
+        ],
+        layout=W.Layout(width="100%"),
+    )
+    main = W.VBox(
+        [headline, cards, charts, equity, status], layout=W.Layout(flex="1 1 auto", padding="0 0 0 18px", min_width="0")
+    )
+    ui = W.VBox(
+        [W.HTML(CSS), top, W.HBox([panel, main], layout=W.Layout(width="100%", align_items="flex-start"))],
+        layout=W.Layout(width="100%", max_width="1700px"),
+    )
     ui.add_class("ms-dash")
     return Page(ui, headline, cards, status, retention, bars, load, switch, charts, equity, eq_text, eq_chart)
 
@@ -236,17 +340,24 @@ def _pts(v: float) -> str:
 def equity_html(rows: list[dict[str, Any]], sentences: list[str], horizon_weeks: int) -> str:
     """The equity view's sentences and a row per group: still here, share of levels 4-5, informal mentor and
     reached by the program; each with no program, the program and the change."""
+
     def cell(r: dict[str, Any], m: str) -> str:
-        return (f"<td data-metric='{m}' data-value='{r[m]!r}' data-base='{r[m + '_base']!r}'>{r[m + '_base']:.0%} → "
-                f"<b>{r[m]:.0%}</b> <span class='d'>{_pts(r[m + '_diff'])}</span></td>")
+        return (
+            f"<td data-metric='{m}' data-value='{r[m]!r}' data-base='{r[m + '_base']!r}'>{r[m + '_base']:.0%} → "
+            f"<b>{r[m]:.0%}</b> <span class='d'>{_pts(r[m + '_diff'])}</span></td>"
+        )
 
     years = min(156, horizon_weeks) / 52
-    head = (f"<tr><th>no program → program</th><th>still here after {years:g} y</th>"
-            "<th>of levels 4-5</th><th>informal mentor</th><th>in the program</th></tr>")
-    body = "".join(f"<tr data-group='{html.escape(r['group'])}'><td>{html.escape(r['label'])}</td>"
-                   f"{cell(r, 'retention_36m')}{cell(r, 'management_share')}{cell(r, 'informal_mentor_share')}"
-                   f"<td data-metric='reached' data-value='{r['reached']!r}'><b>{r['reached']:.0%}</b></td></tr>"
-                   for r in rows)
+    head = (
+        f"<tr><th>no program → program</th><th>still here after {years:g} y</th>"
+        "<th>of levels 4-5</th><th>informal mentor</th><th>in the program</th></tr>"
+    )
+    body = "".join(
+        f"<tr data-group='{html.escape(r['group'])}'><td>{html.escape(r['label'])}</td>"
+        f"{cell(r, 'retention_36m')}{cell(r, 'management_share')}{cell(r, 'informal_mentor_share')}"
+        f"<td data-metric='reached' data-value='{r['reached']!r}'><b>{r['reached']:.0%}</b></td></tr>"
+        for r in rows
+    )
     table = f"<table class='ms-eqtab'><thead>{head}</thead><tbody>{body}</tbody></table>" if rows else ""
     words = "".join(f"<p>{html.escape(t)}</p>" for t in sentences)
     return f"<div class='ms-eqtext'>{words}</div>{table}"
@@ -259,9 +370,15 @@ def headline_html(text: str) -> str:
 
 def cards_html(cards: list[tuple[str, str, str]]) -> str:
     """(title, value, detail) cards as HTML."""
-    return "<div class='ms-cards'>" + "".join(
-        f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
-        f"<div class='d'>{html.escape(d)}</div></div>" for t, v, d in cards) + "</div>"
+    return (
+        "<div class='ms-cards'>"
+        + "".join(
+            f"<div class='ms-card'><div class='t'>{html.escape(t)}</div><div class='v'>{html.escape(v)}</div>"
+            f"<div class='d'>{html.escape(d)}</div></div>"
+            for t, v, d in cards
+        )
+        + "</div>"
+    )
 
 
 def render_charts(cmp: Comparison, dpi: int, view: str = "overview") -> dict[str, bytes]:

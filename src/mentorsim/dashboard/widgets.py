@@ -61,17 +61,33 @@ class Dashboard:
         pool is started with the dashboard and stopped by ``close()``. Results do not depend on it.
     """
 
-    def __init__(self, scenario: Scenario | str | None = None, *, workforce_size: int | None = 500,
-                 replications: int = 20, seed: int = 7, debounce: float = 0.2, threaded: bool = True,
-                 controls: list[dict[str, Any]] | None = None, dpi: int = 90, cache_size: int = 64,
-                 workers: int = 1, uncertainty: str = "noise"):
+    def __init__(
+        self,
+        scenario: Scenario | str | None = None,
+        *,
+        workforce_size: int | None = 500,
+        replications: int = 20,
+        seed: int = 7,
+        debounce: float = 0.2,
+        threaded: bool = True,
+        controls: list[dict[str, Any]] | None = None,
+        dpi: int = 90,
+        cache_size: int = 64,
+        workers: int = 1,
+        uncertainty: str = "noise",
+    ):
         import ipywidgets as W
 
         from mentorsim.run.experiment import _as_scenario
 
         if scenario is None:
-            scenario = scenario_from_dict({"name": "one_on_one", "description": "A default one-on-one program.",
-                                           "program": {"format": "one_on_one"}})
+            scenario = scenario_from_dict(
+                {
+                    "name": "one_on_one",
+                    "description": "A default one-on-one program.",
+                    "program": {"format": "one_on_one"},
+                }
+            )
         sc = _as_scenario(scenario)
         if workforce_size is not None:
             sc = sc.with_overrides({"workforce.size": workforce_size})
@@ -84,8 +100,8 @@ class Dashboard:
         from mentorsim.uncertainty import check_kind
 
         self._run_defaults = {"replications": replications, "uncertainty": check_kind(uncertainty)}
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()          # simulation results by scenario
-        self._drawn_cache: OrderedDict[tuple, dict] = OrderedDict()   # rendered charts by control values
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()  # simulation results by scenario
+        self._drawn_cache: OrderedDict[tuple, dict] = OrderedDict()  # rendered charts by control values
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         self.workers = workers
@@ -98,10 +114,10 @@ class Dashboard:
 
         # state shared with the worker, guarded by _cond
         self._cond = threading.Condition()
-        self._requested = 0     # generation of the newest request
-        self._started = 0       # generation of the newest run started
-        self._done = 0          # generation whose outcome is on screen
-        self._due = 0.0         # monotonic time before which no run starts (debounce)
+        self._requested = 0  # generation of the newest request
+        self._started = 0  # generation of the newest run started
+        self._done = 0  # generation whose outcome is on screen
+        self._due = 0.0  # monotonic time before which no run starts (debounce)
         self._closed = False
         self._thread: threading.Thread | None = None
         self.runs_started = 0
@@ -120,8 +136,13 @@ class Dashboard:
             w = view.make_control(W, view.for_groups(spec, groups), self._initial(spec))
             self.controls[spec["name"]] = w
             w.observe(self._on_change, names="value")
-        page = view.page(W, *([(s["label"], self.controls[s["name"]]) for s in self.specs if s.get("view") == v]
-                              for v in (None, "equity")))
+        page = view.page(
+            W,
+            *(
+                [(s["label"], self.controls[s["name"]]) for s in self.specs if s.get("view") == v]
+                for v in (None, "equity")
+            ),
+        )
         self._page = page
         self._headline, self._cards, self._status = page.headline, page.cards, page.status
         self._img_retention, self._img_bars, self._img_load = page.retention, page.bars, page.load
@@ -275,18 +296,33 @@ class Dashboard:
             self.runs_superseded += 1
             self._cond.notify_all()
 
-    def _publish(self, gen: int, values: dict[str, Any], cmp: Comparison | None, images: dict[str, bytes],
-                 text: str, cards: list[tuple[str, str, str]], err: str | None, dt: float) -> None:
+    def _publish(
+        self,
+        gen: int,
+        values: dict[str, Any],
+        cmp: Comparison | None,
+        images: dict[str, bytes],
+        text: str,
+        cards: list[tuple[str, str, str]],
+        err: str | None,
+        dt: float,
+    ) -> None:
         self._headline.value, self._cards.value = view.headline_html(text), view.cards_html(cards)
-        for k, img in (("retention", self._img_retention), ("bars", self._img_bars), ("load", self._img_load),
-                       ("equity", self._page.equity_chart)):
+        for k, img in (
+            ("retention", self._img_retention),
+            ("bars", self._img_bars),
+            ("load", self._img_load),
+            ("equity", self._page.equity_chart),
+        ):
             if k in images:
                 img.value = images[k]
         reps = values.get("replications", self._run_defaults["replications"])
         size = values.get("size", self.scenario.workforce.size)
         kind = view.INTERVAL_WORDS[values.get("uncertainty", self._run_defaults["uncertainty"])]
-        self._status.value = (f"<div class='ms-status'>{size:,} people, {reps} paired replications, seed {self.seed}; "
-                              f"{kind}; updated in {dt:.1f} s</div>")
+        self._status.value = (
+            f"<div class='ms-status'>{size:,} people, {reps} paired replications, seed {self.seed}; "
+            f"{kind}; updated in {dt:.1f} s</div>"
+        )
         with self._cond:
             if gen == self._requested:
                 self.comparison, self.headline, self.facts, self.error = cmp, text, cards, err
@@ -341,8 +377,10 @@ class Dashboard:
 
 # ---- the served page (`mentorsim dashboard`) ----------------------------------------------------
 FAULT_ENV = "MENTORSIM_DASHBOARD_FAULT"  # test hook: "start" fails inside page(), "uncaught" fails past it
-PAGE_FAILED = ("The dashboard could not start on this page. The reason is in the terminal where "
-               "`mentorsim dashboard` runs; reload the page to try again.")
+PAGE_FAILED = (
+    "The dashboard could not start on this page. The reason is in the terminal where "
+    "`mentorsim dashboard` runs; reload the page to try again."
+)
 
 
 def page(scenario: Scenario | str | None = None, **options: Any) -> Any:

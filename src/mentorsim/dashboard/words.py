@@ -11,8 +11,14 @@ from mentorsim.programs import mentor_capacity_hours
 from mentorsim.reports.headline import retention_change
 from mentorsim.schema.evidence import basis
 
-FORMAT_WORDS = {"one_on_one": "one-on-one mentoring", "peer": "peer mentoring", "circle": "mentoring circles",
-                "reverse": "reverse mentoring", "micro_board": "micro-board mentoring", "none": "no mentoring"}
+FORMAT_WORDS = {
+    "one_on_one": "one-on-one mentoring",
+    "peer": "peer mentoring",
+    "circle": "mentoring circles",
+    "reverse": "reverse mentoring",
+    "micro_board": "micro-board mentoring",
+    "none": "no mentoring",
+}
 CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
 
 
@@ -69,28 +75,40 @@ def facts(cmp: Comparison) -> list[tuple[str, str, str]]:
     d = cmp.diffs(cmp.results[1])
     years = cmp.baseline.scenario.horizon_weeks / 52
     prog = cmp.results[1].scenario.program
-    out = [("Promoted per year", fmt.value("annual_promotion_rate", p.loc["annual_promotion_rate", "mean"]),
-            f"{fmt.value('annual_promotion_rate', b.loc['annual_promotion_rate', 'mean'])} without a program")]
+    out = [
+        (
+            "Promoted per year",
+            fmt.value("annual_promotion_rate", p.loc["annual_promotion_rate", "mean"]),
+            f"{fmt.value('annual_promotion_rate', b.loc['annual_promotion_rate', 'mean'])} without a program",
+        )
+    ]
     cost = p.loc["program_cost", "mean"]
     out.append(("Program cost", fmt.value("program_cost", cost), f"over {years:g} years"))
     avoided = -d["turnover_cost"].mean() if "turnover_cost" in d else 0.0
     roi = cmp.roi(cmp.results[1]).mean() if cost > 0 else float("nan")
-    out.append(("Turnover cost avoided", fmt.value("turnover_cost", avoided),
-                "no program to pay for" if math.isnan(roi) else f"return on cost {roi * 100:+.0f}%"))
+    out.append(
+        (
+            "Turnover cost avoided",
+            fmt.value("turnover_cost", avoided),
+            "no program to pay for" if math.isnan(roi) else f"return on cost {roi * 100:+.0f}%",
+        )
+    )
     load = p.loc["mentor_load_hours", "mean"] if "mentor_load_hours" in p.index else float("nan")
     if math.isnan(load):
         out.append(("Mentor load", "-", "no mentors"))
     else:
         burn = p.loc["mentor_burnout_rate", "mean"]
         cap = mentor_capacity_hours(prog)
-        out.append(("Mentor load", f"{load:.1f} h/month",
-                    f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out"))
+        out.append(
+            (
+                "Mentor load",
+                f"{load:.1f} h/month",
+                f"limit {cap:g} h; {0 if math.isnan(burn) else burn * 100:.0f}% burned out",
+            )
+        )
     kind, why = basis(cmp.results[1].scenario)
     out.append(("Rests on", "evidence" if kind == "evidence" else "assumptions", why))
     return out
-
-
-
 
 
 def equity(cmp: Comparison) -> tuple[list[dict[str, Any]], list[str]]:
@@ -113,7 +131,13 @@ def equity(cmp: Comparison) -> tuple[list[dict[str, Any]], list[str]]:
         row: dict[str, Any] = {"group": g, "label": group_label(g), "reached": float(reached.get(g, math.nan))}
         for r in s["rows"]:
             if r["group"] == g:
-                row.update({f"{r['metric']}_base": r["baseline"], r["metric"]: r["value"],
-                            f"{r['metric']}_diff": r["diff_mean"], f"{r['metric']}_ci": (r["ci_low"], r["ci_high"])})
+                row.update(
+                    {
+                        f"{r['metric']}_base": r["baseline"],
+                        r["metric"]: r["value"],
+                        f"{r['metric']}_diff": r["diff_mean"],
+                        f"{r['metric']}_ci": (r["ci_low"], r["ci_high"]),
+                    }
+                )
         rows.append(row)
     return rows, list(s["sentences"])

@@ -52,15 +52,27 @@ class Box:
     trade-off (coverage, density, mass, res_dim per box); ``chosen``: the index of this box on it.
     """
 
-    def __init__(self, condition: str, limits: pd.DataFrame, coverage: float, density: float, mass: float,
-                 trajectory: pd.DataFrame, chosen: int, n: int, share: float):
+    def __init__(
+        self,
+        condition: str,
+        limits: pd.DataFrame,
+        coverage: float,
+        density: float,
+        mass: float,
+        trajectory: pd.DataFrame,
+        chosen: int,
+        n: int,
+        share: float,
+    ):
         self.condition, self.limits = condition, limits
         self.coverage, self.density, self.mass = coverage, density, mass
         self.trajectory, self.chosen, self.n, self.share = trajectory, chosen, n, share
 
     def __repr__(self) -> str:
-        return (f"<Box {self.condition!r}: {len(self.limits)} inputs restricted, coverage {self.coverage:.0%}, "
-                f"density {self.density:.0%}>")
+        return (
+            f"<Box {self.condition!r}: {len(self.limits)} inputs restricted, coverage {self.coverage:.0%}, "
+            f"density {self.density:.0%}>"
+        )
 
     def __str__(self) -> str:
         return f"{self!r}\n{self.limits.to_string(index=False)}"
@@ -68,8 +80,10 @@ class Box:
     def sentence(self) -> str:
         """The box in plain words."""
         if self.limits.empty:
-            return (f"{self.condition} holds in {self.share:.0%} of the {self.n:,} cases, and no range of the inputs "
-                    "singles out where it holds")
+            return (
+                f"{self.condition} holds in {self.share:.0%} of the {self.n:,} cases, and no range of the inputs "
+                "singles out where it holds"
+            )
         parts = []
         for r in self.limits.itertuples():
             if r.kind != "numeric":
@@ -81,8 +95,10 @@ class Box:
             else:
                 parts.append(f"{r.input} is above {r.low:.3g}")
         where = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-        return (f"{self.condition} holds in {self.density:.0%} of the cases where {where} "
-                f"({self.coverage:.0%} of all the cases where it holds; {self.share:.0%} of all {self.n:,} cases)")
+        return (
+            f"{self.condition} holds in {self.density:.0%} of the cases where {where} "
+            f"({self.coverage:.0%} of all the cases where it holds; {self.share:.0%} of all {self.n:,} cases)"
+        )
 
     def plot_tradeoff(self, ax: Any = None) -> Any:
         """The peeling trajectory: coverage against density of every box, the chosen one circled."""
@@ -108,8 +124,13 @@ def _sweep_frame(res: Any, condition: str) -> tuple[pd.DataFrame, list[str]]:
             raise MentorsimError("condition: roi needs program_cost and turnover_cost, which this sweep did not keep")
         twins = res.baselines()
         keys = res.world_parameters
-        b = np.array([twins[tuple(row[k] for k in keys)].metrics["turnover_cost"].loc[row["replication"]]
-                      for _, row in f.iterrows()], dtype=float)
+        b = np.array(
+            [
+                twins[tuple(row[k] for k in keys)].metrics["turnover_cost"].loc[row["replication"]]
+                for _, row in f.iterrows()
+            ],
+            dtype=float,
+        )
         prog = f["program_cost"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             f["roi"] = np.where(prog > 0, (b - f["turnover_cost"].to_numpy(dtype=float) - prog) / prog, np.nan)
@@ -118,8 +139,10 @@ def _sweep_frame(res: Any, condition: str) -> tuple[pd.DataFrame, list[str]]:
 
 def _comparison_frame(cmp: Any, scenario: str | None) -> tuple[pd.DataFrame, list[str]]:
     if cmp.uncertainty != "parameters":
-        raise MentorsimError("discover: this comparison drew no parameters (uncertainty='noise'); run "
-                             "ms.compare(..., uncertainty='parameters') so each replication is a world to explore")
+        raise MentorsimError(
+            "discover: this comparison drew no parameters (uncertainty='noise'); run "
+            "ms.compare(..., uncertainty='parameters') so each replication is a world to explore"
+        )
     names = cmp.names[1:]
     name = scenario if scenario is not None else names[0]
     if name not in names:
@@ -150,8 +173,9 @@ def reads(sc: Any, key: str) -> bool:
     return True
 
 
-def frame_of(result: Any, condition: str, scenario: str | None = None,
-             inputs: list[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+def frame_of(
+    result: Any, condition: str, scenario: str | None = None, inputs: list[str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """The cases (one row each) and the input columns of what ``discover`` was given."""
     from mentorsim.outputs.results import Comparison
     from mentorsim.sweeps.results import SweepResult
@@ -171,8 +195,10 @@ def frame_of(result: Any, condition: str, scenario: str | None = None,
         used = set(_names(condition))
         ins = [c for c in f.columns if c not in used and c not in OUTCOMES and c not in BOOKKEEPING]
     else:
-        raise MentorsimError(f"discover: give a sweep (or its directory), a Comparison with parameter draws or a "
-                             f"DataFrame (got {type(result).__name__})")
+        raise MentorsimError(
+            f"discover: give a sweep (or its directory), a Comparison with parameter draws or a "
+            f"DataFrame (got {type(result).__name__})"
+        )
     if inputs is not None:
         for c in inputs:
             if c not in f.columns:
@@ -186,12 +212,17 @@ def frame_of(result: Any, condition: str, scenario: str | None = None,
 def _holds(f: pd.DataFrame, condition: str) -> np.ndarray:
     for n in _names(condition):
         if n not in f.columns and n not in ("and", "or", "not", "True", "False"):
-            raise MentorsimError(f"condition: {condition!r} names {n!r}, which is not a column"
-                                 f"{nearest(n, [str(c) for c in f.columns])}; columns are "
-                                 f"{', '.join(str(c) for c in f.columns)}")
+            raise MentorsimError(
+                f"condition: {condition!r} names {n!r}, which is not a column"
+                f"{nearest(n, [str(c) for c in f.columns])}; columns are "
+                f"{', '.join(str(c) for c in f.columns)}"
+            )
     try:
-        y = f.eval(condition) if "." not in condition else f.rename(columns=lambda c: str(c).replace(".", "__")) \
-            .eval(condition.replace(".", "__"))
+        y = (
+            f.eval(condition)
+            if "." not in condition
+            else f.rename(columns=lambda c: str(c).replace(".", "__")).eval(condition.replace(".", "__"))
+        )
     except Exception as e:
         raise MentorsimError(f"condition: cannot evaluate {condition!r}: {e}".splitlines()[0]) from None
     y = np.asarray(y)
@@ -200,9 +231,16 @@ def _holds(f: pd.DataFrame, condition: str) -> np.ndarray:
     return y
 
 
-def discover(result: Any, condition: str = "roi < 0", scenario: str | None = None, inputs: list[str] | None = None,
-             threshold: float | None = None, mass_min: float = 0.05, peel_alpha: float = 0.05,
-             max_inputs: int | None = 3) -> Box:
+def discover(
+    result: Any,
+    condition: str = "roi < 0",
+    scenario: str | None = None,
+    inputs: list[str] | None = None,
+    threshold: float | None = None,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+    max_inputs: int | None = 3,
+) -> Box:
     """The box of inputs where ``condition`` holds, found by PRIM (EMA Workbench); returns a ``Box``.
 
     condition: a comparison on an outcome column, e.g. ``"roi < 0"`` or ``"retention_36m < 0"``
@@ -253,8 +291,17 @@ def discover(result: Any, condition: str = "roi < 0", scenario: str | None = Non
         i = int(ok.coverage.idxmax()) if len(ok) else int(pick.density.idxmax())
     with _quiet():
         pbox.select(i)
-    return Box(condition, _limits(pbox.box_lims[i], p.box_init, x), float(traj.coverage[i]), float(traj.density[i]),
-               float(traj.mass[i]), traj, i, len(x), float(y.mean()))
+    return Box(
+        condition,
+        _limits(pbox.box_lims[i], p.box_init, x),
+        float(traj.coverage[i]),
+        float(traj.density[i]),
+        float(traj.mass[i]),
+        traj,
+        i,
+        len(x),
+        float(y.mean()),
+    )
 
 
 def _limits(lim: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame) -> pd.DataFrame:

@@ -37,9 +37,20 @@ def dominated(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
 class OptimizeResult:
     """A design search: ``trials()``, ``front()``, ``best()``, ``plot_front()``, ``write_scenario(path)``."""
 
-    def __init__(self, base: Scenario, twin: Scenario, levers: tuple[Lever, ...], objectives: dict[str, str],
-                 budget: dict[str, float], records: list[dict[str, Any]], base_metrics: dict[str, np.ndarray],
-                 seed: int, replications: int, front_replications: int, resumed: int = 0):
+    def __init__(
+        self,
+        base: Scenario,
+        twin: Scenario,
+        levers: tuple[Lever, ...],
+        objectives: dict[str, str],
+        budget: dict[str, float],
+        records: list[dict[str, Any]],
+        base_metrics: dict[str, np.ndarray],
+        seed: int,
+        replications: int,
+        front_replications: int,
+        resumed: int = 0,
+    ):
         self.base, self.twin, self.levers = base, twin, levers
         self.objectives, self.budget = objectives, budget
         self.records, self.base_metrics = records, base_metrics
@@ -52,8 +63,10 @@ class OptimizeResult:
         self._rerun_base: dict[str, np.ndarray] = {}
 
     def __repr__(self) -> str:
-        return (f"<OptimizeResult {self.base.name!r}: {len(self.records)} trials x {self.replications} replications, "
-                f"seed {self.seed}; front of {len(self.front())}>")
+        return (
+            f"<OptimizeResult {self.base.name!r}: {len(self.records)} trials x {self.replications} replications, "
+            f"seed {self.seed}; front of {len(self.front())}>"
+        )
 
     @property
     def keys(self) -> list[str]:
@@ -104,12 +117,17 @@ class OptimizeResult:
         """The scenario of a trial (default: the best design), named for what it sets."""
         n = int(self.best()["trial"]) if trial is None else trial
         params = self._params(n)
-        words = ", ".join(f"{k.split('.')[-1]} {v:.3g}" if isinstance(v, float) else f"{k.split('.')[-1]} {v}"
-                          for k, v in params.items())
+        words = ", ".join(
+            f"{k.split('.')[-1]} {v:.3g}" if isinstance(v, float) else f"{k.split('.')[-1]} {v}"
+            for k, v in params.items()
+        )
         sc = self.base.with_overrides(params, source=f"trial {n}")
-        return sc.model_copy(update={"name": f"best_design_trial_{n}",
-                                     "description": f"Found by a design search on {self.base.name} "
-                                                    f"(trial {n}, seed {self.seed}): {words}."})
+        return sc.model_copy(
+            update={
+                "name": f"best_design_trial_{n}",
+                "description": f"Found by a design search on {self.base.name} (trial {n}, seed {self.seed}): {words}.",
+            }
+        )
 
     def front(self, level: float = 0.95) -> pd.DataFrame:
         """The re-run front within the budget, best first on the primary objective.
@@ -138,8 +156,10 @@ class OptimizeResult:
         up = self.objectives[self.primary] == "max"
         df = df.sort_values([self.primary, "trial"], ascending=[not up, True], kind="stable").reset_index(drop=True)
         df.attrs["p_better_metric"] = self.primary
-        df.attrs["interval"] = (f"{level:.0%} paired interval over {self.front_replications} fresh replications "
-                                f"(seed {self.front_seed}), luck only")
+        df.attrs["interval"] = (
+            f"{level:.0%} paired interval over {self.front_replications} fresh replications "
+            f"(seed {self.front_seed}), luck only"
+        )
         if level == 0.95:
             self._front = df
         return df
@@ -166,8 +186,7 @@ class OptimizeResult:
         for _, r in f.iterrows():
             row = {"trial": int(r["trial"]), **{k.split(".")[-1]: r[k] for k in self.keys}}
             for m in metrics:
-                fmt = (lambda v, m=m: f"{v:.2f}") if m == "roi" else \
-                    (lambda v, m=m: value(m, v, diff=not is_cost(m)))
+                fmt = (lambda v, m=m: f"{v:.2f}") if m == "roi" else (lambda v, m=m: value(m, v, diff=not is_cost(m)))
                 row[m] = f"{fmt(r[m])} [{fmt(r[m + '_ci_low'])}, {fmt(r[m + '_ci_high'])}]"
             row["p_better"] = f"{r['p_better']:.0%}"
             rows.append(row)
@@ -179,8 +198,9 @@ class OptimizeResult:
         if f.empty:
             from mentorsim.errors import MentorsimError
 
-            raise MentorsimError("no design of the search is within the budget on its re-run; raise the budget "
-                                 "or widen the levers")
+            raise MentorsimError(
+                "no design of the search is within the budget on its re-run; raise the budget or widen the levers"
+            )
         return f.iloc[0]
 
     def write_scenario(self, path: str | Path, trial: int | None = None) -> Path:

@@ -33,12 +33,27 @@ def front_figure(res: Any, x: str | None, y: str | None, ax: Any, plt: Any) -> A
         ax.scatter(t[x], t[y], s=14, color="0.7", label=f"designs tried ({res.replications} replications each)")
     f = res.front()
     if len(f) and x in f.columns:
-        ax.errorbar(f[x], f[y], xerr=[f[x] - f[f"{x}_ci_low"], f[f"{x}_ci_high"] - f[x]],
-                    yerr=[f[y] - f[f"{y}_ci_low"], f[f"{y}_ci_high"] - f[y]], fmt="o", color="tab:blue",
-                    capsize=3, label=f"front, re-run ({res.front_replications} fresh replications, 95% intervals)")
+        ax.errorbar(
+            f[x],
+            f[y],
+            xerr=[f[x] - f[f"{x}_ci_low"], f[f"{x}_ci_high"] - f[x]],
+            yerr=[f[y] - f[f"{y}_ci_low"], f[f"{y}_ci_high"] - f[y]],
+            fmt="o",
+            color="tab:blue",
+            capsize=3,
+            label=f"front, re-run ({res.front_replications} fresh replications, 95% intervals)",
+        )
         b = f.iloc[0]
-        ax.scatter([b[x]], [b[y]], s=160, facecolors="none", edgecolors="tab:red", linewidths=2,
-                   label=f"best: trial {int(b['trial'])}", zorder=5)
+        ax.scatter(
+            [b[x]],
+            [b[y]],
+            s=160,
+            facecolors="none",
+            edgecolors="tab:red",
+            linewidths=2,
+            label=f"best: trial {int(b['trial'])}",
+            zorder=5,
+        )
     if x in res.budget:
         ax.axvline(res.budget[x], color="tab:red", ls="--", label=f"budget {res.budget[x]:,.0f} USD")
     ax.set_xlabel(_label(x))
@@ -68,8 +83,15 @@ def tradeoff_figure(box: Any, ax: Any = None) -> Any:
         fig = ax.figure
     t = box.trajectory
     sc = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=30)
-    ax.scatter([box.coverage], [box.density], s=160, facecolors="none", edgecolors="tab:red", linewidths=2,
-               label="the chosen box")
+    ax.scatter(
+        [box.coverage],
+        [box.density],
+        s=160,
+        facecolors="none",
+        edgecolors="tab:red",
+        linewidths=2,
+        label="the chosen box",
+    )
     fig.colorbar(sc, ax=ax, label="inputs restricted")
     ax.set_xlabel("coverage: share of the cases where the condition holds that the box holds")
     ax.set_ylabel("density: share of the box's cases where it holds")
@@ -99,8 +121,9 @@ def box_figure(box: Any, ax: Any = None) -> Any:
             span = (r.max - r.min) or 1.0
             lo, hi = (r.low - r.min) / span, (r.high - r.min) / span
             ax.barh(i, hi - lo, left=lo, color="tab:blue")
-            ax.text(1.02, i, f"{r.low:.3g} to {r.high:.3g} (of {r.min:.3g} to {r.max:.3g})", va="center",
-                    fontsize="small")
+            ax.text(
+                1.02, i, f"{r.low:.3g} to {r.high:.3g} (of {r.min:.3g} to {r.max:.3g})", va="center", fontsize="small"
+            )
         else:
             ax.barh(i, 1.0, left=0, color="tab:blue", alpha=0.6)
             ax.text(1.02, i, f"one of {r.values}", va="center", fontsize="small")
@@ -109,8 +132,9 @@ def box_figure(box: Any, ax: Any = None) -> Any:
     ax.set_xticks([])
     ax.invert_yaxis()
     ax.spines[["top", "right", "bottom"]].set_visible(False)
-    ax.set_title(f"The box: {box.condition} in {box.density:.0%} of its cases, "
-                 f"{box.coverage:.0%} of all where it holds")
+    ax.set_title(
+        f"The box: {box.condition} in {box.density:.0%} of its cases, {box.coverage:.0%} of all where it holds"
+    )
     fig.tight_layout()
     if made:  # shown once, as the returned figure (as the package's other plots are)
         plt.close(fig)

@@ -59,8 +59,9 @@ def open_workers(executor: str, workers: int, scheduler: str | None) -> Iterator
             yield w
 
 
-def run_designs(w: Workers, designs: list[tuple[int, Scenario]], seed: int, reps: int,
-                done: Any = None) -> dict[int, dict[str, np.ndarray] | str]:
+def run_designs(
+    w: Workers, designs: list[tuple[int, Scenario]], seed: int, reps: int, done: Any = None
+) -> dict[int, dict[str, np.ndarray] | str]:
     """Run ``reps`` replications of each (number, scenario); per number its metrics (one value a
     replication) or its error. ``done(number, result)`` is called as each finishes."""
     from mentorsim.programs import added
@@ -120,16 +121,29 @@ def _rdb(storage: str | None, directions: list[str], digest: str) -> Any:
     if got is None:
         study.set_user_attr("spec_hash", digest)
     elif got != digest:
-        raise MentorsimError(f"storage: {storage!r} holds a search with another spec (levers, objectives, budget, "
-                             "trials, replications, batch or seed); give a new storage to start this one")
+        raise MentorsimError(
+            f"storage: {storage!r} holds a search with another spec (levers, objectives, budget, "
+            "trials, replications, batch or seed); give a new storage to start this one"
+        )
     return study
 
 
-def optimize(base: Scenario | str | Path, levers: dict[str, Any], objectives: dict[str, str],
-             budget: dict[str, float] | None = None, trials: int = 50, replications: int = 10, seed: int = 0,
-             workers: int = 1, storage: str | None = None, executor: str | None = None,
-             scheduler: str | None = None, progress: bool = True, batch: int = 10,
-             front_replications: int | None = None) -> Any:
+def optimize(
+    base: Scenario | str | Path,
+    levers: dict[str, Any],
+    objectives: dict[str, str],
+    budget: dict[str, float] | None = None,
+    trials: int = 50,
+    replications: int = 10,
+    seed: int = 0,
+    workers: int = 1,
+    storage: str | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    batch: int = 10,
+    front_replications: int | None = None,
+) -> Any:
     """Search the levers for the best designs under a budget; returns an ``OptimizeResult``.
 
     levers: dotted key of a register lever (``mentorsim params``) -> a list of choices or a
@@ -154,18 +168,25 @@ def optimize(base: Scenario | str | Path, levers: dict[str, Any], objectives: di
     lv = levers if isinstance(levers, tuple) else check_levers(levers, base)
     objectives = check_objectives(objectives)
     budget = check_budget(budget)
-    for name, v, low in (("trials", trials, 1), ("replications", replications, 2), ("batch", batch, 2),
-                         ("workers", workers, 1), ("seed", seed, 0)):
+    for name, v, low in (
+        ("trials", trials, 1),
+        ("replications", replications, 2),
+        ("batch", batch, 2),
+        ("workers", workers, 1),
+        ("seed", seed, 0),
+    ):
         check_count(name, v, low)
-    front_reps = check_count("front_replications", front_replications, 2) if front_replications is not None \
+    front_reps = (
+        check_count("front_replications", front_replications, 2)
+        if front_replications is not None
         else max(2 * replications, 10)
+    )
     name = executor or ("dask" if scheduler else ("processes" if workers > 1 else "serial"))
     if name not in EXECUTORS:
         raise MentorsimError(f"executor: {name!r} is not allowed; use one of {', '.join(EXECUTORS)}")
     EXECUTORS[name].check(workers)
     _quiet_optuna()
-    digest = spec_hash(base, lv, objectives, budget, trials=trials, replications=replications, batch=batch,
-                       seed=seed)
+    digest = spec_hash(base, lv, objectives, budget, trials=trials, replications=replications, batch=batch, seed=seed)
     directions = ["maximize" if d == "max" else "minimize" for d in objectives.values()]
     rdb = _rdb(storage, directions, digest)
     from mentorsim.design.front import OptimizeResult
@@ -175,10 +196,22 @@ def optimize(base: Scenario | str | Path, levers: dict[str, Any], objectives: di
         base_m = run_designs(w, [(-1, twin)], seed, replications)[-1]
         if isinstance(base_m, str):
             raise MentorsimError(f"the no-program twin of {base.name!r} failed: {base_m}")
-        found, resumed = _search(w, base, lv, objectives, budget, trials, replications, seed, batch, rdb,
-                                 base_m, progress)
-        res = OptimizeResult(base, twin, lv, objectives, budget, found, base_m, seed=seed,
-                             replications=replications, front_replications=front_reps, resumed=resumed)
+        found, resumed = _search(
+            w, base, lv, objectives, budget, trials, replications, seed, batch, rdb, base_m, progress
+        )
+        res = OptimizeResult(
+            base,
+            twin,
+            lv,
+            objectives,
+            budget,
+            found,
+            base_m,
+            seed=seed,
+            replications=replications,
+            front_replications=front_reps,
+            resumed=resumed,
+        )
         res.rerun_front(w)
     return res
 
@@ -188,9 +221,20 @@ def _scenario(base: Scenario, params: dict[str, Any], n: int) -> Scenario:
     return sc.model_copy(update={"name": f"trial {n}"})
 
 
-def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[str, str],
-            budget: dict[str, float], trials: int, reps: int, seed: int, batch: int, rdb: Any,
-            base_m: dict[str, np.ndarray], progress: bool) -> tuple[list[dict[str, Any]], int]:
+def _search(
+    w: Workers,
+    base: Scenario,
+    lv: tuple[Lever, ...],
+    objectives: dict[str, str],
+    budget: dict[str, float],
+    trials: int,
+    reps: int,
+    seed: int,
+    batch: int,
+    rdb: Any,
+    base_m: dict[str, np.ndarray],
+    progress: bool,
+) -> tuple[list[dict[str, Any]], int]:
     """Run the batches; returns one record per trial (number, params, values, metrics or error)."""
     import optuna
     from optuna.trial import TrialState, create_trial
@@ -208,8 +252,15 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
 
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=trials, initial=min(len(stored), trials), desc="design search", unit="design",
-                   file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+        bar = tqdm(
+            total=trials,
+            initial=min(len(stored), trials),
+            desc="design search",
+            unit="design",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            mininterval=0.5,
+        )
 
     def constraint(t: Any) -> list[float]:
         return list(t.user_attrs.get("constraint", [0.0]))
@@ -226,15 +277,20 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
             numbers = list(range(b0, min(b0 + batch, trials)))
             # Optuna 5 takes constraints from the trial (set_constraint); earlier ones from constraints_func
             new_api = hasattr(optuna.trial.Trial, "set_constraint")
-            study.sampler = optuna.samplers.NSGAIISampler(population_size=batch, seed=derived_seed(seed, b0 // batch),
-                                                          **({} if new_api else {"constraints_func": constraint}))
+            study.sampler = optuna.samplers.NSGAIISampler(
+                population_size=batch,
+                seed=derived_seed(seed, b0 // batch),
+                **({} if new_api else {"constraints_func": constraint}),
+            )
             asked = [study.ask(dists) for _ in numbers]
             todo, invalid = [], {}
             for n, t in zip(numbers, asked, strict=True):
                 if n in stored:
                     if stored[n].params != t.params:
-                        raise MentorsimError(f"storage: trial {n} was {stored[n].params} but the search asks "
-                                             f"{t.params}: the storage holds another search; give a new storage")
+                        raise MentorsimError(
+                            f"storage: trial {n} was {stored[n].params} but the search asks "
+                            f"{t.params}: the storage holds another search; give a new storage"
+                        )
                     continue
                 try:
                     todo.append((n, _scenario(base, t.params, n)))
@@ -245,11 +301,21 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
                 t = asked[n - b0]
                 vals, cons = values_of(m)
                 if rdb is not None:
-                    attrs = {"n": n, "constraint": cons, "error": m if isinstance(m, str) else "",
-                             "metrics": {} if isinstance(m, str) else {k: v.tolist() for k, v in m.items()}}
-                    rdb.add_trial(create_trial(params=t.params, distributions=dists, values=vals,
-                                               state=TrialState.FAIL if vals is None else TrialState.COMPLETE,
-                                               user_attrs=attrs))
+                    attrs = {
+                        "n": n,
+                        "constraint": cons,
+                        "error": m if isinstance(m, str) else "",
+                        "metrics": {} if isinstance(m, str) else {k: v.tolist() for k, v in m.items()},
+                    }
+                    rdb.add_trial(
+                        create_trial(
+                            params=t.params,
+                            distributions=dists,
+                            values=vals,
+                            state=TrialState.FAIL if vals is None else TrialState.COMPLETE,
+                            user_attrs=attrs,
+                        )
+                    )
                 if bar is not None:
                     bar.update(1)
 
@@ -263,16 +329,16 @@ def _search(w: Workers, base: Scenario, lv: tuple[Lever, ...], objectives: dict[
                     m = invalid[n]
                 else:
                     s = stored[n]
-                    m = s.user_attrs["error"] or {k: np.asarray(v, dtype=float)
-                                                  for k, v in s.user_attrs["metrics"].items()}
+                    m = s.user_attrs["error"] or {
+                        k: np.asarray(v, dtype=float) for k, v in s.user_attrs["metrics"].items()
+                    }
                 vals, cons = values_of(m)
                 t.set_user_attr("constraint", cons)
                 if new_api:
                     for j, c in enumerate(cons):
                         t.set_constraint(f"budget_{j}", c)
                 study.tell(t, vals, state=TrialState.FAIL if vals is None else TrialState.COMPLETE)
-                records.append({"trial": n, "params": dict(t.params), "values": vals, "constraint": cons,
-                                "metrics": m})
+                records.append({"trial": n, "params": dict(t.params), "values": vals, "constraint": cons, "metrics": m})
     finally:
         if bar is not None:
             bar.close()

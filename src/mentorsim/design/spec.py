@@ -77,8 +77,9 @@ def _lookup(doc: dict[str, Any], key: str) -> Any:
 def check_levers(levers: Any, base: Scenario, where: str = "levers") -> tuple[Lever, ...]:
     """Validated levers (see the module docstring)."""
     if not isinstance(levers, dict) or not levers:
-        raise ScenarioError(f"{where}: give at least one lever as a mapping of dotted key to choices or "
-                            f"(low, high) (got {levers!r})")
+        raise ScenarioError(
+            f"{where}: give at least one lever as a mapping of dotted key to choices or (low, high) (got {levers!r})"
+        )
     from mentorsim.schema.params import parameter_register
 
     reg = parameter_register().set_index("name")
@@ -88,12 +89,15 @@ def check_levers(levers: Any, base: Scenario, where: str = "levers") -> tuple[Le
     for key, val in levers.items():
         at = f"{where}.{key}"
         if key not in reg.index:
-            raise ScenarioError(f"{at}: unknown parameter {key!r}{nearest(key, allowed)}; levers are "
-                                f"{', '.join(allowed)}")
+            raise ScenarioError(
+                f"{at}: unknown parameter {key!r}{nearest(key, allowed)}; levers are {', '.join(allowed)}"
+            )
         if reg.loc[key, "role"] != "lever":
-            raise ScenarioError(f"{at}: {key!r} is {'an' if reg.loc[key, 'role'][0] in 'aeiou' else 'a'} "
-                                f"{reg.loc[key, 'role']} parameter, not a lever a program designer chooses; "
-                                f"levers are {', '.join(allowed)}")
+            raise ScenarioError(
+                f"{at}: {key!r} is {'an' if reg.loc[key, 'role'][0] in 'aeiou' else 'a'} "
+                f"{reg.loc[key, 'role']} parameter, not a lever a program designer chooses; "
+                f"levers are {', '.join(allowed)}"
+            )
         current = _lookup(doc, key)
         if isinstance(val, dict) and set(val) <= {"low", "high"} and len(val) == 2:
             val = (val["low"], val["high"])
@@ -104,8 +108,7 @@ def check_levers(levers: Any, base: Scenario, where: str = "levers") -> tuple[Le
                 raise ScenarioError(f"{at}: an empty list of choices; give at least one")
             for v in val:
                 if not (v is None or isinstance(v, (bool, int, float, str))):
-                    raise ScenarioError(f"{at}: choice {v!r} is not allowed; choices are numbers, words or "
-                                        "true/false")
+                    raise ScenarioError(f"{at}: choice {v!r} is not allowed; choices are numbers, words or true/false")
                 base.with_overrides({key: v}, source=at)
             out.append(Lever(key, choices=tuple(dict.fromkeys(val))))
         else:
@@ -120,8 +123,9 @@ def _range(at: str, key: str, val: tuple[Any, ...], current: Any, base: Scenario
     if not low < high:
         raise ScenarioError(f"{at}: low must be below high (got low {low:g}, high {high:g})")
     if isinstance(current, bool) or not isinstance(current, (int, float)):
-        raise ScenarioError(f"{at}: a range needs a numeric field; this one is {current!r}: give a list of "
-                            "choices instead")
+        raise ScenarioError(
+            f"{at}: a range needs a numeric field; this one is {current!r}: give a list of choices instead"
+        )
     integer = isinstance(current, int)
     if integer and not (float(low).is_integer() and float(high).is_integer()):
         raise ScenarioError(f"{at}: {key} is a whole number; give whole-number ends (got {low:g}, {high:g})")
@@ -133,8 +137,9 @@ def _range(at: str, key: str, val: tuple[Any, ...], current: Any, base: Scenario
 def check_objectives(objectives: Any, where: str = "objectives") -> dict[str, str]:
     """Validated objectives: metric (or roi) -> max or min."""
     if not isinstance(objectives, dict) or not objectives:
-        raise ScenarioError(f"{where}: give at least one objective as a mapping of metric to 'max' or 'min' "
-                            f"(got {objectives!r})")
+        raise ScenarioError(
+            f"{where}: give at least one objective as a mapping of metric to 'max' or 'min' (got {objectives!r})"
+        )
     for m, d in objectives.items():
         if m not in OUTCOMES:
             raise ScenarioError(f"{where}.{m}: unknown metric {m!r}{nearest(m, list(OUTCOMES))}")
@@ -151,8 +156,10 @@ def check_budget(budget: Any, where: str = "budget") -> dict[str, float]:
         raise ScenarioError(f"{where}: give a mapping of cost metric to its ceiling in USD (got {budget!r})")
     for m, cap in budget.items():
         if m not in COSTS:
-            raise ScenarioError(f"{where}.{m}: {m!r} is not a cost metric{nearest(m, list(COSTS))}; "
-                                f"a budget caps one of {', '.join(COSTS)}")
+            raise ScenarioError(
+                f"{where}.{m}: {m!r} is not a cost metric{nearest(m, list(COSTS))}; "
+                f"a budget caps one of {', '.join(COSTS)}"
+            )
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or not cap >= 0:
             raise ScenarioError(f"{where}.{m}: the ceiling must be a number of USD >= 0 (got {cap!r})")
     return {m: float(c) for m, c in budget.items()}
@@ -167,26 +174,40 @@ def check_count(name: str, v: Any, low: int = 1) -> int:
 
 def no_program(base: Scenario) -> Scenario:
     """The base scenario with the program off: the no-program twin every design is paired with."""
-    return base.with_overrides({"program.format": "none", "program.sponsorship": False},
-                               source="no-program twin").model_copy(update={"name": "no program"})
+    return base.with_overrides(
+        {"program.format": "none", "program.sponsorship": False}, source="no-program twin"
+    ).model_copy(update={"name": "no program"})
 
 
-def spec_hash(base: Scenario, levers: tuple[Lever, ...], objectives: dict[str, str], budget: dict[str, float],
-              **rest: Any) -> str:
+def spec_hash(
+    base: Scenario, levers: tuple[Lever, ...], objectives: dict[str, str], budget: dict[str, float], **rest: Any
+) -> str:
     """What determines a search's trials: refuses resuming a storage with another spec."""
-    doc = {"base": base.model_dump(mode="json"), "levers": [[lv.key, lv.describe()] for lv in levers],  # in order
-           "objectives": objectives, "budget": budget, **rest}
+    doc = {
+        "base": base.model_dump(mode="json"),
+        "levers": [[lv.key, lv.describe()] for lv in levers],  # in order
+        "objectives": objectives,
+        "budget": budget,
+        **rest,
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # ---- the spec file of `mentorsim optimize` ------------------------------------------------------
 
-SPEC_FIELDS = {"name": "a short name", "base": "the base scenario (a path relative to the spec file, or a mapping)",
-               "overrides": "dotted overrides of the base", "levers": "lever -> choices or {low, high}",
-               "objectives": "metric -> max or min", "budget": "cost metric -> ceiling in USD",
-               "trials": "designs tried", "replications": "paired replications per design",
-               "front_replications": "replications of each re-run front design", "batch": "designs per batch",
-               "seed": "the search's seed"}
+SPEC_FIELDS = {
+    "name": "a short name",
+    "base": "the base scenario (a path relative to the spec file, or a mapping)",
+    "overrides": "dotted overrides of the base",
+    "levers": "lever -> choices or {low, high}",
+    "objectives": "metric -> max or min",
+    "budget": "cost metric -> ceiling in USD",
+    "trials": "designs tried",
+    "replications": "paired replications per design",
+    "front_replications": "replications of each re-run front design",
+    "batch": "designs per batch",
+    "seed": "the search's seed",
+}
 
 
 def load_spec(path: str | Path) -> dict[str, Any]:
@@ -200,8 +221,9 @@ def load_spec(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"{src}: an optimize spec must be a mapping of fields, got {type(doc).__name__}")
     for k in doc:
         if k not in SPEC_FIELDS:
-            raise ScenarioError(f"{src}: {k}: unknown field{nearest(k, list(SPEC_FIELDS))}; fields are "
-                                f"{', '.join(SPEC_FIELDS)}")
+            raise ScenarioError(
+                f"{src}: {k}: unknown field{nearest(k, list(SPEC_FIELDS))}; fields are {', '.join(SPEC_FIELDS)}"
+            )
     for k in ("base", "levers", "objectives"):
         if k not in doc:
             raise ScenarioError(f"{src}: {k}: required field is missing ({SPEC_FIELDS[k]})")
@@ -224,8 +246,10 @@ def load_spec(path: str | Path) -> dict[str, Any]:
     kw: dict[str, Any] = {"base": base}
     levers = doc["levers"]
     if isinstance(levers, dict):  # YAML has no tuples: a {low, high} mapping is a range
-        levers = {k: (v["low"], v["high"]) if isinstance(v, dict) and set(v) == {"low", "high"} else v
-                  for k, v in levers.items()}
+        levers = {
+            k: (v["low"], v["high"]) if isinstance(v, dict) and set(v) == {"low", "high"} else v
+            for k, v in levers.items()
+        }
     kw["levers"] = check_levers(levers, base, f"{src}: levers")
     kw["objectives"] = check_objectives(doc["objectives"], f"{src}: objectives")
     kw["budget"] = check_budget(doc.get("budget"), f"{src}: budget")

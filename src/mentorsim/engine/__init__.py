@@ -50,7 +50,7 @@ def batches(scenario: Scenario, replications: list[int]) -> list[list[int]]:
     batch."""
     weeks = max(scenario.horizon_weeks, BATCH_WEEKS)
     per = max(1, BATCH_PERSON_WEEKS // (max(scenario.workforce.size, 1) * weeks))
-    return [replications[i:i + per] for i in range(0, len(replications), per)]
+    return [replications[i : i + per] for i in range(0, len(replications), per)]
 
 
 def run_batch(scenario: Scenario, seed: int, replications: Iterable[int], trace: Any = None) -> list[RepResult]:
@@ -70,5 +70,18 @@ def run(scenario: Scenario, seed: int, replication: int, trace: Any = None) -> R
     return run_batch(scenario, seed, [replication], trace)[0]
 
 
-__all__ = ["BATCH_PEOPLE", "BATCH_PERSON_WEEKS", "BATCH_WEEKS", "END_REASONS", "STEPS", "TS", "TS_METRICS", "RepResult", "Simulation", "batches",
-           "order_text", "run", "run_batch"]
+__all__ = [
+    "BATCH_PEOPLE",
+    "BATCH_PERSON_WEEKS",
+    "BATCH_WEEKS",
+    "END_REASONS",
+    "STEPS",
+    "TS",
+    "TS_METRICS",
+    "RepResult",
+    "Simulation",
+    "batches",
+    "order_text",
+    "run",
+    "run_batch",
+]

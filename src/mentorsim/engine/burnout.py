@@ -30,9 +30,12 @@ class Burnout(Process):
             self._version = rel.version
             over = rel.overload(rel.mentors)
             prog, bo = self.sim.program, self.sim.mx.burnout
-            self._stress = (bo.stress_per_week * np.maximum(over - bo.stress_onset, 0.0)
-                            * (1.0 - self.sim.recognition.burnout_buffer)
-                            * (1.0 - bo.boundaries_buffer * prog.boundaries))
+            self._stress = (
+                bo.stress_per_week
+                * np.maximum(over - bo.stress_onset, 0.0)
+                * (1.0 - self.sim.recognition.burnout_buffer)
+                * (1.0 - bo.boundaries_buffer * prog.boundaries)
+            )
         return self._stress
 
     def __call__(self, week: int) -> None:

@@ -182,8 +182,11 @@ class Informal(Process):
         p, n = sim.p, sim.p.n
         if week % REFRESH_WEEKS == 0:
             senior = np.flatnonzero(p.employed[:n] & (p.level[:n] >= SENIOR_LEVELS[0]))
-            counts = np.bincount(sim.sites.site_of(senior) * self.G + p.group[senior],
-                                 minlength=sim.R * self.G).reshape(sim.R, self.G).astype(float)
+            counts = (
+                np.bincount(sim.sites.site_of(senior) * self.G + p.group[senior], minlength=sim.R * self.G)
+                .reshape(sim.R, self.G)
+                .astype(float)
+            )
             tot = counts.sum(axis=1, keepdims=True)
             self.q = np.where(tot > 0, counts / np.maximum(tot, 1.0), self.q)
             self._rates()

@@ -30,8 +30,15 @@ class Intake(Process):
                 if len(pick):
                     sim.mentor_pool[pick] = True
                     sim.log(pick, "volunteered_mentor")
-        elig = (emp & fmt.mentee_eligible(p.level[:n], prog) & (tenure >= prog.min_tenure_weeks)
-                & ~p.ever_mentee[:n] & ~enrolled & ~p.mentoring[:n] & ~sim.mentor_pool[:n])  # a mentor is not also a mentee
+        elig = (
+            emp
+            & fmt.mentee_eligible(p.level[:n], prog)
+            & (tenure >= prog.min_tenure_weeks)
+            & ~p.ever_mentee[:n]
+            & ~enrolled
+            & ~p.mentoring[:n]
+            & ~sim.mentor_pool[:n]
+        )  # a mentor is not also a mentee
         elig = eligible(sim, week, elig)
         n_enrolled = sites.count_mask(enrolled)
         target = np.round(prog.participation_target * (sites.count_mask(elig) + n_enrolled)).astype(np.int64)

@@ -25,8 +25,9 @@ class Matching(Process):
         waiting = np.flatnonzero(p.was_waiting[:n] & p.enrolled[:n] & p.employed[:n])
         if fmt.rows_per_mentee > 1:  # a board short of mentors gets its open seats filled
             rows = rel.rows_as_mentee[:n]
-            short = np.flatnonzero(p.enrolled[:n] & p.employed[:n] & ~p.was_waiting[:n] & (rows > 0)
-                                   & (rows < fmt.rows_per_mentee))
+            short = np.flatnonzero(
+                p.enrolled[:n] & p.employed[:n] & ~p.was_waiting[:n] & (rows > 0) & (rows < fmt.rows_per_mentee)
+            )
             if len(short):
                 short = short[rel.board(short)[1] > week + 1]  # not in the board's last week
                 waiting = np.union1d(waiting, short)
@@ -45,11 +46,11 @@ class Matching(Process):
         none = np.empty(0, dtype=np.int64)
         wb = sim.sites.bounds(waiting)
         for s in dirty.tolist():
-            w = waiting[wb[s]:wb[s + 1]]
+            w = waiting[wb[s] : wb[s + 1]]
             if len(w) == 0:
                 continue
             if pool:
-                m, f = mentors[mb[s]:mb[s + 1]], free[mb[s]:mb[s + 1]]
+                m, f = mentors[mb[s] : mb[s + 1]], free[mb[s] : mb[s + 1]]
                 if len(m) == 0:
                     continue
             else:

@@ -22,13 +22,16 @@ class Meetings(Process):
         self.gain_unit = prog.skill_gain_per_meeting * fx.expertise
         ses = sim.mx.sessions
         # how prepared mentees come: an assigned mentee did not choose to take part (registered, assumption)
-        self.preparation = prog.preparation * (sim.mx.volunteering.assigned_preparation
-                                               if prog.enrolment == "assigned" else 1.0)
+        self.preparation = prog.preparation * (
+            sim.mx.volunteering.assigned_preparation if prog.enrolment == "assigned" else 1.0
+        )
         # what a session teaches: times 1 at the default preparation (0.5), more when better prepared
         self.taught = 1.0 + ses.preparation_teaching * (self.preparation - 0.5)
         # what a session gives grows with its length (per hour, a format gives what one-on-one gives) and
         # with the share of it spent on the mentee's own goal (a peer pair splits its time)
-        self.per_session = (sim.session_h * 60.0 / ses.reference_session_minutes) ** ses.length_elasticity * fx.focus_share
+        self.per_session = (
+            sim.session_h * 60.0 / ses.reference_session_minutes
+        ) ** ses.length_elasticity * fx.focus_share
         # a mentor's engagement gain from a session, relative to the mentee's (recognition adds to it)
         self.mentor_gain = fx.mentor_engagement * sim.recognition.mentor_engagement_factor
 
@@ -58,8 +61,10 @@ class Meetings(Process):
         # a mentor over what they can give cancels a share of the sessions beyond it (smoothly: mentors differ)
         beyond = np.maximum(1.0 - 1.0 / np.maximum(rel.overload(m), 1e-12), 0.0)
         p_cancel = fric + (1.0 - fric) * ses.overload_cancel_share * beyond
-        p_miss = (ses.no_show_friction_share * fric
-                  + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e])) * fx.no_show
+        p_miss = (
+            ses.no_show_friction_share * fric
+            + ses.no_show_engagement_slope * (sim.mx.people.reference_engagement - p.engagement[e])
+        ) * fx.no_show
         if fmt.group_sessions or fmt.pair_sessions:
             cancel = self.session_cancelled(due, u[:, 0], p_cancel)
         else:
@@ -78,7 +83,9 @@ class Meetings(Process):
         rel.held[h] += 1
         last = rel.last_held[h]
         gap = np.where(np.isnan(last), rel.cadence[h], week - last)
-        mom = ses.momentum_floor + (1.0 - ses.momentum_floor) * np.exp(-np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks)
+        mom = ses.momentum_floor + (1.0 - ses.momentum_floor) * np.exp(
+            -np.maximum(gap - 1.0, 0.0) / prog.momentum_weeks
+        )
         rel.last_held[h] = week
         d, fit = rel.dim[h], rel.fit[h]
         focus: float | np.ndarray = 1.0
@@ -108,8 +115,9 @@ class Meetings(Process):
         # commitments, done between sessions with a chance set by preparation, move the goal
         if n_c:
             g = sim.mx.goals
-            p_done = min(max(g.commitment_base + g.commitment_preparation * self.preparation + fx.commitment_bonus,
-                             0.0), 1.0)
+            p_done = min(
+                max(g.commitment_base + g.commitment_preparation * self.preparation + fx.commitment_bonus, 0.0), 1.0
+            )
             done = (u[:, 3:] < p_done).sum(axis=1)
             step = done * (prog.goal_progress_per_commitment * (ses.fit_floor + fit)) * benefit * focus
             if unique_mentee:
@@ -147,7 +155,7 @@ class Meetings(Process):
         rel.quality[missed] = np.maximum(rel.quality[missed] - sim.mx.sessions.missed_quality_loss, 0.0)
         if sim.tracer is not None:
             sim.log(rel.mentee[missed], "meeting_missed")
-        young = (week - rel.start[missed] < mr.early_end_weeks)
+        young = week - rel.start[missed] < mr.early_end_weeks
         quit_pair = missed[young & (u < mr.early_dissolution * (1.0 - prog.boundaries) * (1.0 - rel.quality[missed]))]
         if len(quit_pair):
             ended = rel.ending(quit_pair)  # a pair's both partners

@@ -22,8 +22,11 @@ class Promotions(Process):
         elig = np.flatnonzero(p.employed[:n] & (p.level[:n] < N_LEVELS) & ok)
         if len(elig) == 0:
             return
-        logit = (wf.promotion_base_logit + wf.promotion_readiness_slope * p.readiness(elig) / 0.1
-                 + wf.promotion_ambition_slope * p.ambition[elig])
+        logit = (
+            wf.promotion_base_logit
+            + wf.promotion_readiness_slope * p.readiness(elig) / 0.1
+            + wf.promotion_ambition_slope * p.ambition[elig]
+        )
         for o in sim.overlays:
             logit = o.promotion_logit(sim, elig, logit)
         if sim.fmt.holds_sessions:

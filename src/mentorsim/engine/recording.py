@@ -38,8 +38,12 @@ class Recording(Process):
         if sim.R == 1:
             eng = np.add.reduce(p.engagement[:n], where=p.employed[:n])
         else:  # each site summed over exactly its own slots, as if it ran alone
-            eng = np.array([np.add.reduce(p.engagement[a:a + k], where=p.employed[a:a + k])
-                            for a, k in zip(sites.starts.tolist(), p.used.tolist())])
+            eng = np.array(
+                [
+                    np.add.reduce(p.engagement[a : a + k], where=p.employed[a : a + k])
+                    for a, k in zip(sites.starts.tolist(), p.used.tolist())
+                ]
+            )
         ts[:, w, TS["mean_engagement"]] = eng / np.maximum(sim.headcount, 1)
         self.senior[:, w] = self.senior_by_group()
         if sim.fmt.holds_sessions:

@@ -35,13 +35,29 @@ class Relationships:
     ``site`` is the replication a row belongs to and ``local`` its position among that
     site's rows: a row's random draws are keyed by (site, local), never by the batch."""
 
-    FIELDS = {"mentee": np.int64, "mentor": np.int64, "group": np.int64, "seat": np.int64, "dim": np.int64,
-              "start": np.int64, "end": np.int64, "reason": np.int64, "held": np.int64, "scheduled": np.int64,
-              "cadence": np.float64, "next_due": np.float64, "last_held": np.float64, "quality": np.float64,
-              "fit": np.float64, "ceiling": np.float64, "term_end": np.int64, "active": np.bool_,
-              "site": np.int64, "local": np.int64}
-    PER_SLOT = (("rows_as_mentee", 0), ("rows_as_mentor", 0), ("prev_mentor", -1), ("rematched", False),
-                ("load", 0.0))
+    FIELDS = {
+        "mentee": np.int64,
+        "mentor": np.int64,
+        "group": np.int64,
+        "seat": np.int64,
+        "dim": np.int64,
+        "start": np.int64,
+        "end": np.int64,
+        "reason": np.int64,
+        "held": np.int64,
+        "scheduled": np.int64,
+        "cadence": np.float64,
+        "next_due": np.float64,
+        "last_held": np.float64,
+        "quality": np.float64,
+        "fit": np.float64,
+        "ceiling": np.float64,
+        "term_end": np.int64,
+        "active": np.bool_,
+        "site": np.int64,
+        "local": np.int64,
+    }
+    PER_SLOT = (("rows_as_mentee", 0), ("rows_as_mentor", 0), ("prev_mentor", -1), ("rematched", False), ("load", 0.0))
 
     mentee: np.ndarray
     mentor: np.ndarray
@@ -64,9 +80,19 @@ class Relationships:
     site: np.ndarray
     local: np.ndarray
 
-    def __init__(self, people: People, sites: Sites, fmt: Format, changes: Changes, session_hours: float,
-                 prep_hours: float, log: Callable[..., None] | None, cap: int = 256,
-                 mechanics: RelationshipMechanics | None = None, capacity_hours: float = 1.0):
+    def __init__(
+        self,
+        people: People,
+        sites: Sites,
+        fmt: Format,
+        changes: Changes,
+        session_hours: float,
+        prep_hours: float,
+        log: Callable[..., None] | None,
+        cap: int = 256,
+        mechanics: RelationshipMechanics | None = None,
+        capacity_hours: float = 1.0,
+    ):
         self.p, self.sites, self.fmt, self.changes = people, sites, fmt, changes
         self.capacity_hours = capacity_hours  # the program's hours a month a mentor gives before overload
         self.mx = mechanics if mechanics is not None else RelationshipMechanics()
@@ -123,8 +149,17 @@ class Relationships:
         return g
 
     # ---- starting --------------------------------------------------------------------------
-    def add(self, rows: Rows, week: int, cadence: float, term_end: np.ndarray | int,
-            phase: np.ndarray, quality: np.ndarray, ceiling: np.ndarray, site: int = 0) -> np.ndarray:
+    def add(
+        self,
+        rows: Rows,
+        week: int,
+        cadence: float,
+        term_end: np.ndarray | int,
+        phase: np.ndarray,
+        quality: np.ndarray,
+        ceiling: np.ndarray,
+        site: int = 0,
+    ) -> np.ndarray:
         """Store new rows of one site and count them in; returns their row numbers."""
         k = len(rows)
         if self.n + k > self.cap:

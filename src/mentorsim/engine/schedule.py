@@ -63,45 +63,118 @@ def _cycle(sc: Scenario) -> int:
 
 
 STEPS: tuple[Step, ...] = (
-    Step(0.00, "intake", Intake, lambda sc: 1 if sc.program.intake == "evergreen" else sc.program.term_weeks,
-         _weekly, _program,
-         "cohort start (or every week when evergreen): terms that ran out end; employees volunteer as "
-         "mentees (selection on ambition and engagement) and mentors (supply set by recognition); "
-         "overlays sign up (sponsors)"),
-    Step(0.10, "matching", Matching, _weekly, _weekly, _program,
-         "waiting mentees are formed into relationships by the format within mentor capacity (random or "
-         "goal fit); overlays act on the new mentees (sponsors pick high-potential mentees)"),
-    Step(0.15, "burnout", Burnout, _weekly, _weekly, _program,
-         "terms that ran out end; mentor strain from load over capacity builds burnout (recognition and "
-         "boundaries buffer it; it recovers 0.01 a week); a mentor who burns out steps back"),
-    Step(0.20, "meetings", Meetings, _weekly, _weekly, _program,
-         "relationships due this week (each cadence meets in its own slots, from the week of the match) "
-         "schedule a session; mentor overload and friction cancel some; held sessions grow the goal skill "
-         "(expertise x fit x momentum), engagement and quality; commitments are done with a chance set by "
-         "preparation and move the goal; in group sessions the hot seat rotates"),
-    Step(0.30, "seasons", Seasons, lambda sc: QUARTER, lambda sc: QUARTER, _program,
-         "every 13 weeks: deepen, narrow (halve cadence) or sunset each relationship; a sunset frees the "
-         "mentor and the mentee rematches once"),
-    Step(0.40, "recognition", RecognitionCycle, lambda sc: RECOGNITION_CYCLE, lambda sc: RECOGNITION_CYCLE,
-         lambda sim: sim.fmt.holds_sessions and sim.recognition.has_cycle(),
-         "every 26 weeks: the recognition policy acts on active mentors"),
-    Step(0.50, "promotions", Promotions, _cycle, _cycle, _always,
-         "every promotion cycle: promotion odds from readiness, ambition, overlays (sponsorship) and "
-         "mentor credit"),
-    Step(0.60, "growth", Growth, _weekly, _weekly, _always,
-         "skills, goals and engagement drift; goals reached (pivoters move internally)"),
-    Step(0.62, "informal", Informal, _weekly, _weekly, informal_on,
-         "informal mentoring, in every world: relationships start at the rate that keeps each level's share "
-         "(homophily toward the own group's share of who is senior; less while a formal mentee) and end at "
-         "1 / mean duration; while one lasts it adds a share of a one-on-one relationship's engagement and "
-         "goal skill"),
-    Step(0.65, "quits", Turnover, _weekly, _weekly, _always,
-         "quit/hire, first the quits (front-loaded hazard x engagement x level x recent promotion x mentor "
-         "strain); leavers' relationships end, their seats open and overlays let them go"),
-    Step(0.70, "hiring", Hiring, _weekly, _weekly, _always,
-         "quit/hire, then the hires: vacancies opened hiring_lag_weeks ago are filled by new hires"),
-    Step(0.90, "record", Recording, _weekly, _weekly, _always,
-         "the week's row of the time series"),
+    Step(
+        0.00,
+        "intake",
+        Intake,
+        lambda sc: 1 if sc.program.intake == "evergreen" else sc.program.term_weeks,
+        _weekly,
+        _program,
+        "cohort start (or every week when evergreen): terms that ran out end; employees volunteer as "
+        "mentees (selection on ambition and engagement) and mentors (supply set by recognition); "
+        "overlays sign up (sponsors)",
+    ),
+    Step(
+        0.10,
+        "matching",
+        Matching,
+        _weekly,
+        _weekly,
+        _program,
+        "waiting mentees are formed into relationships by the format within mentor capacity (random or "
+        "goal fit); overlays act on the new mentees (sponsors pick high-potential mentees)",
+    ),
+    Step(
+        0.15,
+        "burnout",
+        Burnout,
+        _weekly,
+        _weekly,
+        _program,
+        "terms that ran out end; mentor strain from load over capacity builds burnout (recognition and "
+        "boundaries buffer it; it recovers 0.01 a week); a mentor who burns out steps back",
+    ),
+    Step(
+        0.20,
+        "meetings",
+        Meetings,
+        _weekly,
+        _weekly,
+        _program,
+        "relationships due this week (each cadence meets in its own slots, from the week of the match) "
+        "schedule a session; mentor overload and friction cancel some; held sessions grow the goal skill "
+        "(expertise x fit x momentum), engagement and quality; commitments are done with a chance set by "
+        "preparation and move the goal; in group sessions the hot seat rotates",
+    ),
+    Step(
+        0.30,
+        "seasons",
+        Seasons,
+        lambda sc: QUARTER,
+        lambda sc: QUARTER,
+        _program,
+        "every 13 weeks: deepen, narrow (halve cadence) or sunset each relationship; a sunset frees the "
+        "mentor and the mentee rematches once",
+    ),
+    Step(
+        0.40,
+        "recognition",
+        RecognitionCycle,
+        lambda sc: RECOGNITION_CYCLE,
+        lambda sc: RECOGNITION_CYCLE,
+        lambda sim: sim.fmt.holds_sessions and sim.recognition.has_cycle(),
+        "every 26 weeks: the recognition policy acts on active mentors",
+    ),
+    Step(
+        0.50,
+        "promotions",
+        Promotions,
+        _cycle,
+        _cycle,
+        _always,
+        "every promotion cycle: promotion odds from readiness, ambition, overlays (sponsorship) and mentor credit",
+    ),
+    Step(
+        0.60,
+        "growth",
+        Growth,
+        _weekly,
+        _weekly,
+        _always,
+        "skills, goals and engagement drift; goals reached (pivoters move internally)",
+    ),
+    Step(
+        0.62,
+        "informal",
+        Informal,
+        _weekly,
+        _weekly,
+        informal_on,
+        "informal mentoring, in every world: relationships start at the rate that keeps each level's share "
+        "(homophily toward the own group's share of who is senior; less while a formal mentee) and end at "
+        "1 / mean duration; while one lasts it adds a share of a one-on-one relationship's engagement and "
+        "goal skill",
+    ),
+    Step(
+        0.65,
+        "quits",
+        Turnover,
+        _weekly,
+        _weekly,
+        _always,
+        "quit/hire, first the quits (front-loaded hazard x engagement x level x recent promotion x mentor "
+        "strain); leavers' relationships end, their seats open and overlays let them go",
+    ),
+    Step(
+        0.70,
+        "hiring",
+        Hiring,
+        _weekly,
+        _weekly,
+        _always,
+        "quit/hire, then the hires: vacancies opened hiring_lag_weeks ago are filled by new hires",
+    ),
+    Step(0.90, "record", Recording, _weekly, _weekly, _always, "the week's row of the time series"),
 )
 
 

@@ -35,10 +35,12 @@ class Simulation:
     others share its batch.
     """
 
-    def __init__(self, sc: Scenario, seed: int, replications: int | list[int] = 0, trace: Any = None,
-                 site_cap: int | None = None):
-        self.reps = ([int(replications)] if isinstance(replications, (int, np.integer))
-                     else [int(r) for r in replications])
+    def __init__(
+        self, sc: Scenario, seed: int, replications: int | list[int] = 0, trace: Any = None, site_cap: int | None = None
+    ):
+        self.reps = (
+            [int(replications)] if isinstance(replications, (int, np.integer)) else [int(r) for r in replications]
+        )
         if not self.reps:
             raise ValueError("Simulation needs at least one replication")
         R = self.R = len(self.reps)
@@ -57,10 +59,18 @@ class Simulation:
         self.changes = Changes(R)
         self.tracer: Tracer | None = make_tracer(trace, self.p, R, self.wf.size, self._context())
         self.session_h = sc.program.session_minutes / 60.0 * self.fx.session_factor
-        self.rel = Relationships(self.p, self.sites, self.fmt, self.changes, self.session_h,
-                                 sc.costs.prep_hours_per_session, self.log if self.tracer is not None else None,
-                                 max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8,
-                                 sc.mechanics.relationships, self.fmt.capacity_hours(sc.program))
+        self.rel = Relationships(
+            self.p,
+            self.sites,
+            self.fmt,
+            self.changes,
+            self.session_h,
+            sc.costs.prep_hours_per_session,
+            self.log if self.tracer is not None else None,
+            max(64, R * sc.workforce.size // 2) if self.fmt.holds_sessions else 8,
+            sc.mechanics.relationships,
+            self.fmt.capacity_hours(sc.program),
+        )
         self.ts = np.zeros((R, self.H, len(TS_METRICS)))
         self.vacancies = np.zeros((R, self.H + self.wf.hiring_lag_weeks + 2, N_LEVELS + 1), dtype=np.int64)
         self.headcount = np.full(R, self.wf.size, dtype=np.int64)
@@ -69,8 +79,9 @@ class Simulation:
         self.senior_by_group = np.zeros((R, self.H, len(self.group_names)), dtype=np.int64)  # record writes it
         c = sc.costs
         self.hourly = np.asarray((0.0,) + tuple(c.hourly_cost_by_level))
-        self.replacement = np.asarray((0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level,
-                                                                            c.replacement_cost_share_by_level)))
+        self.replacement = np.asarray(
+            (0.0,) + tuple(s * r for s, r in zip(c.annual_salary_by_level, c.replacement_cost_share_by_level))
+        )
         self.env = simpy.Environment()
         self.steps = [s for s in STEPS if s.runs(self)]
         self.processes = {s.name: s.process(self) for s in self.steps}
@@ -102,8 +113,7 @@ class Simulation:
         """Run every step to the horizon; one RepResult per replication."""
         env = self.env
         for step in self.steps:
-            env.process(self._every(step.offset, step.period(self.sc), step.first(self.sc),
-                                    self.processes[step.name]))
+            env.process(self._every(step.offset, step.period(self.sc), step.first(self.sc), self.processes[step.name]))
         env.run(until=self.H + 1)
         return results_of(self)
 

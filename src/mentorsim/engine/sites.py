@@ -64,7 +64,7 @@ class Sites:
             return self.streams[0][name].uniform(week, p.n)
         u = np.ones(p.n)
         for s, (a, k) in enumerate(zip(self.starts.tolist(), p.used.tolist())):
-            self.streams[s][name].at(week).random(out=u[a:a + k])
+            self.streams[s][name].at(week).random(out=u[a : a + k])
         return u
 
     def draw_keyed(self, name: str, week: int, site: np.ndarray, local: np.ndarray, width: int = 1) -> np.ndarray:
@@ -78,7 +78,7 @@ class Sites:
         order = np.argsort(site, kind="stable")
         bounds = np.searchsorted(site[order], np.arange(self.R + 1))
         for s in np.flatnonzero(np.diff(bounds)).tolist():
-            sel = order[bounds[s]:bounds[s + 1]]
+            sel = order[bounds[s] : bounds[s + 1]]
             loc = local[sel]
             top = int(loc.max()) + 1
             out[sel] = self.streams[s][name].uniform(week, top * width).reshape(top, width)[loc]

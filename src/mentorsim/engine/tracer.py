@@ -24,8 +24,9 @@ class Tracer:
     ``everyone`` traces every slot (hires included); ``ids`` traces those person ids in every
     site, whenever they are hired; otherwise ``mask`` was set once (starting people)."""
 
-    def __init__(self, cap: int, everyone: bool = False, ids: np.ndarray | None = None,
-                 context: dict[str, str] | None = None):
+    def __init__(
+        self, cap: int, everyone: bool = False, ids: np.ndarray | None = None, context: dict[str, str] | None = None
+    ):
         self.mask = np.zeros(cap, dtype=bool)
         self.everyone, self.ids = everyone, ids
         self.context = context or {}
@@ -44,8 +45,9 @@ class Tracer:
         self.mask = reslot(self.mask, sites, old, new, False)
         self.lay(sites, new)
 
-    def log(self, week: int, who: np.ndarray, event: str, site_cap: int, other: Field = None,
-            value: Field = None) -> None:
+    def log(
+        self, week: int, who: np.ndarray, event: str, site_cap: int, other: Field = None, value: Field = None
+    ) -> None:
         """Log ``event`` for the traced slots among ``who``. ``other`` (slots of the other person)
         and ``value`` are None, a number, an array aligned with ``who`` or a function of the slots."""
         who = np.asarray(who)
@@ -68,9 +70,17 @@ class Tracer:
         by_site: list[list] = [[] for _ in range(sites)]
         for row in self.rows:
             by_site[row[1]].append(row)
-        return [{"week": [r[0] for r in mine], "person_id": [r[2] for r in mine], "event": [r[3] for r in mine],
-                 "details": [r[4] for r in mine], "other": [r[5] for r in mine],
-                 "value": [r[6] for r in mine]} for mine in by_site]
+        return [
+            {
+                "week": [r[0] for r in mine],
+                "person_id": [r[2] for r in mine],
+                "event": [r[3] for r in mine],
+                "details": [r[4] for r in mine],
+                "other": [r[5] for r in mine],
+                "value": [r[6] for r in mine],
+            }
+            for mine in by_site
+        ]
 
 
 def _field(f: Field, hit: np.ndarray, keep: np.ndarray) -> np.ndarray:
@@ -100,7 +110,7 @@ def make_tracer(trace: Any, people: Any, sites: int, start_size: int, context: d
         for s in range(sites):
             lo = s * C
             for code in range(4):  # the first k starting people of each persona
-                t.mask[lo + np.flatnonzero(people.persona[lo:lo + start_size] == code)[:k]] = True
+                t.mask[lo + np.flatnonzero(people.persona[lo : lo + start_size] == code)[:k]] = True
     else:
         ids = np.unique(np.asarray(list(trace), dtype=np.int64))
         t = Tracer(people.cap, ids=ids[ids >= 0], context=context)

@@ -33,8 +33,7 @@ class Turnover(Process):
         if sim.changes.promotions or week >= self._recent_until:
             last = sim.p.last_promo[: sim.p.n]
             self._recent = np.flatnonzero(week - last < recent)
-            self._recent_until = (int(last[self._recent].min()) + recent if len(self._recent)
-                                  else 1 << 30)
+            self._recent_until = int(last[self._recent].min()) + recent if len(self._recent) else 1 << 30
             sim.changes.promotions = False
         return self._recent
 

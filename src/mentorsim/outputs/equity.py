@@ -35,24 +35,36 @@ def group_metrics(res: Results) -> pd.DataFrame:
     stayed = (left < 0) | (left > at)
     end = np.where(left < 0, H, np.minimum(left, H))
     years = np.maximum(end - np.maximum(p.hired_week.to_numpy(), 0), 0) / WEEKS_PER_YEAR
-    d = pd.DataFrame({"replication": p.replication, "group": p.group, "initial": p.initial.to_numpy(),
-                      "stayed": stayed & p.initial.to_numpy(), "years": years, "promotions": p.promotions,
-                      "informal": p.informal_mentor.astype(float),
-                      "manager": (left < 0) & np.isin(p.end_level, SENIOR_LEVELS)})
+    d = pd.DataFrame(
+        {
+            "replication": p.replication,
+            "group": p.group,
+            "initial": p.initial.to_numpy(),
+            "stayed": stayed & p.initial.to_numpy(),
+            "years": years,
+            "promotions": p.promotions,
+            "informal": p.informal_mentor.astype(float),
+            "manager": (left < 0) & np.isin(p.end_level, SENIOR_LEVELS),
+        }
+    )
     g = d.groupby(["replication", "group"])
-    out = pd.DataFrame({
-        "retention_36m": g.stayed.sum() / g.initial.sum().replace(0, np.nan),
-        "annual_promotion_rate": g.promotions.sum() / g.years.sum().replace(0.0, np.nan),
-        "informal_mentor_share": g.informal.mean(),
-        "management_share": g.manager.sum() / d.groupby("replication").manager.sum().replace(0, np.nan),
-    })
+    out = pd.DataFrame(
+        {
+            "retention_36m": g.stayed.sum() / g.initial.sum().replace(0, np.nan),
+            "annual_promotion_rate": g.promotions.sum() / g.years.sum().replace(0.0, np.nan),
+            "informal_mentor_share": g.informal.mean(),
+            "management_share": g.manager.sum() / d.groupby("replication").manager.sum().replace(0, np.nan),
+        }
+    )
     return out.stack().rename("value").rename_axis(["replication", "group", "metric"]).reset_index()
 
 
 def by_group(res: Results, level: float = 0.95) -> pd.DataFrame:
     """``group, metric, mean, ci_low, ci_high``: a t-interval over replications."""
-    rows = [(grp, m, *interval(v.value.dropna().to_numpy(dtype=float), level))
-            for (grp, m), v in group_metrics(res).groupby(["group", "metric"])]
+    rows = [
+        (grp, m, *interval(v.value.dropna().to_numpy(dtype=float), level))
+        for (grp, m), v in group_metrics(res).groupby(["group", "metric"])
+    ]
     return pd.DataFrame(rows, columns=["group", "metric", "mean", "ci_low", "ci_high"])
 
 
@@ -79,14 +91,23 @@ def group_series(res: Results) -> pd.DataFrame:
     for r in res.reps:
         s = r.senior_by_group
         if s is None:
-            raise MentorsimError(f"results of {res.name!r} were made before management by group was recorded; "
-                                 "run them again")
+            raise MentorsimError(
+                f"results of {res.name!r} were made before management by group was recorded; run them again"
+            )
         H, G = s.shape
         total = s.sum(axis=1, keepdims=True)
         share = np.divide(s, total, out=np.full(s.shape, np.nan), where=total > 0)
-        parts.append(pd.DataFrame({"replication": np.full(H * G, r.replication, dtype=np.int64),
-                                   "week": np.repeat(np.arange(1, H + 1), G), "group": np.tile(names[:G], H).astype(str),
-                                   "senior": s.reshape(-1), "share": share.reshape(-1)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "replication": np.full(H * G, r.replication, dtype=np.int64),
+                    "week": np.repeat(np.arange(1, H + 1), G),
+                    "group": np.tile(names[:G], H).astype(str),
+                    "senior": s.reshape(-1),
+                    "share": share.reshape(-1),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -96,12 +117,11 @@ def management_share_curve(res: Results, level: float = 0.95) -> pd.DataFrame:
     as ``res.uncertainty`` says)."""
     if not 0 < level < 1:
         raise MentorsimError(f"level must be between 0 and 1, got {level!r}")
-    wide = group_series(res).pivot_table(index=["group", "week"], columns="replication", values="share",
-                                         dropna=False)
+    wide = group_series(res).pivot_table(index=["group", "week"], columns="replication", values="share", dropna=False)
     v = wide.to_numpy(dtype=float)
     q = (1 - level) / 2 * 100
     with np.errstate(all="ignore"):
         mean = np.nanmean(v, axis=1)
-        lo, hi = (np.nanpercentile(v, [q, 100 - q], axis=1) if v.shape[1] > 1 else (mean, mean))
+        lo, hi = np.nanpercentile(v, [q, 100 - q], axis=1) if v.shape[1] > 1 else (mean, mean)
     out = pd.DataFrame({"mean": mean, "low": lo, "high": hi}, index=wide.index).reset_index()
     return out[["week", "group", "mean", "low", "high"]]

@@ -29,16 +29,23 @@ ROLE_NAMES = np.array(["none", "mentee", "mentor", "both"], dtype=object)
 class Results:
     """The replications of one scenario: people, timeseries, relationships, events and a summary."""
 
-    def __init__(self, scenario: Scenario, seed: int, reps: list[RepResult], executor: str = "serial",
-                 workers: int = 1):
+    def __init__(
+        self, scenario: Scenario, seed: int, reps: list[RepResult], executor: str = "serial", workers: int = 1
+    ):
         from mentorsim import __version__
 
         self.scenario = scenario
         self.seed = seed
         self.reps = sorted(reps, key=lambda r: r.replication)
-        self.provenance = {"scenario": scenario.name, "seed": int(seed), "replications": len(reps),
-                           "horizon_weeks": scenario.horizon_weeks, "workforce_size": scenario.workforce.size,
-                           "package": "mentorsim", "version": __version__}
+        self.provenance = {
+            "scenario": scenario.name,
+            "seed": int(seed),
+            "replications": len(reps),
+            "horizon_weeks": scenario.horizon_weeks,
+            "workforce_size": scenario.workforce.size,
+            "package": "mentorsim",
+            "version": __version__,
+        }
         self._run_info = {"executor": executor, "workers": workers}
         #: "noise" (luck only) or "parameters" (each replication also drew the uncertain parameters)
         self.uncertainty = "noise"
@@ -80,12 +87,16 @@ class Results:
         parts = []
         for r in self.reps:
             H, M = r.timeseries.shape
-            parts.append(pd.DataFrame({
-                "replication": np.full(H * M, r.replication, dtype=np.int64),
-                "week": np.repeat(np.arange(1, H + 1), M),
-                "metric": np.tile(np.array(TS_METRICS, dtype=object), H).astype(str),
-                "value": r.timeseries.reshape(-1),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "replication": np.full(H * M, r.replication, dtype=np.int64),
+                        "week": np.repeat(np.arange(1, H + 1), M),
+                        "metric": np.tile(np.array(TS_METRICS, dtype=object), H).astype(str),
+                        "value": r.timeseries.reshape(-1),
+                    }
+                )
+            )
         return pd.concat(parts, ignore_index=True)
 
     @cached_property
@@ -112,7 +123,9 @@ class Results:
     @cached_property
     def metrics(self) -> pd.DataFrame:
         """One row per replication, one column per summary metric."""
-        df = pd.DataFrame([r.metrics for r in self.reps], index=pd.Index([r.replication for r in self.reps], name="replication"))
+        df = pd.DataFrame(
+            [r.metrics for r in self.reps], index=pd.Index([r.replication for r in self.reps], name="replication")
+        )
         return df[[m for m in SUMMARY_METRICS if m in df.columns]]
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
@@ -126,11 +139,13 @@ class Results:
         """``group, metric, mean, ci_low, ci_high``: each group's retention, promotion rate, informal
         mentor share and share of levels 4-5 at the horizon (``mentorsim.outputs.equity``)."""
         from mentorsim.outputs.equity import by_group
+
         return by_group(self, level)
 
     def group_series(self) -> pd.DataFrame:
         """``replication, week, group, senior, share``: each group in management (levels 4-5), week by week."""
         from mentorsim.outputs.equity import group_series
+
         return group_series(self)
 
     def curve(self, metric: str = "headcount") -> pd.DataFrame:
@@ -148,7 +163,7 @@ class Results:
             left = r.people["left_week"][init]
             left = np.where(left < 0, H + 1, left)
             counts = np.bincount(np.minimum(left, H + 1), minlength=H + 2)
-            cols[r.replication] = 1.0 - np.cumsum(counts)[1: H + 1] / init.sum()
+            cols[r.replication] = 1.0 - np.cumsum(counts)[1 : H + 1] / init.sum()
         return _band(pd.DataFrame(cols, index=pd.Index(np.arange(1, H + 1), name="week")))
 
     def to_dir(self, out: str | Path) -> Path:
@@ -239,14 +254,17 @@ class Comparison:
                 rows.append((r.name, "roi", mean, lo, hi, float((roi > 0).mean())))
         out = pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
         out.attrs["interval"] = f"{level:.0%} paired interval over " + (
-            "luck and what we don't know (uncertain parameters drawn)" if self.uncertainty == "parameters"
-            else "luck only (every parameter at its value)")
+            "luck and what we don't know (uncertain parameters drawn)"
+            if self.uncertainty == "parameters"
+            else "luck only (every parameter at its value)"
+        )
         return out
 
     def equity(self, level: float = 0.95) -> pd.DataFrame:
         """``scenario, group, metric, value, diff_mean, ci_low, ci_high``: group outcomes, differences
         paired against the baseline (``mentorsim.outputs.equity``)."""
         from mentorsim.outputs.equity import equity
+
         return equity(self, level)
 
     def net_benefit(self, value_of: dict[str, float] | None = None) -> pd.DataFrame:
@@ -286,8 +304,9 @@ class Comparison:
         (``scenario, basis, why``; see :func:`mentorsim.schema.evidence.basis`)."""
         from mentorsim.schema.evidence import basis
 
-        return pd.DataFrame([(r.name, *basis(r.scenario)) for r in self.results[1:]],
-                            columns=["scenario", "basis", "why"])
+        return pd.DataFrame(
+            [(r.name, *basis(r.scenario)) for r in self.results[1:]], columns=["scenario", "basis", "why"]
+        )
 
     def participant_effects(self, level: float = 0.95) -> pd.DataFrame:
         """The naive participant gap in three honest parts, for retention and promotion, per scenario.
@@ -314,8 +333,16 @@ class Comparison:
         rows = []
         base = self.baseline.people
         base = base[base.initial].set_index(["replication", "person_id"])
-        keys = ("ret_naive", "ret_causal", "ret_selection", "pro_naive", "pro_causal", "pro_selection",
-                "hr_naive", "pr_naive")
+        keys = (
+            "ret_naive",
+            "ret_causal",
+            "ret_selection",
+            "pro_naive",
+            "pro_causal",
+            "pro_selection",
+            "hr_naive",
+            "pr_naive",
+        )
         for r in self.results[1:]:
             p = r.people
             p = p[p.initial]
@@ -331,8 +358,14 @@ class Comparison:
                 b = base.loc[rep].reindex(g.person_id.to_numpy())
                 b_stay, b_prom = b.left_week.isna().to_numpy(), (b.promotions > 0).to_numpy()
                 matched = first_match.loc[rep].reindex(g.person_id).to_numpy(dtype=float)  # NaN: never matched
-                ref_stay, ref_prom = _risk_set(b, g.role.isin(["none", "mentee"]).to_numpy(), matched, mentee,
-                                               r.scenario, FORMATS[r.scenario.program.format])
+                ref_stay, ref_prom = _risk_set(
+                    b,
+                    g.role.isin(["none", "mentee"]).to_numpy(),
+                    matched,
+                    mentee,
+                    r.scenario,
+                    FORMATS[r.scenario.program.format],
+                )
                 per["ret_naive"].append(stay[mentee].mean() - stay[non].mean())
                 per["ret_causal"].append(stay[mentee].mean() - b_stay[mentee].mean())
                 per["ret_selection"].append(b_stay[mentee].mean() - ref_stay)
@@ -351,14 +384,31 @@ class Comparison:
                 tm, tlo, thi = interval(naive - causal - sel, level)
                 ratio = interval(np.array(per["hr_naive" if key == "ret" else "pr_naive"]), level)[0]
                 rows.append((r.name, outcome, nm, nlo, nhi, cm, clo, chi, sm, slo, shi, tm, tlo, thi, ratio))
-        return pd.DataFrame(rows, columns=["scenario", "outcome", "naive_gap", "naive_ci_low", "naive_ci_high",
-                                           "causal_effect", "causal_ci_low", "causal_ci_high", "selection",
-                                           "selection_ci_low", "selection_ci_high", "timing", "timing_ci_low",
-                                           "timing_ci_high", "naive_ratio"])
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "scenario",
+                "outcome",
+                "naive_gap",
+                "naive_ci_low",
+                "naive_ci_high",
+                "causal_effect",
+                "causal_ci_low",
+                "causal_ci_high",
+                "selection",
+                "selection_ci_low",
+                "selection_ci_high",
+                "timing",
+                "timing_ci_low",
+                "timing_ci_high",
+                "naive_ratio",
+            ],
+        )
 
 
-def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, mentee: np.ndarray, sc: Scenario,
-              fmt: Any) -> tuple[float, float]:
+def _risk_set(
+    b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, mentee: np.ndarray, sc: Scenario, fmt: Any
+) -> tuple[float, float]:
     """In the baseline run ``b`` (rows aligned with the program run's starting people), the share
     staying and the share promoted among the people at risk of enrolling in the week each mentee
     was matched and at that mentee's level: employed, eligible (level, tenure, and a targeted program's
@@ -386,8 +436,14 @@ def _risk_set(b: pd.DataFrame, candidates: np.ndarray, matched: np.ndarray, ment
             rules_w = rules & (hired >= w - prog.eligibility.max_tenure_weeks)
         else:
             rules_w = rules
-        at_risk = (candidates & ~(matched <= w) & (hired <= w - prog.min_tenure_weeks)
-                   & (np.isnan(left) | (left >= w)) & fmt.mentee_eligible(level, prog) & rules_w)
+        at_risk = (
+            candidates
+            & ~(matched <= w)
+            & (hired <= w - prog.min_tenure_weeks)
+            & (np.isnan(left) | (left >= w))
+            & fmt.mentee_eligible(level, prog)
+            & rules_w
+        )
         lv, k_of = np.unique(level[mentee & (matched == w)], return_counts=True)
         for lvl, k in zip(lv, k_of, strict=True):
             ref = at_risk & (level == lvl)

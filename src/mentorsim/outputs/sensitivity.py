@@ -48,8 +48,9 @@ def _as_result(results: SweepResult | str | Path) -> SweepResult:
     return given_or_loaded(results, SweepResult, load_sweep, "a SweepResult or a sweep store directory")
 
 
-def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95,
-                num_resamples: int = 1000, baseline=None) -> pd.DataFrame:
+def sensitivity(
+    results, metric: str, method: str = "sobol", level: float = 0.95, num_resamples: int = 1000, baseline=None
+) -> pd.DataFrame:
     """Sensitivity indices of ``metric`` over a sweep's parameters (see the module docstring).
 
     results: a ``SweepResult`` or a store directory. level: confidence level of the intervals.
@@ -65,8 +66,10 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
     if method not in METHODS:
         raise MentorsimError(f"method: {method!r} is not a sensitivity method{nearest(method, METHODS)}")
     if sw.spec.sampler != method:
-        raise MentorsimError(f"method: {method} analysis needs a sweep with 'sampler: {method}' "
-                             f"(sweep {sw.name!r} used the {sw.spec.sampler} sampler)")
+        raise MentorsimError(
+            f"method: {method} analysis needs a sweep with 'sampler: {method}' "
+            f"(sweep {sw.name!r} used the {sw.spec.sampler} sampler)"
+        )
     if not 0 < level < 1:
         raise MentorsimError(f"level: must be between 0 and 1 (got {level!r})")
     if baseline is None:
@@ -79,8 +82,10 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
     if len(missing):
         bad = res.failed
         why = f"; first failure, point {bad.point.iloc[0]}: {bad.error.iloc[0]}" if len(bad) else ""
-        raise MentorsimError(f"{metric}: {len(missing)} of {sw.n_points} points have no value (not run yet, failed, "
-                             f"or NaN for this horizon){why}; {method} analysis needs every point")
+        raise MentorsimError(
+            f"{metric}: {len(missing)} of {sw.n_points} points have no value (not run yet, failed, "
+            f"or NaN for this horizon){why}; {method} analysis needs every point"
+        )
     if np.ptp(y) == 0:
         raise MentorsimError(f"{metric}: the same value ({y[0]:g}) at every point; nothing to attribute")
     problem, seed = sw.problem, sw.spec.seed
@@ -90,8 +95,15 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
         if method == "sobol":
             from SALib.analyze import sobol
 
-            si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
-                               conf_level=level, print_to_console=False, seed=seed)
+            si = sobol.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=num_resamples,
+                conf_level=level,
+                print_to_console=False,
+                seed=seed,
+            )
             for i, name in enumerate(problem["names"]):
                 for idx in ("S1", "ST"):
                     v, c = float(si[idx][i]), float(si[f"{idx}_conf"][i])
@@ -99,8 +111,16 @@ def sensitivity(results, metric: str, method: str = "sobol", level: float = 0.95
         else:
             from SALib.analyze import morris
 
-            si = morris.analyze(problem, sw.design, y, num_resamples=num_resamples, conf_level=level,
-                                num_levels=sw.spec.morris_levels, print_to_console=False, seed=seed)
+            si = morris.analyze(
+                problem,
+                sw.design,
+                y,
+                num_resamples=num_resamples,
+                conf_level=level,
+                num_levels=sw.spec.morris_levels,
+                print_to_console=False,
+                seed=seed,
+            )
             for i, name in enumerate(problem["names"]):
                 v, c = float(si["mu_star"][i]), float(si["mu_star_conf"][i])
                 rows.append((metric, method, name, "mu_star", v, v - c, v + c))

@@ -40,8 +40,10 @@ def register_format(fmt: Format) -> Format:
 
 def added() -> tuple[dict[str, Format], dict[str, type[Recognition]]]:
     """The formats and recognition policies registered beyond the shipped ones (sent to workers)."""
-    return ({k: v for k, v in FORMATS.items() if k not in _SHIPPED[0]},
-            {k: v for k, v in POLICIES.items() if k not in _SHIPPED[1]})
+    return (
+        {k: v for k, v in FORMATS.items() if k not in _SHIPPED[0]},
+        {k: v for k, v in POLICIES.items() if k not in _SHIPPED[1]},
+    )
 
 
 def install(plugins: tuple[dict[str, Format], dict[str, type[Recognition]]] | None) -> None:
@@ -54,7 +56,7 @@ def install(plugins: tuple[dict[str, Format], dict[str, type[Recognition]]] | No
 #: overlay name -> (whether a scenario switches it on, how to make it for ``cap`` person slots); their
 #: hooks are called in this order
 OVERLAYS: dict[str, tuple[Callable[[Scenario], bool], Callable[[int], Overlay]]] = {
-    "sponsorship": (lambda sc: bool(sc.program.sponsorship), Sponsorship),
+    "sponsorship": (lambda sc: bool(sc.program.sponsorship), Sponsorship)
 }
 
 
@@ -70,5 +72,20 @@ def mentor_capacity_hours(program: Any) -> float:
     return FORMATS[program.format].capacity_hours(program)
 
 
-__all__ = ["FORMATS", "OVERLAYS", "POLICIES", "Format", "Overlay", "Recognition", "Rows", "SiteView", "Sponsorship",
-           "added", "install", "mentor_capacity_hours", "overlays_of", "recognition_of", "register_format"]
+__all__ = [
+    "FORMATS",
+    "OVERLAYS",
+    "POLICIES",
+    "Format",
+    "Overlay",
+    "Recognition",
+    "Rows",
+    "SiteView",
+    "Sponsorship",
+    "added",
+    "install",
+    "mentor_capacity_hours",
+    "overlays_of",
+    "recognition_of",
+    "register_format",
+]

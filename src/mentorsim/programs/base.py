@@ -113,8 +113,7 @@ class Format:
         """Pair waiting mentees with mentors that have free capacity (``free`` slots each)."""
         from mentorsim.programs.matching import match_one_to_one
 
-        return match_one_to_one(ctx, waiting, mentors, free, dims=ctx.goal_dim[waiting],
-                                rule=self.pair_rule)
+        return match_one_to_one(ctx, waiting, mentors, free, dims=ctx.goal_dim[waiting], rule=self.pair_rule)
 
     @staticmethod
     def pair_rule(mentee_level: np.ndarray, mentor_level: np.ndarray) -> np.ndarray:

@@ -45,8 +45,9 @@ def assignment_solver():
     return _LSA
 
 
-def fit_score(skills: np.ndarray, style: np.ndarray, mentee: np.ndarray, mentor: np.ndarray,
-              dims: np.ndarray) -> np.ndarray:
+def fit_score(
+    skills: np.ndarray, style: np.ndarray, mentee: np.ndarray, mentor: np.ndarray, dims: np.ndarray
+) -> np.ndarray:
     """Fit in 0..1 of (mentee, mentor) pairs on skill dimension ``dims`` (broadcasts)."""
     lead = np.clip(skills[mentor, dims] - skills[mentee, dims] + 0.5, 0.0, 1.0)
     return 0.5 * lead + 0.5 * (1.0 - np.abs(style[mentor] - style[mentee]))
@@ -67,12 +68,25 @@ def _strongest(skills: np.ndarray, dims: np.ndarray, k: int) -> np.ndarray:
 
 def _rows(mentee, mentor, dims, fit) -> Rows:
     g = -np.ones(len(mentee), dtype=np.int64)
-    return Rows(np.asarray(mentee, dtype=np.int64), np.asarray(mentor, dtype=np.int64), g,
-                np.zeros_like(g), np.asarray(dims, dtype=np.int64), np.asarray(fit, dtype=float))
+    return Rows(
+        np.asarray(mentee, dtype=np.int64),
+        np.asarray(mentor, dtype=np.int64),
+        g,
+        np.zeros_like(g),
+        np.asarray(dims, dtype=np.int64),
+        np.asarray(fit, dtype=float),
+    )
 
 
-def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray, dims: np.ndarray,
-                     rule, exclude: list[Rows] | None = None) -> Rows:
+def match_one_to_one(
+    ctx,
+    waiting: np.ndarray,
+    mentors: np.ndarray,
+    free: np.ndarray,
+    dims: np.ndarray,
+    rule,
+    exclude: list[Rows] | None = None,
+) -> Rows:
     """Assign each waiting mentee at most one mentor slot, respecting ``rule`` and capacity."""
     linear_sum_assignment = assignment_solver()
 
@@ -97,11 +111,13 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if ctx.program.matching != "random" and not exclude and (len(slots) == 1 or len(waiting) == 1):
         # one free slot or one waiting mentee: the optimal assignment is the single best pair
         score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
-        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = INFEASIBLE
+        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = (
+            INFEASIBLE
+        )
         r, c = np.unravel_index(int(np.argmax(score)), score.shape)
         if score[r, c] <= INFEASIBLE / 2:
             return Rows.empty()
-        return _rows(waiting[r:r + 1], slots[c:c + 1], dims[r:r + 1], score[r:r + 1, c])
+        return _rows(waiting[r : r + 1], slots[c : c + 1], dims[r : r + 1], score[r : r + 1, c])
     banned = _banned(waiting, exclude)
     taken = np.zeros(len(slots), dtype=bool)
     out_e, out_m, out_d = [], [], []
@@ -113,10 +129,16 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
     if ctx.program.matching != "random" and len(waiting) <= BLOCK and len(slots) <= 4 * BLOCK:
         # small problem: one optimal assignment over all waiting mentees and free slots
         score = fit_score(skills, style, waiting[:, None], slots[None, :], dims[:, None])
-        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = INFEASIBLE
+        score[~rule(level[waiting][:, None], level[slots][None, :]) | (slots[None, :] == prev[waiting][:, None])] = (
+            INFEASIBLE
+        )
         if banned is not None:
             k = len(slots)
-            score[_is_banned(banned, np.repeat(np.arange(len(waiting)), k), np.tile(slots, len(waiting))).reshape(score.shape)] = INFEASIBLE
+            score[
+                _is_banned(banned, np.repeat(np.arange(len(waiting)), k), np.tile(slots, len(waiting))).reshape(
+                    score.shape
+                )
+            ] = INFEASIBLE
         r, c = linear_sum_assignment(score, maximize=True)
         good = score[r, c] > INFEASIBLE / 2
         r, c = r[good], c[good]
@@ -141,7 +163,7 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
             out_d.append(dims[grp[:k]][good])
             continue
         for start in range(0, len(grp), BLOCK):
-            blk = grp[start:start + BLOCK]
+            blk = grp[start : start + BLOCK]
             ok = ~taken & rule(np.int64(lvl), level[slots])
             cand = np.flatnonzero(ok)
             if len(cand) == 0:
@@ -153,7 +175,9 @@ def match_one_to_one(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.nda
             score = fit_score(skills, style, e[:, None], slots[cand][None, :], d[:, None])
             score[slots[cand][None, :] == prev[e][:, None]] = INFEASIBLE
             if banned is not None:
-                score[_is_banned(banned, np.repeat(blk, len(cand)), np.tile(slots[cand], len(blk))).reshape(score.shape)] = INFEASIBLE
+                score[
+                    _is_banned(banned, np.repeat(blk, len(cand)), np.tile(slots[cand], len(blk))).reshape(score.shape)
+                ] = INFEASIBLE
             r, c = linear_sum_assignment(score, maximize=True)
             good = score[r, c] > INFEASIBLE / 2
             r, c = r[good], c[good]
@@ -210,8 +234,14 @@ def pair_peers(ctx, waiting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             if prev[x[i]] != y[i] and prev[y[i]] != x[i]:
                 continue  # already fixed by an earlier swap
             for j in (i + 1, i - 1):
-                if 0 <= j < len(x) and keep[j] and prev[x[i]] != y[j] and prev[y[j]] != x[i] \
-                        and prev[x[j]] != y[i] and prev[y[i]] != x[j]:
+                if (
+                    0 <= j < len(x)
+                    and keep[j]
+                    and prev[x[i]] != y[j]
+                    and prev[y[j]] != x[i]
+                    and prev[x[j]] != y[i]
+                    and prev[y[i]] != x[j]
+                ):
                     y[i], y[j] = y[j], y[i]
                     break
             else:
@@ -253,7 +283,8 @@ def form_circles(ctx, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray
             if len(cand) > 2 * BLOCK:
                 cand = cand[_strongest(ctx.skills[slots[cand]], gdim[g], 2 * BLOCK)]
             score = ctx.skills[slots[cand][None, :], gdim[g][:, None]] - 0.5 * np.abs(
-                ctx.style[slots[cand]][None, :] - ctx.style[members[g * size]][:, None])
+                ctx.style[slots[cand]][None, :] - ctx.style[members[g * size]][:, None]
+            )
             r, c = linear_sum_assignment(score, maximize=True)
             fac[g[r]] = slots[cand[c]]
             taken[cand[c]] = True

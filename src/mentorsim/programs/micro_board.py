@@ -30,8 +30,10 @@ class MicroBoard(Format):
         from mentorsim.programs.matching import _rows, match_one_to_one
 
         seats = ctx.board(waiting)[0]
-        seated = [_rows(waiting[has], seats[has, d], np.full(int(has.sum()), d), np.zeros(int(has.sum())))
-                  for d, has in ((d, seats[:, d] >= 0) for d in range(3))]
+        seated = [
+            _rows(waiting[has], seats[has, d], np.full(int(has.sum()), d), np.zeros(int(has.sum())))
+            for d, has in ((d, seats[:, d] >= 0) for d in range(3))
+        ]
         seated = [r for r in seated if len(r)]
         goal = ctx.goal_dim[waiting]
         order = np.stack([goal, (goal + 1) % 3, (goal + 2) % 3], axis=1)  # each mentee's seat order
@@ -43,8 +45,9 @@ class MicroBoard(Format):
                 continue
             open_ = seats[turn[:, None], order[turn]] < 0
             dims = order[turn, np.argmax(open_, axis=1)]  # the first open seat in the mentee's order
-            rows = match_one_to_one(ctx, waiting[turn], mentors, free, dims=dims, rule=self.pair_rule,
-                                    exclude=seated + parts)
+            rows = match_one_to_one(
+                ctx, waiting[turn], mentors, free, dims=dims, rule=self.pair_rule, exclude=seated + parts
+            )
             if len(rows) == 0:
                 continue
             parts.append(rows)

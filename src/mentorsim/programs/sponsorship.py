@@ -43,8 +43,9 @@ class Sponsorship(Overlay):
         p, n = sim.p, sim.p.n
         senior = employed & (p.level[:n] >= SPONSOR_MIN_LEVEL)
         pool = self.pool[:n]
-        want = (np.round(sim.program.sponsor_supply * sim.sites.count_mask(senior)).astype(np.int64)
-                - sim.sites.count_mask(pool & employed))
+        want = np.round(sim.program.sponsor_supply * sim.sites.count_mask(senior)).astype(
+            np.int64
+        ) - sim.sites.count_mask(pool & employed)
         if (want > 0).any():
             pick = volunteers(sim, "sponsor_volunteer", np.flatnonzero(senior & ~pool), want)
             self.pool[pick] = True

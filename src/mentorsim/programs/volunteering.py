@@ -22,8 +22,10 @@ def volunteers(sim: Simulation, stream: str, cand: np.ndarray, k: np.ndarray) ->
     u = sim.sites.draw_keyed(stream, sim.week, site, cand - site * p.C)[:, 0]
     noise = np.log(u / (1.0 - u) + 1e-300)  # logistic
     mv, ref = sim.mx.volunteering, sim.mx.people.reference_engagement
-    z = (mv.ambition_weight * p.ambition[cand]
-         + (1.0 - mv.ambition_weight) * (p.engagement[cand] - ref) / mv.engagement_scale)
+    z = (
+        mv.ambition_weight * p.ambition[cand]
+        + (1.0 - mv.ambition_weight) * (p.engagement[cand] - ref) / mv.engagement_scale
+    )
     prog = sim.program
     strength = prog.selection_strength if prog.enrolment == "voluntary" else 0.0  # assigned: at random
     score = strength * z + noise

@@ -39,9 +39,16 @@ from mentorsim.schema.scenario import Scenario
 __all__ = ["collect", "evidence_register", "headline", "render", "report"]
 
 
-def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | str | Path,
-           replications: int = 20, seed: int = 0, path: str | Path = "report.html", workers: int = 1,
-           title: str = "Mentorship program scorecard", both: bool = True) -> Path:
+def report(
+    baseline: Scenario | str | Path | Comparison,
+    *scenarios: Scenario | str | Path,
+    replications: int = 20,
+    seed: int = 0,
+    path: str | Path = "report.html",
+    workers: int = 1,
+    title: str = "Mentorship program scorecard",
+    both: bool = True,
+) -> Path:
     """Write the scorecard of ``scenarios`` against ``baseline`` to one self-contained HTML file.
 
     baseline, scenarios: Scenario objects or YAML paths; the first is the baseline
@@ -76,4 +83,3 @@ def report(baseline: Scenario | str | Path | Comparison, *scenarios: Scenario | 
     data["equity"] = equity_section.collect(cmp)
     out.write_text(render(cmp, data, title, also=other), encoding="utf-8")
     return out
-

@@ -47,37 +47,79 @@ def collect(cmp: Comparison) -> dict[str, Any]:
     effects = cmp.participant_effects()
     base = cmp.baseline
     sc0 = base.scenario
-    meta = {"seed": base.seed, "replications": len(base.reps), "workforce_size": sc0.workforce.size,
-            "horizon_weeks": sc0.horizon_weeks, "baseline": base.name, "scenarios": cmp.names[1:],
-            "version": base.provenance["version"], "written": _dt.date.today().isoformat(),
-            "uncertainty": getattr(base, "uncertainty", "noise")}
-    data: dict[str, Any] = {"meta": meta, "baseline": {"name": base.name, "summary": _summary(base)},
-                            "scenarios": []}
+    meta = {
+        "seed": base.seed,
+        "replications": len(base.reps),
+        "workforce_size": sc0.workforce.size,
+        "horizon_weeks": sc0.horizon_weeks,
+        "baseline": base.name,
+        "scenarios": cmp.names[1:],
+        "version": base.provenance["version"],
+        "written": _dt.date.today().isoformat(),
+        "uncertainty": getattr(base, "uncertainty", "noise"),
+    }
+    data: dict[str, Any] = {"meta": meta, "baseline": {"name": base.name, "summary": _summary(base)}, "scenarios": []}
     for r in cmp.results[1:]:
         t = table[table.scenario == r.name].set_index("metric")
-        diffs = {m: {"diff_mean": _f(row.diff_mean), "ci_low": _f(row.ci_low), "ci_high": _f(row.ci_high),
-                     "p_better": _f(row.p_better)} for m, row in t.iterrows() if m != "roi"}
+        diffs = {
+            m: {
+                "diff_mean": _f(row.diff_mean),
+                "ci_low": _f(row.ci_low),
+                "ci_high": _f(row.ci_high),
+                "p_better": _f(row.p_better),
+            }
+            for m, row in t.iterrows()
+            if m != "roi"
+        }
         rs = cmp.roi(r).dropna()
         v = rs.to_numpy(dtype=float)
         roi: dict[str, Any] = {"replications": [int(i) for i in rs.index], "values": [float(x) for x in v]}
         if len(v):
             lo, hi = np.percentile(v, [2.5, 97.5])
-            roi.update({"median": float(np.median(v)), "low": float(lo), "high": float(hi),
-                        "p_positive": float((v > 0).mean()), **_ci(*(t.loc["roi", ["diff_mean", "ci_low", "ci_high"]]
-                                                                       if "roi" in t.index else (np.nan,) * 3))})
+            roi.update(
+                {
+                    "median": float(np.median(v)),
+                    "low": float(lo),
+                    "high": float(hi),
+                    "p_positive": float((v > 0).mean()),
+                    **_ci(*(t.loc["roi", ["diff_mean", "ci_low", "ci_high"]] if "roi" in t.index else (np.nan,) * 3)),
+                }
+            )
         summ = _summary(r)
-        money = {"program_cost": summ["program_cost"],
-                 "turnover_cost_avoided": _neg(diffs.get("turnover_cost")),
-                 "net_saving": _neg(diffs.get("total_cost"))}
+        money = {
+            "program_cost": summ["program_cost"],
+            "turnover_cost_avoided": _neg(diffs.get("turnover_cost")),
+            "net_saving": _neg(diffs.get("total_cost")),
+        }
         eff = {}
         for _, e in effects[effects.scenario == r.name].iterrows():
-            eff[e.outcome] = {k: _f(e[k]) for k in ("naive_gap", "naive_ci_low", "naive_ci_high", "causal_effect",
-                                                    "causal_ci_low", "causal_ci_high", "selection", "timing",
-                                                    "naive_ratio")}
-        data["scenarios"].append({"name": r.name, "format": r.scenario.program.format, "summary": summ,
-                                  "diff": diffs, "roi": roi, "money": money, "effects": eff,
-                                  "meetings_scheduled": _f(_scheduled(r)), "basis": dict(zip(("basis", "why"),
-                                                                                             basis(r.scenario)))})
+            eff[e.outcome] = {
+                k: _f(e[k])
+                for k in (
+                    "naive_gap",
+                    "naive_ci_low",
+                    "naive_ci_high",
+                    "causal_effect",
+                    "causal_ci_low",
+                    "causal_ci_high",
+                    "selection",
+                    "timing",
+                    "naive_ratio",
+                )
+            }
+        data["scenarios"].append(
+            {
+                "name": r.name,
+                "format": r.scenario.program.format,
+                "summary": summ,
+                "diff": diffs,
+                "roi": roi,
+                "money": money,
+                "effects": eff,
+                "meetings_scheduled": _f(_scheduled(r)),
+                "basis": dict(zip(("basis", "why"), basis(r.scenario))),
+            }
+        )
     data["evidence"] = evidence_register([x.scenario for x in cmp.results])
     return data
 
@@ -96,8 +138,11 @@ def story_dicts(cmp: Comparison) -> list[dict[str, Any]]:
     ids = sorted({i for r in programs for i in story_ids(r.people)})
     seed = cmp.baseline.seed
     base = simulate(cmp.baseline.scenario, replications=1, seed=seed, trace=ids) if ids else None
-    return [s.to_dict() for r in programs
-            for s in stories(r.scenario, cmp.baseline.scenario, seed=seed, people=r.people, baseline_run=base)]
+    return [
+        s.to_dict()
+        for r in programs
+        for s in stories(r.scenario, cmp.baseline.scenario, seed=seed, people=r.people, baseline_run=base)
+    ]
 
 
 def _neg(d: dict | None) -> dict[str, float | None]:
@@ -127,7 +172,16 @@ def evidence_register(scs: Sequence[Scenario]) -> list[dict[str, Any]]:
         d = default.get(dotted)
         used = {sc.name: show(sc.get(dotted)) for sc in scs if sc.get(dotted) != d}
         rng = None if math.isnan(p.sensitivity_low) else [float(p.sensitivity_low), float(p.sensitivity_high)]
-        rows.append({"parameter": dotted, "source": p.source, "kind": _KINDS.get(p.source_kind, "defaults"),
-                     "unit": p.unit, "default": show(d), "sensitivity_range": rng, "description": p.description,
-                     "scenario_values": used})
+        rows.append(
+            {
+                "parameter": dotted,
+                "source": p.source,
+                "kind": _KINDS.get(p.source_kind, "defaults"),
+                "unit": p.unit,
+                "default": show(d),
+                "sensitivity_range": rng,
+                "description": p.description,
+                "scenario_values": used,
+            }
+        )
     return rows

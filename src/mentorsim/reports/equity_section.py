@@ -17,8 +17,12 @@ from mentorsim.schema.metrics import interval
 from mentorsim.viz.equity import group_label, plot_management_share
 
 #: what each group metric is called in the section's table
-LABELS = {"retention_36m": "Starting staff still here after {h}", "annual_promotion_rate": "Promoted per year",
-          "informal_mentor_share": "Have an informal mentor", "management_share": "Share of levels 4-5 (management)"}
+LABELS = {
+    "retention_36m": "Starting staff still here after {h}",
+    "annual_promotion_rate": "Promoted per year",
+    "informal_mentor_share": "Have an informal mentor",
+    "management_share": "Share of levels 4-5 (management)",
+}
 
 
 def _f(v: Any) -> float | None:
@@ -66,9 +70,19 @@ def collect(cmp: Comparison, level: float = 0.95) -> dict[str, Any] | None:
     scenarios = []
     for r in cmp.results[1:]:
         e = eq[eq.scenario == r.name]
-        rows = [{"group": x.group, "metric": x.metric, "value": _f(x.value), "baseline": _f(base[(x.group, x.metric)]),
-                 "diff_mean": _f(x.diff_mean), "ci_low": _f(x.ci_low), "ci_high": _f(x.ci_high)}
-                for x in e.itertuples() if x.metric in GROUP_METRICS]
+        rows = [
+            {
+                "group": x.group,
+                "metric": x.metric,
+                "value": _f(x.value),
+                "baseline": _f(base[(x.group, x.metric)]),
+                "diff_mean": _f(x.diff_mean),
+                "ci_low": _f(x.ci_low),
+                "ci_high": _f(x.ci_high),
+            }
+            for x in e.itertuples()
+            if x.metric in GROUP_METRICS
+        ]
         # the difference between the groups' changes, paired replication by replication
         d = (per_rep[r.name] - b).unstack("group")
         gap = d[thin] - d[top]
@@ -78,8 +92,14 @@ def collect(cmp: Comparison, level: float = 0.95) -> dict[str, Any] | None:
             mean, lo, hi = interval(v, level) if len(v) else (np.nan,) * 3
             contrast[m] = {"diff_mean": _f(mean), "ci_low": _f(lo), "ci_high": _f(hi)}
         scenarios.append({"name": r.name, "rows": rows, "contrast": contrast})
-    out = {"groups": groups, "thinnest": thin, "top": top, "level": level, "scenarios": scenarios,
-           "horizon_weeks": cmp.baseline.scenario.horizon_weeks}
+    out = {
+        "groups": groups,
+        "thinnest": thin,
+        "top": top,
+        "level": level,
+        "scenarios": scenarios,
+        "horizon_weeks": cmp.baseline.scenario.horizon_weeks,
+    }
     for s in scenarios:
         s["sentences"] = sentences(s, out)
     return out
@@ -96,29 +116,43 @@ def sentences(s: dict[str, Any], data: dict[str, Any]) -> list[str]:
     c = s["contrast"]["retention_36m"]
     first = f"After {when}, {s['name']} keeps"
     if rt["diff_mean"] is not None and rm["diff_mean"] is not None:
-        first += (f" {_per100(rt['diff_mean'])} of every 100 starting staff in the {lt} group ({_ci(rt, '')}) and "
-                  f"{_per100(rm['diff_mean'])} in the {lm} group ({_ci(rm, '')}).")
+        first += (
+            f" {_per100(rt['diff_mean'])} of every 100 starting staff in the {lt} group ({_ci(rt, '')}) and "
+            f"{_per100(rm['diff_mean'])} in the {lm} group ({_ci(rm, '')})."
+        )
     else:
         first = f"After {when}, too few runs to tell what {s['name']} changes in retention for each group."
     if c["diff_mean"] is None:
         pass
     elif _excludes_zero(c):
         more, less = (lt, lm) if c["diff_mean"] > 0 else (lm, lt)
-        by = c if c["diff_mean"] > 0 else {"diff_mean": -c["diff_mean"], "ci_low": -c["ci_high"],
-                                            "ci_high": -c["ci_low"]}
-        first += (f" It helps the {more} group more: {by['diff_mean'] * 100:.1f} more of every 100 stay than in "
-                  f"the {less} group ({_ci(by, '')}).")
+        by = (
+            c
+            if c["diff_mean"] > 0
+            else {"diff_mean": -c["diff_mean"], "ci_low": -c["ci_high"], "ci_high": -c["ci_low"]}
+        )
+        first += (
+            f" It helps the {more} group more: {by['diff_mean'] * 100:.1f} more of every 100 stay than in "
+            f"the {less} group ({_ci(by, '')})."
+        )
     else:
-        first += (f" Whether it helps one group more we cannot tell: the difference between the groups "
-                  f"({_r(c['diff_mean']):+.1f}, {_ci(c, '')} per 100) includes no difference.")
+        first += (
+            f" Whether it helps one group more we cannot tell: the difference between the groups "
+            f"({_r(c['diff_mean']):+.1f}, {_ci(c, '')} per 100) includes no difference."
+        )
     ms = row[(thin, "management_share")]
-    second = (f"The {lt} group holds {_pct(ms['baseline'])} of levels 4-5 at the end without the program and "
-              f"{_pct(ms['value'])} with it ({_pct(ms['diff_mean'], True)}, {_ci(ms)}),")
+    second = (
+        f"The {lt} group holds {_pct(ms['baseline'])} of levels 4-5 at the end without the program and "
+        f"{_pct(ms['value'])} with it ({_pct(ms['diff_mean'], True)}, {_ci(ms)}),"
+    )
     if ms["diff_mean"] is None:
         second = second[:-1] + "."
     elif _excludes_zero(ms):
-        second += (" so the program narrows the gap at the top." if ms["diff_mean"] > 0
-                   else " so the program widens the gap at the top.")
+        second += (
+            " so the program narrows the gap at the top."
+            if ms["diff_mean"] > 0
+            else " so the program widens the gap at the top."
+        )
     else:
         second += " so it may not change the gap at the top: the interval includes 0."
     return [first, second]
@@ -130,14 +164,16 @@ def section(cmp: Comparison, data: dict[str, Any] | None) -> str:
         return ""
     groups = data["groups"]
     when = years(min(RETENTION_WEEKS, data["horizon_weeks"]))
-    out = [f'<div id="equity" data-groups="{E(",".join(groups))}">',
-           '<p class="note">Groups differ in their pipeline (their share of each level) and, through that, in how '
-           'many find an informal mentor among people like themselves. Each cell: the group\'s value with the '
-           f'program; below it, the change against no program with its {data["level"]:.0%} paired interval '
-           '(same people, same luck), in percentage points.</p>']
+    out = [
+        f'<div id="equity" data-groups="{E(",".join(groups))}">',
+        '<p class="note">Groups differ in their pipeline (their share of each level) and, through that, in how '
+        "many find an informal mentor among people like themselves. Each cell: the group's value with the "
+        f"program; below it, the change against no program with its {data['level']:.0%} paired interval "
+        "(same people, same luck), in percentage points.</p>",
+    ]
     head = "".join(f"<th>{E(group_label(g))} group</th>" for g in groups)
     for s in data["scenarios"]:
-        out.append(f'<h3>{E(s["name"])}</h3>')
+        out.append(f"<h3>{E(s['name'])}</h3>")
         out.extend(f'<p class="decision equity-sentence">{E(t)}</p>' for t in s["sentences"])
         cells = {(r["group"], r["metric"]): r for r in s["rows"]}
         body = []
@@ -148,18 +184,24 @@ def section(cmp: Comparison, data: dict[str, Any] | None) -> str:
                 if r is None:
                     tds.append("<td>–</td>")
                     continue
-                tds.append(f'<td data-scenario="{E(s["name"])}" data-group="{E(g)}" data-equity-metric="{m}" '
-                           f'data-value="{attr(r["value"])}" data-diff="{attr(r["diff_mean"])}" '
-                           f'data-ci-low="{attr(r["ci_low"])}" data-ci-high="{attr(r["ci_high"])}">'
-                           f'<div class="v">{_pct(r["value"])}</div><div class="d">{_pct(r["diff_mean"], True)} '
-                           f'<span class="sub">({_ci(r)})</span></div></td>')
+                tds.append(
+                    f'<td data-scenario="{E(s["name"])}" data-group="{E(g)}" data-equity-metric="{m}" '
+                    f'data-value="{attr(r["value"])}" data-diff="{attr(r["diff_mean"])}" '
+                    f'data-ci-low="{attr(r["ci_low"])}" data-ci-high="{attr(r["ci_high"])}">'
+                    f'<div class="v">{_pct(r["value"])}</div><div class="d">{_pct(r["diff_mean"], True)} '
+                    f'<span class="sub">({_ci(r)})</span></div></td>'
+                )
             body.append(f'<tr><th class="m">{E(LABELS[m].format(h=when))}</th>{"".join(tds)}</tr>')
-        out.append(f'<table class="score equity" data-scenario="{E(s["name"])}"><thead><tr><th>outcome</th>{head}'
-                   f'</tr></thead><tbody>{"".join(body)}</tbody></table>')
+        out.append(
+            f'<table class="score equity" data-scenario="{E(s["name"])}"><thead><tr><th>outcome</th>{head}'
+            f"</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
     fig = plot_management_share(cmp)
     alt = E("Each group's share of management over time, with and without the program")
     out.append(f'<div class="fig"><img alt="{alt}" src="data:image/png;base64,{_png(fig)}"></div>')
-    out.append('<p class="note">The pipeline each group starts with and how strongly people find informal mentors '
-               'among their own group (homophily) are assumptions unless you set your own figures '
-               '(<code>workforce.groups</code>, <code>workforce.informal_mentoring</code>).</p></div>')
+    out.append(
+        '<p class="note">The pipeline each group starts with and how strongly people find informal mentors '
+        "among their own group (homophily) are assumptions unless you set your own figures "
+        "(<code>workforce.groups</code>, <code>workforce.informal_mentoring</code>).</p></div>"
+    )
     return "\n".join(out)

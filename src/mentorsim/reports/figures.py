@@ -51,7 +51,7 @@ def roi(data: dict) -> str:
     nrows = -(-len(scs) // ncols)
     fig, grid = _axes(min(3.6 * ncols, 10.8), 2.9 * nrows, nrows, ncols, sharey=True)
     axes = grid.ravel()
-    for ax in axes[len(scs):]:
+    for ax in axes[len(scs) :]:
         ax.set_visible(False)
     for k, (ax, s) in enumerate(zip(axes, scs)):
         v = np.asarray(s["roi"]["values"])
@@ -60,9 +60,14 @@ def roi(data: dict) -> str:
         ax.hist(v, bins=bins, color=c, alpha=0.85, edgecolor="white")
         ax.axvline(0, color="#333", lw=1.2)
         ax.axvline(s["roi"]["median"], color=c, lw=2.5, ls="--")
-        ax.set_title(f"{s['name']}: median {fmt.value('roi', s['roi']['median'])}\n"
-                     f"positive in {s['roi']['p_positive']:.0%} of runs", fontsize=10.5, loc="left", color=c,
-                     fontweight="bold")
+        ax.set_title(
+            f"{s['name']}: median {fmt.value('roi', s['roi']['median'])}\n"
+            f"positive in {s['roi']['p_positive']:.0%} of runs",
+            fontsize=10.5,
+            loc="left",
+            color=c,
+            fontweight="bold",
+        )
         _pct(ax, "x")
         ax.set_xlabel("ROI of one simulated run", fontsize=9.5)
     for row in grid:
@@ -89,16 +94,27 @@ def money(data: dict) -> str:
             err = None
             if d["ci_low"] is not None:
                 err = [[d["mean"] - d["ci_low"]], [d["ci_high"] - d["mean"]]]
-            ax.barh(y[k] + off, d["mean"], height=0.34, color=c, xerr=err, capsize=3,
-                    label=None if lab in labelled else lab, error_kw={"lw": 1})
+            ax.barh(
+                y[k] + off,
+                d["mean"],
+                height=0.34,
+                color=c,
+                xerr=err,
+                capsize=3,
+                label=None if lab in labelled else lab,
+                error_kw={"lw": 1},
+            )
             labelled.add(lab)
     ax.set_yticks(y, [s["name"] for s in scs])
     ax.axvline(0, color="#333", lw=0.8)
     from matplotlib.ticker import FuncFormatter
 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.value("program_cost", v)))
-    ax.set_title(f"Over {data['meta']['horizon_weeks'] / 52:g} years (bars: mean; lines: 95% interval)",
-                 fontsize=10.5, loc="left")
+    ax.set_title(
+        f"Over {data['meta']['horizon_weeks'] / 52:g} years (bars: mean; lines: 95% interval)",
+        fontsize=10.5,
+        loc="left",
+    )
     if not labelled:  # nothing to draw
         return ""
     fig.legend(frameon=False, fontsize=9, loc="outside lower center", ncols=2)
@@ -118,14 +134,28 @@ def gap(data: dict) -> str:
             e = s["effects"].get(outcome)
             if not e:
                 continue
-            for off, key, c, lab in ((0.18, "naive", "#c9c9c9", "naive gap: mentees vs non-participants"),
-                                     (-0.18, "causal", "#1d3557", "causal: the program's own effect")):
-                m, lo, hi = e[f"{key}_gap" if key == "naive" else "causal_effect"], e[f"{key}_ci_low"], e[f"{key}_ci_high"]
+            for off, key, c, lab in (
+                (0.18, "naive", "#c9c9c9", "naive gap: mentees vs non-participants"),
+                (-0.18, "causal", "#1d3557", "causal: the program's own effect"),
+            ):
+                m, lo, hi = (
+                    e[f"{key}_gap" if key == "naive" else "causal_effect"],
+                    e[f"{key}_ci_low"],
+                    e[f"{key}_ci_high"],
+                )
                 if m is None:
                     continue
                 err = [[m - lo], [hi - m]] if lo is not None else None
-                ax.barh(y[k] + off, m, height=0.34, color=c, xerr=err, capsize=3, error_kw={"lw": 1},
-                        label=None if lab in labelled else lab)
+                ax.barh(
+                    y[k] + off,
+                    m,
+                    height=0.34,
+                    color=c,
+                    xerr=err,
+                    capsize=3,
+                    error_kw={"lw": 1},
+                    label=None if lab in labelled else lab,
+                )
                 labelled.add(lab)
         ax.axvline(0, color="#333", lw=0.8)
         ax.set_title(title, fontsize=10.5, loc="left")

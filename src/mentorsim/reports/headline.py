@@ -52,26 +52,37 @@ def headline(data: dict) -> dict[str, Any]:
     ret = best["diff"].get(rk, {})
     money = best["money"]
     p = roi["p_positive"] if roi.get("median") is not None else float("nan")
-    said_roi = (f"a median ROI of {fmt.value('roi', roi['median'])}, positive in {p:.0%} of {n} simulated runs "
-                f"(95% of runs between {fmt.value('roi', roi['low'])} and {fmt.value('roi', roi['high'])})."
-                if not math.isnan(p) else "")
+    said_roi = (
+        f"a median ROI of {fmt.value('roi', roi['median'])}, positive in {p:.0%} of {n} simulated runs "
+        f"(95% of runs between {fmt.value('roi', roi['low'])} and {fmt.value('roi', roi['high'])})."
+        if not math.isnan(p)
+        else ""
+    )
     if ranking:
         top = ranking[0]
         lead = sentence(ranking, data.get("ranking_kind", "noise"))
         who = "It" if top["name"] == best["name"] else f"The strongest program, {best['name']},"
         lead += f" {who} has {said_roi}" if said_roi else f" {who} has no program cost, so no ROI."
     else:
-        lead = (f"Of the {len(scs)} designs tested, {best['name']} is the strongest" if len(scs) > 1
-                else f"{best['name']} against {data['baseline']['name']}")
+        lead = (
+            f"Of the {len(scs)} designs tested, {best['name']} is the strongest"
+            if len(scs) > 1
+            else f"{best['name']} against {data['baseline']['name']}"
+        )
         lead += f": {said_roi}" if said_roi else ": it has no program cost, so no ROI."
     parts = []
     if ret.get("diff_mean") is not None:
-        parts.append(retention_change("It", ret["diff_mean"], _nan(ret["ci_low"]), _nan(ret["ci_high"]),
-                                      f"after {RETENTION_YEARS[rk]}"))
+        parts.append(
+            retention_change(
+                "It", ret["diff_mean"], _nan(ret["ci_low"]), _nan(ret["ci_high"]), f"after {RETENTION_YEARS[rk]}"
+            )
+        )
     if money["turnover_cost_avoided"]["mean"] is not None and money["program_cost"]["mean"] is not None:
-        parts.append(f"Over {years(meta['horizon_weeks'])} it avoids "
-                     f"{fmt.value('turnover_cost', money['turnover_cost_avoided']['mean'])} of replacement costs "
-                     f"for {fmt.value('program_cost', money['program_cost']['mean'])} of program costs.")
+        parts.append(
+            f"Over {years(meta['horizon_weeks'])} it avoids "
+            f"{fmt.value('turnover_cost', money['turnover_cost_avoided']['mean'])} of replacement costs "
+            f"for {fmt.value('program_cost', money['program_cost']['mean'])} of program costs."
+        )
     detail = " ".join(parts)
     if math.isnan(p):
         action = "Judge it on people outcomes: it has no cost to weigh."
@@ -80,10 +91,13 @@ def headline(data: dict) -> dict[str, Any]:
     elif p >= 0.7:
         action = "Likely to pay back: pilot it, track the measures below and check again after a year."
     elif p >= 0.4:
-        action = ("The money case is a coin flip: decide on the people outcomes below, or pilot small "
-                  "before committing.")
+        action = "The money case is a coin flip: decide on the people outcomes below, or pilot small before committing."
     else:
-        action = ("Unlikely to pay back through retention alone: justify it on development goals, "
-                  "or change the design.")
-    return {"scenario": best["name"], "lead": lead, "detail": detail, "action": action,
-            "p_positive": None if math.isnan(p) else p}
+        action = "Unlikely to pay back through retention alone: justify it on development goals, or change the design."
+    return {
+        "scenario": best["name"],
+        "lead": lead,
+        "detail": detail,
+        "action": action,
+        "p_positive": None if math.isnan(p) else p,
+    }

@@ -22,9 +22,11 @@ from mentorsim.reports.text import RETENTION_YEARS, E, num, retention_key, years
 from mentorsim.viz.plots import COLORS
 
 #: what the report's intervals show, by kind of uncertainty
-_INTERVAL = {"noise": " over luck only (every parameter at its value; run with --uncertainty parameters to add what "
-                      "we don't know)",
-             "parameters": " over luck and what we don't know (each run draws every uncertain parameter)"}
+_INTERVAL = {
+    "noise": " over luck only (every parameter at its value; run with --uncertainty parameters to add what "
+    "we don't know)",
+    "parameters": " over luck and what we don't know (each run draws every uncertain parameter)",
+}
 
 CSS = """
 *{box-sizing:border-box}
@@ -77,12 +79,16 @@ def _cards(data: dict) -> str:
     for k, s in enumerate(data["scenarios"]):
         r, ret, m = s["roi"], s["diff"].get(rk, {}), s["money"]
         c = COLORS[k % len(COLORS)]
-        kp = [("Retention after " + RETENTION_YEARS[rk], num(ret.get("diff_mean"), rk, True)),
-              ("Promotion rate", num(s["diff"].get("annual_promotion_rate", {}).get("diff_mean"),
-                                     "annual_promotion_rate", True)),
-              ("Median ROI", "–" if r.get("median") is None else fmt.value("roi", r["median"])),
-              ("Chance ROI is positive", "–" if r.get("median") is None else f"{r['p_positive']:.0%}"),
-              ("Net saving", num(m["net_saving"]["mean"], "total_cost"))]
+        kp = [
+            ("Retention after " + RETENTION_YEARS[rk], num(ret.get("diff_mean"), rk, True)),
+            (
+                "Promotion rate",
+                num(s["diff"].get("annual_promotion_rate", {}).get("diff_mean"), "annual_promotion_rate", True),
+            ),
+            ("Median ROI", "–" if r.get("median") is None else fmt.value("roi", r["median"])),
+            ("Chance ROI is positive", "–" if r.get("median") is None else f"{r['p_positive']:.0%}"),
+            ("Net saving", num(m["net_saving"]["mean"], "total_cost")),
+        ]
         rows = "".join(f'<div class="kpi"><span>{E(a)}</span><b>{E(b)}</b></div>' for a, b in kp)
         out.append(f'<div class="card" style="border-top:4px solid {c}"><h3>{E(s["name"])}</h3>{rows}</div>')
     return '<div class="cards">' + "".join(out) + "</div>"
@@ -98,15 +104,18 @@ def _story_html(st: dict, data: dict) -> str:
         return f'<div class="story" data-persona="{st["persona"]}"><h4>{E(st["title"])}</h4></div>'
     prog = " ".join(E(x) for x in st["program_sentences"])
     base = " ".join(E(x) for x in st["baseline_sentences"])
-    return (f'<div class="story" data-persona="{st["persona"]}" data-person="{st["person_id"]}" '
-            f'data-scenario="{E(st["scenario"])}" data-facts="{facts}"><h4>{E(st["title"])}</h4>'
-            f'<div class="two"><div><div class="lbl">With {E(st["scenario"])}</div><p>{prog}</p></div>'
-            f'<div><div class="lbl">Same person, no program ({E(st["baseline"])})</div><p>{base}</p></div></div>'
-            f'<p class="verdict">{E(st["verdict"])}</p></div>')
+    return (
+        f'<div class="story" data-persona="{st["persona"]}" data-person="{st["person_id"]}" '
+        f'data-scenario="{E(st["scenario"])}" data-facts="{facts}"><h4>{E(st["title"])}</h4>'
+        f'<div class="two"><div><div class="lbl">With {E(st["scenario"])}</div><p>{prog}</p></div>'
+        f'<div><div class="lbl">Same person, no program ({E(st["baseline"])})</div><p>{base}</p></div></div>'
+        f'<p class="verdict">{E(st["verdict"])}</p></div>'
+    )
 
 
-def render(cmp: Comparison, data: dict, title: str = "Mentorship program scorecard",
-           also: Comparison | None = None) -> str:
+def render(
+    cmp: Comparison, data: dict, title: str = "Mentorship program scorecard", also: Comparison | None = None
+) -> str:
     """The HTML document of the report (figures embedded; no external resources); ``also``: the same
     designs under the other kind of uncertainty, shown beside ``cmp``'s."""
     meta = data["meta"]
@@ -117,9 +126,10 @@ def render(cmp: Comparison, data: dict, title: str = "Mentorship program scoreca
     for st in data.get("stories", []):
         by_scenario.setdefault(st["scenario"], []).append(st)
     stories_html = "".join(
-        f"<h3>{E(name)}</h3>" + "".join(_story_html(st, data) for st in sts) for name, sts in by_scenario.items())
+        f"<h3>{E(name)}</h3>" + "".join(_story_html(st, data) for st in sts) for name, sts in by_scenario.items()
+    )
     personas = ", ".join(PERSONA_LABELS[p] for p in ("early_career", "first_time_manager", "career_pivoter"))
-    gaps = "".join(f"<p class=\"gap\">{gap_sentence(s)}</p>" for s in data["scenarios"] if gap_sentence(s))
+    gaps = "".join(f'<p class="gap">{gap_sentence(s)}</p>' for s in data["scenarios"] if gap_sentence(s))
     equity = equity_section.section(cmp, data.get("equity"))
     k = 4 + bool(equity)  # the sections after the equity one move down when it is there
     equity = f"<h2>4. Each group: who the program reaches and what changes</h2>\n{equity}" if equity else ""
@@ -127,19 +137,19 @@ def render(cmp: Comparison, data: dict, title: str = "Mentorship program scoreca
     body = f"""
 <main>
 <h1>{E(title)}</h1>
-<div class="meta">{E(', '.join(meta['scenarios']))} against {E(meta['baseline'])} · {meta['workforce_size']:,} people ·
-{years(meta['horizon_weeks'])} · {n} paired simulated runs (seed {meta['seed']}) · mentorsim {E(meta['version'])} ·
-written {meta['written']}</div>
+<div class="meta">{E(", ".join(meta["scenarios"]))} against {E(meta["baseline"])} · {meta["workforce_size"]:,} people ·
+{years(meta["horizon_weeks"])} · {n} paired simulated runs (seed {meta["seed"]}) · mentorsim {E(meta["version"])} ·
+written {meta["written"]}</div>
 
-<section class="headline" data-headline-scenario="{E(h['scenario'])}">
-<p class="lead">{E(h['lead'])}</p>
-<p class="detail">{E(h['detail'])}</p>
-<p class="action">{E(h['action'])}</p>
+<section class="headline" data-headline-scenario="{E(h["scenario"])}">
+<p class="lead">{E(h["lead"])}</p>
+<p class="detail">{E(h["detail"])}</p>
+<p class="action">{E(h["action"])}</p>
 </section>
 {_cards(data)}
-<p class="note">Each run simulates the same {meta['workforce_size']:,} starting employees with and without the
+<p class="note">Each run simulates the same {meta["workforce_size"]:,} starting employees with and without the
 program (common random numbers), so differences come from the program, not from luck in who was hired.
-Changes are shown as mean difference with a 95% interval{_INTERVAL[meta.get('uncertainty', 'noise')]};
+Changes are shown as mean difference with a 95% interval{_INTERVAL[meta.get("uncertainty", "noise")]};
 "better in X% of runs" counts the paired runs in which
 the program beat no program. ROI = (turnover cost avoided − program cost) ÷ program cost; it counts replacement
 costs only, not the value of promotions, goals reached or engagement.</p>
@@ -154,7 +164,7 @@ costs only, not the value of promotions, goals reached or engagement.</p>
 
 <h2>2. Scorecard: what changes for the workforce</h2>
 <p class="note">Values are means over {n} runs. Under each program value: the change against
-{E(meta['baseline'])} with its 95% interval, and how often the program did better.</p>
+{E(meta["baseline"])} with its 95% interval, and how often the program did better.</p>
 {scorecard(data)}
 {assumptions_note(data)}
 {_img(figures.retention(cmp), "Retention curves of the starting workforce")}
@@ -188,6 +198,8 @@ program does, as section 3 shows.</p>
 </main>
 <script type="application/json" id="mentorsim-data">{payload}</script>
 """
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{E(title)}</title><style>{CSS}</style></head><body>{body}</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{E(title)}</title><style>{CSS}</style></head><body>{body}</body></html>\n"
+    )

@@ -17,8 +17,13 @@ def other_kind(cmp: Comparison, workers: int = 1) -> Comparison:
     from mentorsim.run.experiment import compare
 
     kind = "noise" if cmp.uncertainty == "parameters" else "parameters"
-    return compare([r.scenario for r in cmp.results], replications=len(cmp.baseline.reps), seed=cmp.baseline.seed,
-                   workers=workers, uncertainty=kind)
+    return compare(
+        [r.scenario for r in cmp.results],
+        replications=len(cmp.baseline.reps),
+        seed=cmp.baseline.seed,
+        workers=workers,
+        uncertainty=kind,
+    )
 
 
 def metrics(cmp: Comparison) -> list[str]:
@@ -51,25 +56,32 @@ def _label(metric: str) -> str:
 def section(rows: list[dict[str, Any]]) -> str:
     """The HTML table: a row per design and change, a column per kind of interval, and how much wider
     what we don't know makes it."""
+
     def cell(d: dict | None, metric: str) -> str:
         if not d:
             return "<td>–</td>"
-        return (f'<td data-mean="{d["diff_mean"]!r}" data-ci-low="{d["ci_low"]!r}" data-ci-high="{d["ci_high"]!r}">'
-                f'{num(d["diff_mean"], metric, True)}<div class="sub">{span(d, metric, True)}</div></td>')
+        return (
+            f'<td data-mean="{d["diff_mean"]!r}" data-ci-low="{d["ci_low"]!r}" data-ci-high="{d["ci_high"]!r}">'
+            f'{num(d["diff_mean"], metric, True)}<div class="sub">{span(d, metric, True)}</div></td>'
+        )
 
     body = []
     for r in rows:
         n, p = r.get("noise"), r.get("parameters")
         wider = "–"
         if n and p and n["ci_high"] > n["ci_low"]:
-            wider = f'{(p["ci_high"] - p["ci_low"]) / (n["ci_high"] - n["ci_low"]):.1f}×'
-        body.append(f'<tr data-scenario="{E(r["scenario"])}" data-metric="{E(r["metric"])}">'
-                    f'<td>{E(r["scenario"])}</td><td>{E(_label(r["metric"]))}</td>{cell(n, r["metric"])}'
-                    f'{cell(p, r["metric"])}<td>{wider}</td></tr>')
-    return ('<p class="note">The same paired runs with two kinds of 95% interval: <b>luck only</b> (who quits, who '
-            'meets, every parameter at its value) and <b>luck and what we don\'t know</b> (each run also draws every '
-            'uncertain parameter from its range; see the assumptions section). A decision that holds under the second is robust '
-            'to what the evidence leaves open.</p>'
-            '<table class="plain" id="both-intervals"><thead><tr><th>design</th><th>change in</th>'
-            f'<th>{KINDS["noise"]}</th><th>{KINDS["parameters"]}</th><th>interval wider by</th></tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+            wider = f"{(p['ci_high'] - p['ci_low']) / (n['ci_high'] - n['ci_low']):.1f}×"
+        body.append(
+            f'<tr data-scenario="{E(r["scenario"])}" data-metric="{E(r["metric"])}">'
+            f"<td>{E(r['scenario'])}</td><td>{E(_label(r['metric']))}</td>{cell(n, r['metric'])}"
+            f"{cell(p, r['metric'])}<td>{wider}</td></tr>"
+        )
+    return (
+        '<p class="note">The same paired runs with two kinds of 95% interval: <b>luck only</b> (who quits, who '
+        "meets, every parameter at its value) and <b>luck and what we don't know</b> (each run also draws every "
+        "uncertain parameter from its range; see the assumptions section). A decision that holds under the second is robust "
+        "to what the evidence leaves open.</p>"
+        '<table class="plain" id="both-intervals"><thead><tr><th>design</th><th>change in</th>'
+        f"<th>{KINDS['noise']}</th><th>{KINDS['parameters']}</th><th>interval wider by</th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )

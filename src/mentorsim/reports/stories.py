@@ -23,10 +23,18 @@ from mentorsim.programs import FORMATS
 from mentorsim.schema.scenario import Scenario
 
 STORY_PERSONAS = ("early_career", "first_time_manager", "career_pivoter")
-PERSONA_LABELS = {"early_career": "early-career", "first_time_manager": "first-time manager",
-                  "career_pivoter": "career pivoter", "established": "established"}
-GOALS = {"early_career": "growing their technical skills", "first_time_manager": "growing as a leader",
-         "career_pivoter": "moving into a different role", "established": "strengthening their weakest skill"}
+PERSONA_LABELS = {
+    "early_career": "early-career",
+    "first_time_manager": "first-time manager",
+    "career_pivoter": "career pivoter",
+    "established": "established",
+}
+GOALS = {
+    "early_career": "growing their technical skills",
+    "first_time_manager": "growing as a leader",
+    "career_pivoter": "moving into a different role",
+    "established": "strengthening their weakest skill",
+}
 
 
 @dataclass
@@ -53,15 +61,32 @@ class Story:
     def text(self) -> str:
         if self.person_id is None:
             return self.title + "."
-        return " ".join([self.title + ".", f"With {self.scenario}:", *self.program_sentences,
-                         f"In {self.baseline}, with no program, the same person:", *self.baseline_sentences,
-                         self.verdict]).strip()
+        return " ".join(
+            [
+                self.title + ".",
+                f"With {self.scenario}:",
+                *self.program_sentences,
+                f"In {self.baseline}, with no program, the same person:",
+                *self.baseline_sentences,
+                self.verdict,
+            ]
+        ).strip()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"persona": self.persona, "persona_label": self.persona_label, "scenario": self.scenario,
-                "baseline": self.baseline, "seed": self.seed, "replication": self.replication,
-                "person_id": self.person_id, "title": self.title, "program_sentences": self.program_sentences,
-                "baseline_sentences": self.baseline_sentences, "verdict": self.verdict, "facts": self.facts}
+        return {
+            "persona": self.persona,
+            "persona_label": self.persona_label,
+            "scenario": self.scenario,
+            "baseline": self.baseline,
+            "seed": self.seed,
+            "replication": self.replication,
+            "person_id": self.person_id,
+            "title": self.title,
+            "program_sentences": self.program_sentences,
+            "baseline_sentences": self.baseline_sentences,
+            "verdict": self.verdict,
+            "facts": self.facts,
+        }
 
 
 def pick_mentees(people: pd.DataFrame, replication: int = 0) -> dict[str, int | None]:
@@ -77,8 +102,9 @@ def pick_mentees(people: pd.DataFrame, replication: int = 0) -> dict[str, int | 
     return out
 
 
-def stories(scenario: Scenario, baseline: Scenario, seed: int = 0,
-            people: pd.DataFrame | None = None, baseline_run: Any = None) -> list[Story]:
+def stories(
+    scenario: Scenario, baseline: Scenario, seed: int = 0, people: pd.DataFrame | None = None, baseline_run: Any = None
+) -> list[Story]:
     """One story per persona for ``scenario`` against ``baseline`` (replication 0 of ``seed``).
 
     ``people``: the scenario's ``Results.people`` if already computed (replication 0
@@ -102,13 +128,31 @@ def stories(scenario: Scenario, baseline: Scenario, seed: int = 0,
         pid = picks[persona]
         label = PERSONA_LABELS[persona]
         if pid is None:
-            out.append(Story(persona, scenario.name, baseline.name, seed, 0, None,
-                             f"No {label} employee was a mentee in this run of {scenario.name}"))
+            out.append(
+                Story(
+                    persona,
+                    scenario.name,
+                    baseline.name,
+                    seed,
+                    0,
+                    None,
+                    f"No {label} employee was a mentee in this run of {scenario.name}",
+                )
+            )
             continue
-        out.append(_story(persona, pid, scenario, baseline, seed,
-                          pe[pe.person_id == pid].sort_values("week", kind="stable"),
-                          be[be.person_id == pid].sort_values("week", kind="stable"),
-                          pp.loc[pid], bp.loc[pid]))
+        out.append(
+            _story(
+                persona,
+                pid,
+                scenario,
+                baseline,
+                seed,
+                pe[pe.person_id == pid].sort_values("week", kind="stable"),
+                be[be.person_id == pid].sort_values("week", kind="stable"),
+                pp.loc[pid],
+                bp.loc[pid],
+            )
+        )
     return out
 
 
@@ -126,8 +170,17 @@ def _months(weeks: float) -> str:
     return f"{m} month{'s' if m != 1 else ''}"
 
 
-def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
-           ev: pd.DataFrame, bev: pd.DataFrame, row: pd.Series, brow: pd.Series) -> Story:
+def _story(
+    persona: str,
+    pid: int,
+    sc: Scenario,
+    base: Scenario,
+    seed: int,
+    ev: pd.DataFrame,
+    bev: pd.DataFrame,
+    row: pd.Series,
+    brow: pd.Series,
+) -> Story:
     H = sc.horizon_weeks
     fmt_name = sc.program.format.replace("_", "-")
     is_circle = FORMATS[sc.program.format].group_sessions  # a group with a facilitator
@@ -155,28 +208,41 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
             m_r = nxt.iloc[0]
             fact("program", m_r)
             m = _counterpart(m_r)
-            who = (f"a circle led by a level-{m[1]} facilitator (#{m[0]})" if is_circle and m else
-                   f"a level-{m[1]} mentor (#{m[0]})" if m else "a mentor")
+            who = (
+                f"a circle led by a level-{m[1]} facilitator (#{m[0]})"
+                if is_circle and m
+                else f"a level-{m[1]} mentor (#{m[0]})"
+                if m
+                else "a mentor"
+            )
             verb = "joined" if is_circle else "were matched with"
             wait = int(m_r.week) - int(r.week)
             if wait == 0:
                 sent += f" and {verb} {who} the same week."
             else:
-                sent += (f" and waited {wait} week{'s' if wait != 1 else ''} for a mentor: in {_wk(m_r.week)} they "
-                         f"{verb} {who}.")
+                sent += (
+                    f" and waited {wait} week{'s' if wait != 1 else ''} for a mentor: in {_wk(m_r.week)} they "
+                    f"{verb} {who}."
+                )
         else:
             sent += " but were never matched with a mentor."
         timeline.append((int(r.week), 0, sent))
     used: set[int] = set()
     for _, r in matched.iterrows():  # rematches within one enrolment
         first_of_enrolment = any(
-            int(r.week) == int(matched[(matched.week >= e.week)].week.min()) for _, e in enrol.iterrows())
+            int(r.week) == int(matched[(matched.week >= e.week)].week.min()) for _, e in enrol.iterrows()
+        )
         if first_of_enrolment or int(r.week) in used:
             continue
         fact("program", r)
         m = _counterpart(r)
-        who = (f"a new circle (facilitator #{m[0]}, level {m[1]})" if is_circle and m else
-               f"a new mentor (#{m[0]}, level {m[1]})" if m else "a new mentor")
+        who = (
+            f"a new circle (facilitator #{m[0]}, level {m[1]})"
+            if is_circle and m
+            else f"a new mentor (#{m[0]}, level {m[1]})"
+            if m
+            else "a new mentor"
+        )
         timeline.append((int(r.week), 1, f"In {_wk(r.week)} they were rematched with {who}."))
         used.add(int(r.week))
     if len(held) or len(missed):
@@ -187,12 +253,14 @@ def _story(persona: str, pid: int, sc: Scenario, base: Scenario, seed: int,
         share = f" ({n_h / (n_h + n_m):.0%} of those scheduled)" if n_h + n_m else ""
         w0 = int(min(held.week.min() if n_h else H, missed.week.min() if n_m else H))
         timeline.append((w0, 2, f"They held {n_h} session{'s' if n_h != 1 else ''}{span} and missed {n_m}{share}."))
-    for ev_name, text in (("sponsored", "gained a sponsor who advocates for them at promotion reviews"),
-                          ("sunset", "and their mentor agreed to end the relationship early (a sunset)"),
-                          ("graduated", "completed the program term"),
-                          ("burned_out", "burned out as a mentor and stepped back"),
-                          ("mentor_left", "lost their mentor, who left the organisation"),
-                          ("mentor_stepped_back", "lost their mentor, who burned out and stepped back")):
+    for ev_name, text in (
+        ("sponsored", "gained a sponsor who advocates for them at promotion reviews"),
+        ("sunset", "and their mentor agreed to end the relationship early (a sunset)"),
+        ("graduated", "completed the program term"),
+        ("burned_out", "burned out as a mentor and stepped back"),
+        ("mentor_left", "lost their mentor, who left the organisation"),
+        ("mentor_stepped_back", "lost their mentor, who burned out and stepped back"),
+    ):
         for _, r in ev[ev.event == ev_name].iterrows():
             fact("program", r)
             timeline.append((int(r.week), 3, f"In {_wk(r.week)} they {text}."))

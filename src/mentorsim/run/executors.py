@@ -52,8 +52,9 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     """A spawn-context pool whose workers end when this process dies (``worker.watch_parent``)."""
     from mentorsim.run.worker import watch_parent
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                               initializer=watch_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=mp.get_context("spawn"), initializer=watch_parent, initargs=(os.getpid(),)
+    )
 
 
 def start_pool(workers: int, warm: bool = True) -> ProcessPoolExecutor:
@@ -150,8 +151,9 @@ class Executor:
     def check(self, workers: int | None) -> None:
         """Raise a MentorsimError when this executor cannot run on ``workers``."""
 
-    def open(self, workers: int, scheduler: str | None = None,
-             pool: ProcessPoolExecutor | None = None) -> contextlib.AbstractContextManager[Workers]:
+    def open(
+        self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
+    ) -> contextlib.AbstractContextManager[Workers]:
         raise NotImplementedError
 
 
@@ -175,11 +177,13 @@ class Serial(Executor):
 
     def check(self, workers: int | None) -> None:
         if workers not in (None, 1):
-            raise MentorsimError(f"workers: the serial executor runs on 1 worker (got {workers}); "
-                                 "use processes or dask")
+            raise MentorsimError(
+                f"workers: the serial executor runs on 1 worker (got {workers}); use processes or dask"
+            )
 
-    def open(self, workers: int, scheduler: str | None = None,
-             pool: ProcessPoolExecutor | None = None) -> contextlib.AbstractContextManager[Workers]:
+    def open(
+        self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
+    ) -> contextlib.AbstractContextManager[Workers]:
         return contextlib.nullcontext(SERIAL)
 
 
@@ -190,8 +194,9 @@ class Processes(Executor):
     name = "processes"
 
     @contextlib.contextmanager
-    def open(self, workers: int, scheduler: str | None = None,
-             pool: ProcessPoolExecutor | None = None) -> Iterator[Workers]:
+    def open(
+        self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
+    ) -> Iterator[Workers]:
         if workers == 1:
             yield SERIAL
             return
@@ -207,8 +212,9 @@ class Dask(Executor):
     uses_scheduler = True
 
     @contextlib.contextmanager
-    def open(self, workers: int, scheduler: str | None = None,
-             pool: ProcessPoolExecutor | None = None) -> Iterator[Workers]:
+    def open(
+        self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
+    ) -> Iterator[Workers]:
         import logging
 
         try:
@@ -225,13 +231,21 @@ class Dask(Executor):
                 raise MentorsimError(f"scheduler: cannot connect to {scheduler!r}: {e}".splitlines()[0]) from None
         else:
             with main_importable():
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
         try:
             n = len(client.scheduler_info().get("workers", {})) or workers
-            yield Workers(submit=lambda fn, *args: client.submit(fn, *args, pure=False),
-                          wait=lambda pending: dwait(list(pending), return_when="FIRST_COMPLETED").done, size=n)
+            yield Workers(
+                submit=lambda fn, *args: client.submit(fn, *args, pure=False),
+                wait=lambda pending: dwait(list(pending), return_when="FIRST_COMPLETED").done,
+                size=n,
+            )
         finally:
             client.close()
             if cluster is not None:

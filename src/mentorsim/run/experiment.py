@@ -49,9 +49,14 @@ def _check_counts(replications: int, workers: int, seed: int, scenarios: Sequenc
         raise MentorsimError(f"replications: {why}")
 
 
-def run_many(jobs: Sequence[tuple[Scenario, int, int]], workers: int = 1, trace=None,
-             pool: ProcessPoolExecutor | None = None, executor: str | None = None,
-             scheduler: str | None = None) -> list[RepResult]:
+def run_many(
+    jobs: Sequence[tuple[Scenario, int, int]],
+    workers: int = 1,
+    trace=None,
+    pool: ProcessPoolExecutor | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
+) -> list[RepResult]:
     """Run (scenario, seed, replication) jobs; results in the order of ``jobs``.
 
     pool: an existing executor (see ``start_pool``) to run on instead of making one.
@@ -117,16 +122,16 @@ def _serial(jobs: Sequence[tuple[Scenario, int, int]], trace) -> list[RepResult]
     return [rr for sc, seed, reps in _runs(jobs) for rr in run_batch(sc, seed, reps, trace)]
 
 
-def _with_draws(scs: Sequence[Scenario], seed: int, replications: int, uncertainty: str,
-                batch: int = 0, first: int = 0) -> tuple[list[tuple[Scenario, int, int]], list[pd.DataFrame]]:
+def _with_draws(
+    scs: Sequence[Scenario], seed: int, replications: int, uncertainty: str, batch: int = 0, first: int = 0
+) -> tuple[list[tuple[Scenario, int, int]], list[pd.DataFrame]]:
     """The jobs of every scenario's replications ``first .. first + replications - 1`` and, per
     scenario, the parameter values each replication used (one row a replication; only the
     replication column under noise only). Under parameter uncertainty every scenario of a
     replication gets the same draw (paired), except what a scenario sets itself."""
     reps = list(range(first, first + replications))
     if check_kind(uncertainty) == "noise":
-        return ([(s, seed, r) for s in scs for r in reps],
-                [pd.DataFrame({"replication": reps}) for _ in scs])
+        return ([(s, seed, r) for s in scs for r in reps], [pd.DataFrame({"replication": reps}) for _ in scs])
     from mentorsim.schema.params import parameter_register
 
     reg = parameter_register()
@@ -143,9 +148,17 @@ def _with_draws(scs: Sequence[Scenario], seed: int, replications: int, uncertain
     return jobs, used
 
 
-def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int = 0, workers: int = 1,
-             trace=None, pool: ProcessPoolExecutor | None = None, uncertainty: str = "noise",
-             executor: str | None = None, scheduler: str | None = None) -> Results:
+def simulate(
+    scenario: Scenario | str | Path,
+    replications: int = 20,
+    seed: int = 0,
+    workers: int = 1,
+    trace=None,
+    pool: ProcessPoolExecutor | None = None,
+    uncertainty: str = "noise",
+    executor: str | None = None,
+    scheduler: str | None = None,
+) -> Results:
     """Run ``replications`` replications of a scenario.
 
     trace: None (no event log), True (one starting person per persona), an int k
@@ -178,10 +191,20 @@ def simulate(scenario: Scenario | str | Path, replications: int = 20, seed: int 
     return res
 
 
-def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str = 20, seed: int = 0,
-            workers: int = 1, trace=None, uncertainty: str = "noise", half_width: float | None = None,
-            metric: str = "retention_36m", max_replications: int = 200, batch: int = 10,
-            executor: str | None = None, scheduler: str | None = None) -> Comparison:
+def compare(
+    scenarios: Iterable[Scenario | str | Path],
+    replications: int | str = 20,
+    seed: int = 0,
+    workers: int = 1,
+    trace=None,
+    uncertainty: str = "noise",
+    half_width: float | None = None,
+    metric: str = "retention_36m",
+    max_replications: int = 200,
+    batch: int = 10,
+    executor: str | None = None,
+    scheduler: str | None = None,
+) -> Comparison:
     """Run scenarios paired (same seed, so the same starting people); the first is the baseline.
 
     uncertainty: "noise" (luck only) or "parameters" (each replication draws every uncertain
@@ -203,12 +226,15 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
         raise MentorsimError("compare: give a baseline and at least one scenario")
     base = scs[0]
     for s in scs[1:]:  # pairing needs the same starting people over the same weeks
-        for field, a, b in (("workforce.size", s.workforce.size, base.workforce.size),
-                            ("horizon_weeks", s.horizon_weeks, base.horizon_weeks)):
+        for field, a, b in (
+            ("workforce.size", s.workforce.size, base.workforce.size),
+            ("horizon_weeks", s.horizon_weeks, base.horizon_weeks),
+        ):
             if a != b:
                 raise MentorsimError(
                     f"compare: {s.name}: {field} is {a} but the baseline {base.name!r} has {b}; paired comparisons "
-                    f"need the same workforce and horizon (set {field}: {b} in {s.name}, or use a matching baseline)")
+                    f"need the same workforce and horizon (set {field}: {b} in {s.name}, or use a matching baseline)"
+                )
     names = [s.name for s in scs]
     if len(set(names)) < len(names):  # keep scenario names unique in tables
         seen: dict[str, int] = {}
@@ -220,16 +246,24 @@ def compare(scenarios: Iterable[Scenario | str | Path], replications: int | str 
         scs = fixed
     where = (_executor(executor, workers, scheduler, None), scheduler)
     if replications == "auto":
-        return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch,
-                             where)
+        return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch, where)
     if not isinstance(replications, int):
         raise MentorsimError(f"compare: replications {replications!r} is not allowed; use a whole number or 'auto'")
     _check_counts(replications, workers, seed, scs)
     return _run_compare(scs, seed, replications, workers, trace, uncertainty, where=where)
 
 
-def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int, trace, uncertainty: str,
-                 first: int = 0, batch: int = 0, where: tuple[str, str | None] = ("serial", None)) -> Comparison:
+def _run_compare(
+    scs: list[Scenario],
+    seed: int,
+    replications: int,
+    workers: int,
+    trace,
+    uncertainty: str,
+    first: int = 0,
+    batch: int = 0,
+    where: tuple[str, str | None] = ("serial", None),
+) -> Comparison:
     """Run replications ``first .. first + replications - 1`` of every scenario, paired, on executor
     ``where`` (name, scheduler); parameters (if drawn) come from draw batch ``batch``."""
     jobs, used = _with_draws(scs, seed, replications, uncertainty, batch=batch, first=first)
@@ -237,14 +271,24 @@ def _run_compare(scs: list[Scenario], seed: int, replications: int, workers: int
     reps = run_many(jobs, workers, trace, None, *where)
     results = []
     for k, s in enumerate(scs):
-        res = Results(s, seed, reps[k * replications:(k + 1) * replications], ex, workers)
+        res = Results(s, seed, reps[k * replications : (k + 1) * replications], ex, workers)
         res.uncertainty, res.parameter_draws = uncertainty, used[k]
         results.append(res)
     return Comparison(results)
 
 
-def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertainty: str, half_width: float | None,
-                  metric: str, cap: int, batch: int, where: tuple[str, str | None]) -> Comparison:
+def _compare_auto(
+    scs: list[Scenario],
+    seed: int,
+    workers: int,
+    trace,
+    uncertainty: str,
+    half_width: float | None,
+    metric: str,
+    cap: int,
+    batch: int,
+    where: tuple[str, str | None],
+) -> Comparison:
     """Replications in batches until every paired interval of ``metric`` is narrow enough (or the cap)."""
     if half_width is None or not half_width > 0:
         raise MentorsimError(f"compare: replications='auto' needs half_width > 0 (got {half_width!r})")
@@ -267,10 +311,14 @@ def _compare_auto(scs: list[Scenario], seed: int, workers: int, trace, uncertain
         t = t[t.metric == metric]
         widest = float(((t.ci_high - t.ci_low) / 2).max()) if len(t) else 0.0
         if widest <= half_width:
-            cmp.precision_note = (f"{n} replications: the paired 95% interval of {metric} is at most "
-                                  f"+-{widest:.4g} (asked: +-{half_width:g})")
+            cmp.precision_note = (
+                f"{n} replications: the paired 95% interval of {metric} is at most "
+                f"+-{widest:.4g} (asked: +-{half_width:g})"
+            )
             return cmp
         if n >= cap:
-            cmp.precision_note = (f"stopped at the cap of {cap} replications: the paired 95% interval of {metric} "
-                                  f"is still +-{widest:.4g}, wider than the +-{half_width:g} asked")
+            cmp.precision_note = (
+                f"stopped at the cap of {cap} replications: the paired 95% interval of {metric} "
+                f"is still +-{widest:.4g}, wider than the +-{half_width:g} asked"
+            )
             return cmp

@@ -10,8 +10,17 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MAX_REPLICATIONS", "RESULT_BYTES_PER_PERSON", "cpus", "max_workers", "memory_bytes", "memory_problem",
-           "planned_bytes", "replications_problem", "workers_problem"]
+__all__ = [
+    "MAX_REPLICATIONS",
+    "RESULT_BYTES_PER_PERSON",
+    "cpus",
+    "max_workers",
+    "memory_bytes",
+    "memory_problem",
+    "planned_bytes",
+    "replications_problem",
+    "workers_problem",
+]
 
 # what one replication's results keep per starting person over 156 weeks (people, relationships and time
 # series arrays; measured 212 bytes at 50,000 people, docs/reliability.md), rounded up; a longer
@@ -43,8 +52,10 @@ def max_workers() -> int:
 def replications_problem(n: int) -> str | None:
     """Why ``n`` replications are too many, or None."""
     if n > MAX_REPLICATIONS:
-        return (f"{n:,} is more than {MAX_REPLICATIONS:,} (intervals narrow with the square root of the count; "
-                f"{MAX_REPLICATIONS:,} already pin a mean to 1% of one replication's spread)")
+        return (
+            f"{n:,} is more than {MAX_REPLICATIONS:,} (intervals narrow with the square root of the count; "
+            f"{MAX_REPLICATIONS:,} already pin a mean to 1% of one replication's spread)"
+        )
     return None
 
 
@@ -52,8 +63,10 @@ def workers_problem(n: int) -> str | None:
     """Why ``n`` local workers are too many, or None."""
     cap = max_workers()
     if n > cap:
-        return (f"{n:,} is more than {cap} (2 x the {cpus()} CPUs here, at least 4); "
-                "more processes than cores only add memory")
+        return (
+            f"{n:,} is more than {cap} (2 x the {cpus()} CPUs here, at least 4); "
+            "more processes than cores only add memory"
+        )
     return None
 
 
@@ -70,10 +83,16 @@ def planned_bytes(scenarios: Sequence[Any], replications: int) -> int:
     kept until the call returns, and one batch running."""
     from mentorsim.engine import batches
 
-    kept = sum(replications * s.workforce.size * RESULT_BYTES_PER_PERSON * max(1.0, s.horizon_weeks / 156)
-               for s in scenarios)
-    running = max(len(batches(s, list(range(replications)))[0]) * s.workforce.size * BATCH_BYTES_PER_PERSON
-                  * max(1.0, s.horizon_weeks / 156) for s in scenarios)
+    kept = sum(
+        replications * s.workforce.size * RESULT_BYTES_PER_PERSON * max(1.0, s.horizon_weeks / 156) for s in scenarios
+    )
+    running = max(
+        len(batches(s, list(range(replications)))[0])
+        * s.workforce.size
+        * BATCH_BYTES_PER_PERSON
+        * max(1.0, s.horizon_weeks / 156)
+        for s in scenarios
+    )
     return int(kept + running) + BASE_BYTES
 
 
@@ -84,6 +103,8 @@ def memory_problem(scenarios: Sequence[Any], replications: int) -> str | None:
     if have <= 0 or need <= 0.75 * have:
         return None
     people = max(s.workforce.size for s in scenarios)
-    return (f"{replications:,} replications of {len(scenarios)} scenario(s) of up to {people:,} people are planned "
-            f"to need about {need / 1e9:,.1f} GB (results kept in memory), more than 3/4 of this machine's "
-            f"{have / 1e9:,.1f} GB; run fewer replications, or a sweep, which streams results to disk")
+    return (
+        f"{replications:,} replications of {len(scenarios)} scenario(s) of up to {people:,} people are planned "
+        f"to need about {need / 1e9:,.1f} GB (results kept in memory), more than 3/4 of this machine's "
+        f"{have / 1e9:,.1f} GB; run fewer replications, or a sweep, which streams results to disk"
+    )

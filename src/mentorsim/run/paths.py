@@ -53,8 +53,9 @@ def _existing_ancestor(p: Path, what: str, path: str | Path) -> Path:
     return cur
 
 
-def output_file(path: str | Path, what: str, suffixes: Sequence[str] | None = None, *,
-                create_dirs: bool = False) -> Path:
+def output_file(
+    path: str | Path, what: str, suffixes: Sequence[str] | None = None, *, create_dirs: bool = False
+) -> Path:
     """Check, before any work, that a file can be written at ``path``; returns it as a Path.
 
     what: how the option is named in errors (e.g. ``--csv``). suffixes: the allowed extensions.
@@ -66,8 +67,10 @@ def output_file(path: str | Path, what: str, suffixes: Sequence[str] | None = No
     if p.is_dir():
         raise MentorsimError(f"{what}: {_shown(path)} is a directory; give a file name")
     if suffixes is not None and p.suffix.lower() not in suffixes:
-        raise MentorsimError(f"{what}: {_shown(path)}: the file name must end in {' or '.join(suffixes)}"
-                             f" (got {p.suffix or 'no extension'})")
+        raise MentorsimError(
+            f"{what}: {_shown(path)}: the file name must end in {' or '.join(suffixes)}"
+            f" (got {p.suffix or 'no extension'})"
+        )
     if p.exists():
         if not p.is_file():
             raise MentorsimError(f"{what}: {_shown(path)} exists and is not a regular file")
@@ -91,14 +94,16 @@ def output_dir(path: str | Path, what: str, contents: str = "") -> Path:
     """
     p = Path(path)
     if p.exists() and not p.is_dir():
-        raise MentorsimError(f"{what}: {_shown(path)} is a file; {what} takes a directory"
-                             + (f" (for {contents})" if contents else ""))
+        raise MentorsimError(
+            f"{what}: {_shown(path)} is a file; {what} takes a directory" + (f" (for {contents})" if contents else "")
+        )
     _writable_dir(p if p.is_dir() else _existing_ancestor(p, what, path), what, path)
     return p
 
 
-def write_or_fallback(write: Callable[[Path], object], path: str | Path, what: str,
-                      is_dir: bool = False) -> tuple[Path, str | None]:
+def write_or_fallback(
+    write: Callable[[Path], object], path: str | Path, what: str, is_dir: bool = False
+) -> tuple[Path, str | None]:
     """``write(path)``; if that raises OSError, ``write`` to a new directory under the system's temporary
     directory instead (the same file name, or a directory of its own).
 
@@ -117,6 +122,7 @@ def write_or_fallback(write: Callable[[Path], object], path: str | Path, what: s
     try:
         write(fallback)
     except OSError as e:
-        raise MentorsimError(f"{what}: cannot write {_shown(where)} ({first}), nor a copy in {_shown(tmp)} "
-                             f"({_reason(e)})") from None
+        raise MentorsimError(
+            f"{what}: cannot write {_shown(where)} ({first}), nor a copy in {_shown(tmp)} ({_reason(e)})"
+        ) from None
     return fallback, f"{what}: cannot write {_shown(where)} ({first}); wrote {_shown(fallback)} instead"

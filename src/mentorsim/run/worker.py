@@ -65,8 +65,9 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def run_chunk(items: list[tuple[int, Scenario]], seed: int, replications: int,
-              metrics: tuple[str, ...], plugins: Any = None) -> list[tuple]:
+def run_chunk(
+    items: list[tuple[int, Scenario]], seed: int, replications: int, metrics: tuple[str, ...], plugins: Any = None
+) -> list[tuple]:
     """Run every replication of each sweep point; a point that raises is returned as failed with its error.
     ``plugins``: formats and policies the caller registered (``programs.added()``).
 

@@ -18,74 +18,237 @@ class FormatEffects(_Frozen):
     with evidence): its differences come from named mechanisms (capacity, cost, attendance, the
     hot seat and vicarious learning, surviving a mentor's exit), each a field here."""
 
-    expertise: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
-                             desc="Skill gain per session relative to a senior expert mentor.")
-    friction: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
-                            desc="Multiplier on scheduling friction (peers and boards schedule more easily).")
-    no_show: float = param(1.0, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.5, 1.5),
-                           desc="Multiplier on a mentee's chance of missing a session (peers: less intimidation).")
-    commitment_bonus: float = param(0.0, unit="probability", source="assumption", ge=-0.5, le=0.5,
-                                    sensitivity=(-0.1, 0.1),
-                                    desc="Added chance that a commitment is done (peers try more experiments).")
-    engagement: float = param(1.0, unit="x", source="assumption", ge=0, le=5, sensitivity=(0.5, 1.5),
-                              desc="Multiplier on a session's engagement gain for the mentee (belonging in circles).")
-    focus_share: float = param(1.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.5, 1.0),
-                               desc="Share of a session spent on the mentee's own goal (a peer pair splits its time "
-                                    "between the two partners' goals).")
-    session_factor: float = param(1.0, unit="x", source="assumption", ge=0.1, le=3, sensitivity=(0.5, 1.5),
-                                  desc="Session length relative to program.session_minutes (boards meet briefly).")
-    mentor_engagement: float = param(0.3, unit="x", source="mentor-side effects", ge=0, le=3, sensitivity=(0.0, 0.6),
-                                     desc="A session's engagement gain for the mentor, relative to the mentee's "
-                                          "(mentors report more satisfaction and commitment; Ghosh & Reio 2013).")
-    mentor_visibility: float = param(0.0, unit="log-odds", source="assumption", ge=-2, le=3, sensitivity=(0.0, 0.5),
-                                     desc="Promotion log-odds for active mentors from being seen (juniors in reverse mentoring).")
-    vicarious: float = param(0.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.5),
-                             desc="Share of the hot-seat benefit the other circle members get by listening.")
+    expertise: float = param(
+        1.0,
+        unit="x",
+        source="assumption",
+        ge=0,
+        le=3,
+        sensitivity=(0.5, 1.5),
+        desc="Skill gain per session relative to a senior expert mentor.",
+    )
+    friction: float = param(
+        1.0,
+        unit="x",
+        source="assumption",
+        ge=0,
+        le=3,
+        sensitivity=(0.5, 1.5),
+        desc="Multiplier on scheduling friction (peers and boards schedule more easily).",
+    )
+    no_show: float = param(
+        1.0,
+        unit="x",
+        source="assumption",
+        ge=0,
+        le=3,
+        sensitivity=(0.5, 1.5),
+        desc="Multiplier on a mentee's chance of missing a session (peers: less intimidation).",
+    )
+    commitment_bonus: float = param(
+        0.0,
+        unit="probability",
+        source="assumption",
+        ge=-0.5,
+        le=0.5,
+        sensitivity=(-0.1, 0.1),
+        desc="Added chance that a commitment is done (peers try more experiments).",
+    )
+    engagement: float = param(
+        1.0,
+        unit="x",
+        source="assumption",
+        ge=0,
+        le=5,
+        sensitivity=(0.5, 1.5),
+        desc="Multiplier on a session's engagement gain for the mentee (belonging in circles).",
+    )
+    focus_share: float = param(
+        1.0,
+        unit="share",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.5, 1.0),
+        desc="Share of a session spent on the mentee's own goal (a peer pair splits its time "
+        "between the two partners' goals).",
+    )
+    session_factor: float = param(
+        1.0,
+        unit="x",
+        source="assumption",
+        ge=0.1,
+        le=3,
+        sensitivity=(0.5, 1.5),
+        desc="Session length relative to program.session_minutes (boards meet briefly).",
+    )
+    mentor_engagement: float = param(
+        0.3,
+        unit="x",
+        source="mentor-side effects",
+        ge=0,
+        le=3,
+        sensitivity=(0.0, 0.6),
+        desc="A session's engagement gain for the mentor, relative to the mentee's "
+        "(mentors report more satisfaction and commitment; Ghosh & Reio 2013).",
+    )
+    mentor_visibility: float = param(
+        0.0,
+        unit="log-odds",
+        source="assumption",
+        ge=-2,
+        le=3,
+        sensitivity=(0.0, 0.5),
+        desc="Promotion log-odds for active mentors from being seen (juniors in reverse mentoring).",
+    )
+    vicarious: float = param(
+        0.0,
+        unit="share",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.0, 0.5),
+        desc="Share of the hot-seat benefit the other circle members get by listening.",
+    )
 
 
 OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
-PeerEffects = variant(FormatEffects, "PeerEffects", "Effect sizes of peer mentoring (assumptions).", expertise=0.5,
-                             friction=0.7, no_show=0.5, focus_share=0.5)
-CircleEffects = variant(FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9,
-                               vicarious=0.35)
-ReverseEffects = variant(FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7)
-MicroBoardEffects = variant(FormatEffects, "MicroBoardEffects", "Effect sizes of micro-mentor boards (assumptions).",
-                                   expertise=0.8, friction=0.6, session_factor=0.5)
+PeerEffects = variant(
+    FormatEffects,
+    "PeerEffects",
+    "Effect sizes of peer mentoring (assumptions).",
+    expertise=0.5,
+    friction=0.7,
+    no_show=0.5,
+    focus_share=0.5,
+)
+CircleEffects = variant(
+    FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9, vicarious=0.35
+)
+ReverseEffects = variant(
+    FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7
+)
+MicroBoardEffects = variant(
+    FormatEffects,
+    "MicroBoardEffects",
+    "Effect sizes of micro-mentor boards (assumptions).",
+    expertise=0.8,
+    friction=0.6,
+    session_factor=0.5,
+)
 
 
 class RecognitionEffects(_Frozen):
     """What a recognition policy changes for mentors (ATD ~2023: 46% of organisations recognise
     mentoring, 25% count it in promotions; effect sizes are assumptions)."""
 
-    supply: float = param(1.0, unit="x", source="recognition in practice", ge=0, le=5, sensitivity=(1.0, 2.0),
-                          desc="Multiplier on the share of eligible mentors who volunteer.")
-    burnout_buffer: float = param(0.0, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.5),
-                                  desc="Share of overload stress the policy absorbs.")
-    hazard: float = param(1.0, unit="x", source="mentor-side effects", ge=0, le=3, sensitivity=(0.8, 1.0),
-                          desc="Quit hazard multiplier of active mentors (mentors' own turnover intent is not clearly lower).")
-    promotion_logit: float = param(0.0, unit="log-odds", source="C5", ge=-2, le=5, sensitivity=(0.0, 2.0),
-                                   desc="Promotion log-odds for active mentors at reviews (C5: mentors promoted ~5.6x).")
-    engagement_boost: float = param(0.0, unit="engagement", source="assumption", ge=0, le=0.5, sensitivity=(0.0, 0.1),
-                                    desc="Engagement lift for active mentors at each 26-week recognition cycle.")
-    session_lift: float = param(0.5, unit="x", source="assumption", ge=0, le=3, sensitivity=(0.0, 1.0),
-                                desc="How much more a recognised mentor gains in engagement from a session "
-                                     "(policies that recognise mentors only).")
-    skill_per_cycle: float = param(0.0, unit="skill", source="assumption", ge=0, le=0.2, sensitivity=(0.0, 0.02),
-                                   desc="What each recognition cycle adds to every skill of an active mentor "
-                                        "(a learning budget).")
-    burnout_relief: float = param(0.0, unit="burnout", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.2),
-                                  desc="Burnout each recognition cycle takes away from an active mentor (a celebration).")
+    supply: float = param(
+        1.0,
+        unit="x",
+        source="recognition in practice",
+        ge=0,
+        le=5,
+        sensitivity=(1.0, 2.0),
+        desc="Multiplier on the share of eligible mentors who volunteer.",
+    )
+    burnout_buffer: float = param(
+        0.0,
+        unit="share",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.0, 0.5),
+        desc="Share of overload stress the policy absorbs.",
+    )
+    hazard: float = param(
+        1.0,
+        unit="x",
+        source="mentor-side effects",
+        ge=0,
+        le=3,
+        sensitivity=(0.8, 1.0),
+        desc="Quit hazard multiplier of active mentors (mentors' own turnover intent is not clearly lower).",
+    )
+    promotion_logit: float = param(
+        0.0,
+        unit="log-odds",
+        source="C5",
+        ge=-2,
+        le=5,
+        sensitivity=(0.0, 2.0),
+        desc="Promotion log-odds for active mentors at reviews (C5: mentors promoted ~5.6x).",
+    )
+    engagement_boost: float = param(
+        0.0,
+        unit="engagement",
+        source="assumption",
+        ge=0,
+        le=0.5,
+        sensitivity=(0.0, 0.1),
+        desc="Engagement lift for active mentors at each 26-week recognition cycle.",
+    )
+    session_lift: float = param(
+        0.5,
+        unit="x",
+        source="assumption",
+        ge=0,
+        le=3,
+        sensitivity=(0.0, 1.0),
+        desc="How much more a recognised mentor gains in engagement from a session "
+        "(policies that recognise mentors only).",
+    )
+    skill_per_cycle: float = param(
+        0.0,
+        unit="skill",
+        source="assumption",
+        ge=0,
+        le=0.2,
+        sensitivity=(0.0, 0.02),
+        desc="What each recognition cycle adds to every skill of an active mentor (a learning budget).",
+    )
+    burnout_relief: float = param(
+        0.0,
+        unit="burnout",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.0, 0.2),
+        desc="Burnout each recognition cycle takes away from an active mentor (a celebration).",
+    )
 
 
-ReviewCreditEffects = variant(RecognitionEffects, "ReviewCreditEffects", "Mentoring counts in performance reviews.",
-                                         supply=1.5, burnout_buffer=0.2, hazard=0.95, promotion_logit=1.5,
-                                         engagement_boost=0.02)
-LearningCreditsEffects = variant(RecognitionEffects, "LearningCreditsEffects", "Mentors get a learning budget.",
-                                            supply=1.3, burnout_buffer=0.1, hazard=0.9, promotion_logit=0.15,
-                                            engagement_boost=0.03, skill_per_cycle=0.01)
-CelebrateImpactEffects = variant(RecognitionEffects, "CelebrateImpactEffects", "Mentors' impact is celebrated publicly.",
-                                            supply=1.25, burnout_buffer=0.35, hazard=0.85, promotion_logit=0.1,
-                                            engagement_boost=0.06, burnout_relief=0.1)
+ReviewCreditEffects = variant(
+    RecognitionEffects,
+    "ReviewCreditEffects",
+    "Mentoring counts in performance reviews.",
+    supply=1.5,
+    burnout_buffer=0.2,
+    hazard=0.95,
+    promotion_logit=1.5,
+    engagement_boost=0.02,
+)
+LearningCreditsEffects = variant(
+    RecognitionEffects,
+    "LearningCreditsEffects",
+    "Mentors get a learning budget.",
+    supply=1.3,
+    burnout_buffer=0.1,
+    hazard=0.9,
+    promotion_logit=0.15,
+    engagement_boost=0.03,
+    skill_per_cycle=0.01,
+)
+CelebrateImpactEffects = variant(
+    RecognitionEffects,
+    "CelebrateImpactEffects",
+    "Mentors' impact is celebrated publicly.",
+    supply=1.25,
+    burnout_buffer=0.35,
+    hazard=0.85,
+    promotion_logit=0.1,
+    engagement_boost=0.06,
+    burnout_relief=0.1,
+)
 
 
 class RecognitionPolicies(_Frozen):

@@ -83,7 +83,8 @@ class StrictLoader(yaml.SafeLoader):
 
     yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
@@ -98,21 +99,26 @@ class StrictLoader(yaml.SafeLoader):
             node = self.anchors.get(event.anchor)
             if event.anchor in self._open:
                 raise yaml.composer.ComposerError(
-                    None, None, f"alias *{event.anchor} is inside its own anchor (a recursive alias)", event.start_mark)
+                    None, None, f"alias *{event.anchor} is inside its own anchor (a recursive alias)", event.start_mark
+                )
             if node is not None:
                 self._alias_nodes += self._expanded(node)
                 if self._alias_nodes > MAX_ALIAS_NODES:
                     raise yaml.composer.ComposerError(
-                        None, None, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
-                        event.start_mark)
+                        None,
+                        None,
+                        f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)",
+                        event.start_mark,
+                    )
             return super().compose_node(parent, index)
         event = self.peek_event()
         self._depth += 1
         self._open.append(getattr(event, "anchor", None))
         try:
             if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels",
-                                                  event.start_mark)
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", event.start_mark
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -142,8 +148,11 @@ class StrictLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r} (first at line {seen[key]}); each key once per mapping",
-                        key_node.start_mark)
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first at line {seen[key]}); each key once per mapping",
+                        key_node.start_mark,
+                    )
                 seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
@@ -186,8 +195,9 @@ def read_yaml(path: str | Path) -> Any:
     if not stat.S_ISREG(st.st_mode):
         raise ScenarioError(f"{p}: is not a regular file (a pipe, socket or device), expected a YAML file")
     if st.st_size > MAX_YAML_BYTES:
-        raise ScenarioError(f"{p}: is {st.st_size / 1e6:,.1f} MB; a YAML file here may be at most "
-                            f"{MAX_YAML_BYTES // (1024 * 1024)} MB")
+        raise ScenarioError(
+            f"{p}: is {st.st_size / 1e6:,.1f} MB; a YAML file here may be at most {MAX_YAML_BYTES // (1024 * 1024)} MB"
+        )
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

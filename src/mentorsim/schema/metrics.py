@@ -30,34 +30,76 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {
-    "retention_12m": Metric("Retention after 1 year", "share", True, "Share of the starting workforce employed at week 52."),
-    "retention_24m": Metric("Retention after 2 years", "share", True, "Share of the starting workforce employed at week 104."),
-    "retention_36m": Metric("Retention after 3 years", "share", True, "Share of the starting workforce employed at week 156."),
-    "monthly_quit_rate": Metric("Monthly quit rate", "per month", False, "Quits per month over average headcount (C1)."),
-    "first_year_quit_share": Metric("First-year quits of new hires", "share", False,
-                                    "Of hires observed for 52 weeks, the share who quit within them (C2)."),
-    "early_quit_share": Metric("First-year quits in the first 13 weeks", "share", False,
-                               "Of new hires' first-year quits, the share in their first 13 weeks (C2: about half)."),
+    "retention_12m": Metric(
+        "Retention after 1 year", "share", True, "Share of the starting workforce employed at week 52."
+    ),
+    "retention_24m": Metric(
+        "Retention after 2 years", "share", True, "Share of the starting workforce employed at week 104."
+    ),
+    "retention_36m": Metric(
+        "Retention after 3 years", "share", True, "Share of the starting workforce employed at week 156."
+    ),
+    "monthly_quit_rate": Metric(
+        "Monthly quit rate", "per month", False, "Quits per month over average headcount (C1)."
+    ),
+    "first_year_quit_share": Metric(
+        "First-year quits of new hires",
+        "share",
+        False,
+        "Of hires observed for 52 weeks, the share who quit within them (C2).",
+    ),
+    "early_quit_share": Metric(
+        "First-year quits in the first 13 weeks",
+        "share",
+        False,
+        "Of new hires' first-year quits, the share in their first 13 weeks (C2: about half).",
+    ),
     "quits_per_year": Metric("Quits per year", "people per year", False, "Voluntary quits per year."),
-    "annual_promotion_rate": Metric("Annual promotion rate", "per year", True, "Promotions per year over average headcount (C3)."),
-    "time_to_promotion_weeks": Metric("Time to first promotion", "weeks", False,
-                                      "Among people promoted, weeks from joining the run (start or hire) to their first promotion. "
-                                      "A program that promotes more people adds later promotions, which can raise this average."),
-    "internal_mobility_rate": Metric("Internal moves", "per year", True, "Internal role moves per year over average headcount."),
-    "participation_rate": Metric("Participation", "share", True, "Share of everyone employed during the run who was a mentee."),
+    "annual_promotion_rate": Metric(
+        "Annual promotion rate", "per year", True, "Promotions per year over average headcount (C3)."
+    ),
+    "time_to_promotion_weeks": Metric(
+        "Time to first promotion",
+        "weeks",
+        False,
+        "Among people promoted, weeks from joining the run (start or hire) to their first promotion. "
+        "A program that promotes more people adds later promotions, which can raise this average.",
+    ),
+    "internal_mobility_rate": Metric(
+        "Internal moves", "per year", True, "Internal role moves per year over average headcount."
+    ),
+    "participation_rate": Metric(
+        "Participation", "share", True, "Share of everyone employed during the run who was a mentee."
+    ),
     "mentor_share": Metric("Mentors", "share", True, "Share of everyone employed during the run who mentored."),
-    "waiting_mentees": Metric("Mentees waiting for a mentor", "people", False,
-                              "Average number of enrolled mentees waiting for a match: the shortfall of mentors."),
-    "goal_attainment_rate": Metric("Goal attainment", "share", True, "Share of the starting workforce who reached their career goal."),
-    "mentee_goal_attainment_rate": Metric("Goal attainment of mentees", "share", True, "Share of mentees who reached their goal."),
-    "meetings_held": Metric("Sessions held", "sessions", True,
-                            "Mentoring sessions held over the horizon, counted per mentee: a circle session once "
-                            "per member, a peer session once per partner, a board once per mentor met."),
-    "meetings_held_share": Metric("Sessions held of scheduled", "share", True, "Sessions held over sessions scheduled."),
+    "waiting_mentees": Metric(
+        "Mentees waiting for a mentor",
+        "people",
+        False,
+        "Average number of enrolled mentees waiting for a match: the shortfall of mentors.",
+    ),
+    "goal_attainment_rate": Metric(
+        "Goal attainment", "share", True, "Share of the starting workforce who reached their career goal."
+    ),
+    "mentee_goal_attainment_rate": Metric(
+        "Goal attainment of mentees", "share", True, "Share of mentees who reached their goal."
+    ),
+    "meetings_held": Metric(
+        "Sessions held",
+        "sessions",
+        True,
+        "Mentoring sessions held over the horizon, counted per mentee: a circle session once "
+        "per member, a peer session once per partner, a board once per mentor met.",
+    ),
+    "meetings_held_share": Metric(
+        "Sessions held of scheduled", "share", True, "Sessions held over sessions scheduled."
+    ),
     "mentor_load_hours": Metric("Mentor load", "hours per month", False, "Average monthly hours of an active mentor."),
     "mentor_burnout_rate": Metric("Mentor burnout", "share", False, "Share of mentors who burned out."),
     "mean_engagement": Metric("Engagement", "0..1", True, "Average engagement over the run."),
-    "program_cost": Metric("Program cost", "USD", False, "Mentor and mentee time, administration, credits, celebrations, sponsors."),
+    "program_cost": Metric(
+        "Program cost", "USD", False, "Mentor and mentee time, administration, credits, celebrations, sponsors."
+    ),
     "turnover_cost": Metric("Turnover cost", "USD", False, "Replacement cost of everyone who left."),
     "total_cost": Metric("Program plus turnover cost", "USD", False, "Program cost plus turnover cost."),
 }
@@ -100,7 +142,9 @@ def rep_metrics(sc: Scenario, r: RepResult) -> dict[str, float]:
     out["annual_promotion_rate"] = _nan_div(ts[:, _TS["promotions"]].sum(), hc * years)
     fp = P["first_promotion_week"]
     promoted = fp > 0
-    out["time_to_promotion_weeks"] = float((fp[promoted] - np.maximum(hired[promoted], 0)).mean()) if promoted.any() else float("nan")
+    out["time_to_promotion_weeks"] = (
+        float((fp[promoted] - np.maximum(hired[promoted], 0)).mean()) if promoted.any() else float("nan")
+    )
     out["internal_mobility_rate"] = _nan_div(ts[:, _TS["internal_moves"]].sum(), hc * years)
     n = len(left)
     mentee = (P["role"] & 1).astype(bool)

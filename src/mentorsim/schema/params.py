@@ -54,20 +54,46 @@ VALIDATOR_RANGES: dict[str, str] = {
 
 #: Assumption-sourced parameters that describe the organisation or the design being tried
 #: (set them to your case) rather than uncertain model mechanics: not varied by default.
-INPUTS = frozenset({
-    "horizon_weeks", "workforce.size", "workforce.level_shares", "workforce.persona_shares", "program.format",
-    "program.mentor_min_level", "program.min_tenure_weeks", "program.mentor_capacity",
-    "program.commitments_per_session", "program.circle_size", "program.sponsor_capacity",
-    "costs.hourly_cost_by_level", "costs.annual_salary_by_level", "costs.admin_per_participant_per_year",
-    "costs.learning_credit_per_mentor_per_year", "costs.celebration_per_mentor_per_year",
-    "costs.prep_hours_per_session",
-})
+INPUTS = frozenset(
+    {
+        "horizon_weeks",
+        "workforce.size",
+        "workforce.level_shares",
+        "workforce.persona_shares",
+        "program.format",
+        "program.mentor_min_level",
+        "program.min_tenure_weeks",
+        "program.mentor_capacity",
+        "program.commitments_per_session",
+        "program.circle_size",
+        "program.sponsor_capacity",
+        "costs.hourly_cost_by_level",
+        "costs.annual_salary_by_level",
+        "costs.admin_per_participant_per_year",
+        "costs.learning_credit_per_mentor_per_year",
+        "costs.celebration_per_mentor_per_year",
+        "costs.prep_hours_per_session",
+    }
+)
 
 #: Parameters whose range the schema does not enforce yet (reported to scenario.py's owner).
 UNCHECKED = "not range-checked by the schema"
 
-COLUMNS = ["name", "default", "unit", "allowed", "min", "max", "source", "source_kind", "sensitivity_low",
-           "sensitivity_high", "role", "distribution", "description"]
+COLUMNS = [
+    "name",
+    "default",
+    "unit",
+    "allowed",
+    "min",
+    "max",
+    "source",
+    "source_kind",
+    "sensitivity_low",
+    "sensitivity_high",
+    "role",
+    "distribution",
+    "description",
+]
 
 
 def source_kind(source: str) -> str:
@@ -158,14 +184,21 @@ def parameter_register() -> pd.DataFrame:
             default = tuple(default)
         sens = extra.get("sensitivity_range") or (math.nan, math.nan)
         source = str(extra.get("source", ""))
-        rows.append({
-            "name": name, "default": default, "unit": str(extra.get("unit", "")),
-            "allowed": _allowed(name, field),
-            "min": float(lo) if lo is not None else math.nan, "max": float(hi) if hi is not None else math.nan,
-            "source": source, "source_kind": source_kind(source),
-            "sensitivity_low": float(sens[0]), "sensitivity_high": float(sens[1]),
-            "description": field.description or "",
-        })
+        rows.append(
+            {
+                "name": name,
+                "default": default,
+                "unit": str(extra.get("unit", "")),
+                "allowed": _allowed(name, field),
+                "min": float(lo) if lo is not None else math.nan,
+                "max": float(hi) if hi is not None else math.nan,
+                "source": source,
+                "source_kind": source_kind(source),
+                "sensitivity_low": float(sens[0]),
+                "sensitivity_high": float(sens[1]),
+                "description": field.description or "",
+            }
+        )
     from mentorsim.uncertainty import distribution, role
 
     out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("role", "distribution")])
@@ -221,18 +254,31 @@ def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
     a["sensitivity_low"] = lows
     a["sensitivity_high"] = highs
     a["range_basis"] = basis
-    return a[["name", "default", "unit", "allowed", "sensitivity_low", "sensitivity_high", "range_basis",
-              "description"]].reset_index(drop=True)
+    return a[
+        ["name", "default", "unit", "allowed", "sensitivity_low", "sensitivity_high", "range_basis", "description"]
+    ].reset_index(drop=True)
 
 
 # ---- text and Markdown -----------------------------------------------------------------------
+
 
 def _display_rows(reg: pd.DataFrame) -> list[tuple[str, ...]]:
     out = []
     for _, r in reg.iterrows():
         drawn = r["distribution"] or ("-" if r["role"] != "fixed" else "not drawn (no range)")
-        out.append((r["name"], _fmt_value(r["default"]), r["unit"], r["allowed"], r["source"], _sens_text(r),
-                    r["role"], drawn, r["description"]))
+        out.append(
+            (
+                r["name"],
+                _fmt_value(r["default"]),
+                r["unit"],
+                r["allowed"],
+                r["source"],
+                _sens_text(r),
+                r["role"],
+                drawn,
+                r["description"],
+            )
+        )
     return out
 
 
@@ -295,26 +341,35 @@ def register_markdown() -> str:
         "",
         "Every parameter of a scenario, with its default, unit, allowed range and source. A source is",
         "an evidence ID of the calibration targets (C1-C7), a topic of the evidence defaults table, or",
-        "\"assumption\": a value with no published evidence behind it, to be varied in sensitivity",
+        '"assumption": a value with no published evidence behind it, to be varied in sensitivity',
         "analysis. `mentorsim params` prints the same table; `mentorsim params --assumptions` prints",
         "the assumptions with the range to vary them over. Set any parameter in a scenario file",
         "(`workforce:`, `program:`, `costs:` blocks) or with a dotted override such as",
-        "`sc.with_overrides({\"program.cadence\": \"weekly\"})`.",
+        '`sc.with_overrides({"program.cadence": "weekly"})`.',
         "",
         "The role says what a parameter is: a **lever** (a program choice), an **input** (a fact of your",
         "organisation or a price), **uncertain** (how the world works or how strongly sessions act: drawn",
         "from its distribution, uniform on its sensitivity range or triangular around an evidence-backed",
-        "default, when you run with `uncertainty=\"parameters\"`) or **fixed** (no range declared).",
+        'default, when you run with `uncertainty="parameters"`) or **fixed** (no range declared).',
         "",
     ]
-    for section, title in (("horizon_weeks", "Run"), ("workforce.", "Workforce"), ("program.", "Program"),
-                           ("costs.", "Costs"), ("effects.", "Effect sizes of formats and recognition policies"),
-                           ("mechanics.", "Mechanisms")):
+    for section, title in (
+        ("horizon_weeks", "Run"),
+        ("workforce.", "Workforce"),
+        ("program.", "Program"),
+        ("costs.", "Costs"),
+        ("effects.", "Effect sizes of formats and recognition policies"),
+        ("mechanics.", "Mechanisms"),
+    ):
         sub = reg[reg.name.str.startswith(section)]
         if not len(sub):
             continue
-        parts += [f"## {title}", "", _md_table(HEAD, [tuple(f"`{c}`" if i == 0 else c for i, c in enumerate(r))
-                                                        for r in _display_rows(sub)]), ""]
+        parts += [
+            f"## {title}",
+            "",
+            _md_table(HEAD, [tuple(f"`{c}`" if i == 0 else c for i, c in enumerate(r)) for r in _display_rows(sub)]),
+            "",
+        ]
     counts = reg.source_kind.value_counts()
     parts += [
         "## Sources",
@@ -332,8 +387,8 @@ def register_markdown() -> str:
         "These parameters have no published evidence behind them (EVIDENCE.md lists no workplace",
         "evidence on circles, peer mentoring or mentor boards, nor on cadence beyond C6). Vary them",
         "over these ranges in a sensitivity analysis (for example a Latin hypercube or Sobol sweep)",
-        "before trusting a difference that depends on them. \"declared\" ranges come from the schema;",
-        "\"default +-50%\" is the default +-50% within the allowed range. \"your input\" marks what",
+        'before trusting a difference that depends on them. "declared" ranges come from the schema;',
+        '"default +-50%" is the default +-50% within the allowed range. "your input" marks what',
         "describes your organisation or the design you are trying (headcount, costs, capacities):",
         "set those to your case rather than varying them.",
         "",
@@ -352,9 +407,20 @@ def register_markdown() -> str:
             "",
             "These rest on evidence, but the evidence gives a range; vary them over it too.",
             "",
-            _md_table(("parameter", "default", "unit", "source", "vary from", "to"),
-                      [(f"`{r['name']}`", _fmt_value(r["default"]), r["unit"], r["source"],
-                        _fmt_num(r["sensitivity_low"]), _fmt_num(r["sensitivity_high"])) for _, r in sens.iterrows()]),
+            _md_table(
+                ("parameter", "default", "unit", "source", "vary from", "to"),
+                [
+                    (
+                        f"`{r['name']}`",
+                        _fmt_value(r["default"]),
+                        r["unit"],
+                        r["source"],
+                        _fmt_num(r["sensitivity_low"]),
+                        _fmt_num(r["sensitivity_high"]),
+                    )
+                    for _, r in sens.iterrows()
+                ],
+            ),
             "",
         ]
     return "\n".join(parts)

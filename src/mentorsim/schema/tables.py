@@ -14,27 +14,66 @@ import numpy as np
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 #: columns of the weekly time series, in order (``RepResult.timeseries`` is weeks x len(TS_METRICS))
-TS_METRICS = ("headcount", "quits", "hires", "promotions", "active_relationships", "meetings_held",
-              "meetings_scheduled", "mentor_load_hours", "mean_engagement", "waiting_mentees",
-              "active_mentors", "internal_moves", "program_cost", "turnover_cost")
+TS_METRICS = (
+    "headcount",
+    "quits",
+    "hires",
+    "promotions",
+    "active_relationships",
+    "meetings_held",
+    "meetings_scheduled",
+    "mentor_load_hours",
+    "mean_engagement",
+    "waiting_mentees",
+    "active_mentors",
+    "internal_moves",
+    "program_cost",
+    "turnover_cost",
+)
 TS = {m: i for i, m in enumerate(TS_METRICS)}
 
 #: why a relationship row ended (``reason`` codes index this tuple; "active" = still running)
 END_REASONS = ("active", "term", "sunset", "dissolved", "mentee_left", "mentor_left", "burnout")
 
 #: columns of a replication's people table and the People field each comes from (role: derived)
-PEOPLE_COLUMNS = {"initial": "initial", "persona": "persona", "start_level": "start_level", "end_level": "level",
-                  "hired_week": "hired_week", "left_week": "left_week", "promotions": "promotions",
-                  "role": None, "sponsored": "sponsored", "meetings_held": "meetings_held",
-                  "goal_attained": "goal_attained", "moved_internally": "moved", "ambition": "ambition",
-                  "burned_out": "burned_out", "goal_week": "goal_week", "first_promotion_week": "first_promo",
-                  "group": "group", "informal_mentor": "ever_informal",
-                  "informal_mentor_at_enrolment": "informal_when_enrolled",
-                  "informal_mentor_on_joining": "informal_on_joining"}
+PEOPLE_COLUMNS = {
+    "initial": "initial",
+    "persona": "persona",
+    "start_level": "start_level",
+    "end_level": "level",
+    "hired_week": "hired_week",
+    "left_week": "left_week",
+    "promotions": "promotions",
+    "role": None,
+    "sponsored": "sponsored",
+    "meetings_held": "meetings_held",
+    "goal_attained": "goal_attained",
+    "moved_internally": "moved",
+    "ambition": "ambition",
+    "burned_out": "burned_out",
+    "goal_week": "goal_week",
+    "first_promotion_week": "first_promo",
+    "group": "group",
+    "informal_mentor": "ever_informal",
+    "informal_mentor_at_enrolment": "informal_when_enrolled",
+    "informal_mentor_on_joining": "informal_on_joining",
+}
 
 #: columns of a replication's relationship table
-RELATIONSHIP_COLUMNS = ("mentee", "mentor", "group", "dim", "start", "end", "reason", "held", "scheduled",
-                        "cadence", "quality", "fit")
+RELATIONSHIP_COLUMNS = (
+    "mentee",
+    "mentor",
+    "group",
+    "dim",
+    "start",
+    "end",
+    "reason",
+    "held",
+    "scheduled",
+    "cadence",
+    "quality",
+    "fit",
+)
 
 #: columns of the event log of traced people: ``other`` is the other person's id (-1 = none) and
 #: ``value`` the event's number (a level, a count; -1 = none), as in the templates below

@@ -27,8 +27,19 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.fields import FieldInfo
 
-__all__ = ["Frozen", "StrictFrozen", "describe", "field_bounds", "location", "model_at", "nearest", "param",
-           "refuse_coercion", "summarize", "variant"]
+__all__ = [
+    "Frozen",
+    "StrictFrozen",
+    "describe",
+    "field_bounds",
+    "location",
+    "model_at",
+    "nearest",
+    "param",
+    "refuse_coercion",
+    "summarize",
+    "variant",
+]
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -68,8 +79,16 @@ class SchemaModel(StrictFrozen, validate_default=True):
     """Base of the scenario's models: frozen, closed, no silent coercion, defaults validated too."""
 
 
-def param(default: Any, *, unit: str, source: str, desc: str, ge: float | None = None,
-          le: float | None = None, sensitivity: tuple[float, float] | None = None) -> Any:
+def param(
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    desc: str,
+    ge: float | None = None,
+    le: float | None = None,
+    sensitivity: tuple[float, float] | None = None,
+) -> Any:
     """A documented parameter: default, unit, source (evidence ID or 'assumption'), range."""
     extra: dict[str, Any] = {"unit": unit, "source": source}
     if sensitivity is not None:
@@ -97,13 +116,23 @@ def variant(base: type[M], name: str, doc: str, **defaults: float) -> type[M]:
         lo, hi = -1e9 if ge is None else ge, 1e9 if le is None else le
         span = max(abs(value) * 0.5, 0.05)
         extra: Any = f.json_schema_extra
-        fields[key] = (float, param(value, unit=extra["unit"], source=extra["source"], desc=f.description or "",
-                                    ge=ge, le=le,
-                                    sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3))))
+        fields[key] = (
+            float,
+            param(
+                value,
+                unit=extra["unit"],
+                source=extra["source"],
+                desc=f.description or "",
+                ge=ge,
+                le=le,
+                sensitivity=(round(max(value - span, lo), 3), round(min(value + span, hi), 3)),
+            ),
+        )
     return create_model(name, __base__=base, __doc__=doc, __module__=base.__module__, **fields)
 
 
 # ---- one-line errors ------------------------------------------------------------------------
+
 
 def _field_model(ann: Any) -> type[BaseModel] | None:
     if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -139,8 +168,9 @@ def _branch(k: str) -> bool:
     return k[:1].isupper() or k in ("str", "dict[str,any]") or "[" in k or k.startswith("function-")
 
 
-def location(loc: Sequence[Any], doc: Any = None, *,
-             style: Literal["dotted", "document"] = "dotted") -> tuple[list[str], str]:
+def location(
+    loc: Sequence[Any], doc: Any = None, *, style: Literal["dotted", "document"] = "dotted"
+) -> tuple[list[str], str]:
     """The field names along an error's location, and the path to show.
 
     ``dotted``: every part joined with dots (``workforce.level_shares.0``). ``document``: as in the
@@ -170,11 +200,18 @@ def _literal_choices(err: Mapping[str, Any]) -> list[str]:
     return re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
 
 
-def describe(err: Mapping[str, Any], root: type[BaseModel] | None = None, *, doc: Any = None,
-             style: Literal["dotted", "document"] = "dotted", top: str | None = "(top level)",
-             missing: str | None = None, literals: bool = False,
-             rewrite: Callable[[Mapping[str, Any], list[str], str], str] | None = None,
-             hint: Callable[[Mapping[str, Any], list[str]], str] | None = None) -> str:
+def describe(
+    err: Mapping[str, Any],
+    root: type[BaseModel] | None = None,
+    *,
+    doc: Any = None,
+    style: Literal["dotted", "document"] = "dotted",
+    top: str | None = "(top level)",
+    missing: str | None = None,
+    literals: bool = False,
+    rewrite: Callable[[Mapping[str, Any], list[str], str], str] | None = None,
+    hint: Callable[[Mapping[str, Any], list[str]], str] | None = None,
+) -> str:
     """One pydantic error (an item of ``ValidationError.errors()``) in one line: ``where: what (got x)``.
 
     root: the validated model; an unknown field gets the nearest field of its model (or the allowed ones).
@@ -199,7 +236,9 @@ def describe(err: Mapping[str, Any], root: type[BaseModel] | None = None, *, doc
         model = model_at(root, keys[:-1])
         if model is None:
             return f"{where}: unknown field"
-        return f"{where}: unknown field{nearest(keys[-1], list(model.model_fields), where[: len(where) - len(keys[-1])])}"
+        return (
+            f"{where}: unknown field{nearest(keys[-1], list(model.model_fields), where[: len(where) - len(keys[-1])])}"
+        )
     if err["type"] == "missing" and missing is not None:
         return f"{where}: {missing}"
     if rewrite is not None:
@@ -214,8 +253,9 @@ def describe(err: Mapping[str, Any], root: type[BaseModel] | None = None, *, doc
     return f"{where}: {msg}{shown}{extra}"
 
 
-def summarize(errors: Sequence[Mapping[str, Any]], *, typos_first: bool = False, distinct: bool = False,
-              **options: Any) -> str:
+def summarize(
+    errors: Sequence[Mapping[str, Any]], *, typos_first: bool = False, distinct: bool = False, **options: Any
+) -> str:
     """The first error described (see :func:`describe`, which gets ``options``) and how many more there are.
 
     typos_first: an unknown field comes first (a typo explains a missing field).

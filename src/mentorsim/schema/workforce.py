@@ -48,11 +48,28 @@ class Traits:
     layout never changes what a replication's people are like.
     """
 
-    FIELDS = ("ambition", "style", "persona_u", "level_u", "tenure_u", "eng_noise", "s0", "s1", "s2", "goal_u",
-              "capacity_z")
+    FIELDS = (
+        "ambition",
+        "style",
+        "persona_u",
+        "level_u",
+        "tenure_u",
+        "eng_noise",
+        "s0",
+        "s1",
+        "s2",
+        "goal_u",
+        "capacity_z",
+    )
 
-    def __init__(self, streams: list[Streams], capacity: int, goal_rate_base: float, persona_shares: tuple[float, ...],
-                 mechanics: PeopleMechanics | None = None):
+    def __init__(
+        self,
+        streams: list[Streams],
+        capacity: int,
+        goal_rate_base: float,
+        persona_shares: tuple[float, ...],
+        mechanics: PeopleMechanics | None = None,
+    ):
         self.mp = mechanics if mechanics is not None else PeopleMechanics()
         self.goal_rate_base = goal_rate_base
         self.persona_shares = persona_shares
@@ -77,13 +94,20 @@ class Traits:
             parts = [st.at(0, i).random(capacity) for st in self._world]
             new[f] = parts[0] if len(parts) == 1 else np.concatenate(parts)
         self.data, self.capacity = new, capacity
-        self.persona_by_level = np.stack([draw_persona(np.full(len(new["persona_u"]), lvl), new["persona_u"],
-                                                       self.persona_shares) for lvl in range(N_LEVELS + 1)])
+        self.persona_by_level = np.stack(
+            [
+                draw_persona(np.full(len(new["persona_u"]), lvl), new["persona_u"], self.persona_shares)
+                for lvl in range(N_LEVELS + 1)
+            ]
+        )
         mp = self.mp
         self.skill_mean_by_level = np.repeat(skill_mean(np.arange(N_LEVELS + 1), mp)[:, None], 3, axis=1)
         self.skill_noise = np.column_stack([new["s0"], new["s1"], new["s2"]]) * mp.skill_sd
-        self.eng_base = np.clip(mp.reference_engagement + mp.engagement_ambition * new["ambition"]
-                                + mp.engagement_sd * new["eng_noise"], 0.05, 0.95)
+        self.eng_base = np.clip(
+            mp.reference_engagement + mp.engagement_ambition * new["ambition"] + mp.engagement_sd * new["eng_noise"],
+            0.05,
+            0.95,
+        )
         self.goal_rate = np.maximum(1.0 + mp.goal_rate_ambition * new["ambition"], 0.0) * self.goal_rate_base
         # what a person can give as a mentor, relative to the program's hours: log-normal, mean 1
         s = mp.mentor_capacity_spread
@@ -173,8 +197,9 @@ class People:
         self._tenure_factor = self._tenure_table()
         self._level_mult = np.array((1.0,) + tuple(wf.level_hazard_multipliers))
         self._group_cum, self._informal_chance = group_tables(wf.groups, wf.informal_mentoring, wf.level_shares)
-        self.informal_world = InformalDraws(wf.informal_mentoring, streams, self, informal_gains(sc)[0],
-                                            wf.engagement_reversion_per_week)
+        self.informal_world = InformalDraws(
+            wf.informal_mentoring, streams, self, informal_gains(sc)[0], wf.engagement_reversion_per_week
+        )
         self._start()
 
     @property
@@ -186,16 +211,70 @@ class People:
         return self.R * self.C
 
     # ---- storage ------------------------------------------------------------------------
-    _FLOAT = ("engagement", "eng_base", "ambition", "style", "goal_progress", "goal_rate", "burnout", "hazard_mult",
-              "capacity", "informal_acc", "informal_thr", "informal_gain", "informal_rate")
-    _INT = ("level", "start_level", "persona", "goal_dim", "hired_week", "level_since", "last_promo",
-            "promotions", "meetings_held", "left_week", "role", "moved_week", "goal_week", "first_promo",
-            "waiting_since", "group", "informal_end", "informal_spell", "informal_since", "informal_next")
-    _BOOL = ("employed", "initial", "sponsored", "moved", "goal_attained", "enrolled", "mentoring",
-             "burned_out", "ever_mentee", "ever_mentor", "was_waiting", "informal", "ever_informal",
-             "informal_when_enrolled", "informal_on_joining")
-    _FILL = {"left_week": -1, "moved_week": -1, "goal_week": -1, "first_promo": -1, "last_promo": -10_000,
-             "informal_end": -1, "informal_next": -1, "informal_thr": np.inf}
+    _FLOAT = (
+        "engagement",
+        "eng_base",
+        "ambition",
+        "style",
+        "goal_progress",
+        "goal_rate",
+        "burnout",
+        "hazard_mult",
+        "capacity",
+        "informal_acc",
+        "informal_thr",
+        "informal_gain",
+        "informal_rate",
+    )
+    _INT = (
+        "level",
+        "start_level",
+        "persona",
+        "goal_dim",
+        "hired_week",
+        "level_since",
+        "last_promo",
+        "promotions",
+        "meetings_held",
+        "left_week",
+        "role",
+        "moved_week",
+        "goal_week",
+        "first_promo",
+        "waiting_since",
+        "group",
+        "informal_end",
+        "informal_spell",
+        "informal_since",
+        "informal_next",
+    )
+    _BOOL = (
+        "employed",
+        "initial",
+        "sponsored",
+        "moved",
+        "goal_attained",
+        "enrolled",
+        "mentoring",
+        "burned_out",
+        "ever_mentee",
+        "ever_mentor",
+        "was_waiting",
+        "informal",
+        "ever_informal",
+        "informal_when_enrolled",
+        "informal_on_joining",
+    )
+    _FILL = {
+        "left_week": -1,
+        "moved_week": -1,
+        "goal_week": -1,
+        "first_promo": -1,
+        "last_promo": -10_000,
+        "informal_end": -1,
+        "informal_next": -1,
+        "informal_thr": np.inf,
+    }
 
     def regrow(self, C: int) -> None:
         """Give every site C slots (first call: allocate; later: re-lay the blocks)."""
@@ -220,7 +299,9 @@ class People:
     def _tenure_table(self) -> np.ndarray:
         wf = self.sc.workforce
         t = np.arange(MAX_TENURE_WEEKS + 1, dtype=float)
-        return wf.base_weekly_quit_hazard * (1.0 + wf.first_year_hazard_multiplier * np.exp(-t / wf.first_year_hazard_decay_weeks))
+        return wf.base_weekly_quit_hazard * (
+            1.0 + wf.first_year_hazard_multiplier * np.exp(-t / wf.first_year_hazard_decay_weeks)
+        )
 
     def _steady_state_tenure(self, u: np.ndarray) -> np.ndarray:
         """Tenure (weeks) drawn from the steady state of the baseline quit hazard: density ~ survival."""
@@ -244,7 +325,9 @@ class People:
         levels = np.asarray(levels, dtype=np.int64)
         persona = self.traits.persona_by_level[levels, idx]
         skills = self.traits.skill_noise[idx] + skill_mean(levels, self.mp)[:, None]
-        skills += self.mp.tenure_skill_growth * tr["goal_u"][idx, None]  # people in post have grown towards their next level
+        skills += (
+            self.mp.tenure_skill_growth * tr["goal_u"][idx, None]
+        )  # people in post have grown towards their next level
         np.clip(skills, 0.0, 1.0, out=skills)
         goal_dim = np.where(persona == ESTABLISHED, np.argmin(skills, axis=1), PERSONA_GOAL_DIM[persona])
         self.level[idx] = levels
@@ -266,8 +349,9 @@ class People:
         """Group and informal mentor of people joining at ``levels`` in ``week``, from the slots' own world
         draws: someone joins with an informal mentor with the steady-state chance of their level and group."""
         d = self.traits.data
-        self.group[idx], self.informal[idx] = draw_world(self._group_cum, self._informal_chance, levels,
-                                                         d["group_u"][idx], d["informal_u"][idx])
+        self.group[idx], self.informal[idx] = draw_world(
+            self._group_cum, self._informal_chance, levels, d["group_u"][idx], d["informal_u"][idx]
+        )
         self.informal_world.joined(idx, week)
 
     def update_hazard_mult(self, idx: np.ndarray) -> None:

@@ -34,47 +34,79 @@ class Group(Frozen):
 
     name: str = param("majority", unit="-", source="assumption", desc="Name of the group.")
     share_by_level: tuple[float, float, float, float, float] = param(
-        (1.0, 1.0, 1.0, 1.0, 1.0), unit="share", source="assumption",
-        desc="The group's share of people at levels 1..5; across groups the shares sum to 1 at each level.")
+        (1.0, 1.0, 1.0, 1.0, 1.0),
+        unit="share",
+        source="assumption",
+        desc="The group's share of people at levels 1..5; across groups the shares sum to 1 at each level.",
+    )
 
     _shares = field_validator("share_by_level")(_unit_shares)
 
 
 #: assumed pipeline: the under-represented group is 40% of level 1 and thins to 18% of level 5
 #: (an assumption, not evidence: organisations differ; set workforce.groups to your own figures)
-DEFAULT_GROUPS = (Group(name="majority", share_by_level=(0.60, 0.65, 0.70, 0.78, 0.82)),
-                  Group(name="under_represented", share_by_level=(0.40, 0.35, 0.30, 0.22, 0.18)))
+DEFAULT_GROUPS = (
+    Group(name="majority", share_by_level=(0.60, 0.65, 0.70, 0.78, 0.82)),
+    Group(name="under_represented", share_by_level=(0.40, 0.35, 0.30, 0.22, 0.18)),
+)
 
 
 class InformalMentoring(Frozen):
     """Mentoring people find for themselves, in every world (the baseline included)."""
 
     share_by_level: tuple[float, float, float, float, float] = param(
-        (0.57, 0.35, 0.35, 0.08, 0.08), unit="share", source="who has a mentor",
+        (0.57, 0.35, 0.35, 0.08, 0.08),
+        unit="share",
+        source="who has a mentor",
         desc="Share of people at levels 1..5 who have an informal mentor (Olivet 2019: 57% junior, 35% "
-             "mid-level, 8% senior, mapped onto levels 1 / 2-3 / 4-5).")
+        "mid-level, 8% senior, mapped onto levels 1 / 2-3 / 4-5).",
+    )
     homophily: float = param(
-        0.5, unit="0..1", source="who has a mentor", ge=0, le=1, sensitivity=(0.3, 0.7),
+        0.5,
+        unit="0..1",
+        source="who has a mentor",
+        ge=0,
+        le=1,
+        sensitivity=(0.3, 0.7),
         desc="How strongly people find informal mentors in their own group: a person's chance is scaled by "
-             "(1 - h) + h x (their group's share of the employed at levels 4-5 / its share of their level), "
-             "refreshed every 26 weeks from who is actually senior. Derived from Olivet's same-sex shares (69% "
-             "of women, 82% of men with a mentor have one of their own sex, against ~50% by chance): "
-             "(0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.")
+        "(1 - h) + h x (their group's share of the employed at levels 4-5 / its share of their level), "
+        "refreshed every 26 weeks from who is actually senior. Derived from Olivet's same-sex shares (69% "
+        "of women, 82% of men with a mentor have one of their own sex, against ~50% by chance): "
+        "(0.69 - 0.5 + 0.82 - 0.5) / 2 / 0.5 ~ 0.5.",
+    )
     mean_duration_weeks: float = param(
-        172.0, unit="weeks", source="who has a mentor", ge=1, le=1040, sensitivity=(104.0, 260.0),
+        172.0,
+        unit="weeks",
+        source="who has a mentor",
+        ge=1,
+        le=1040,
+        sensitivity=(104.0, 260.0),
         desc="Mean length of an informal relationship (Olivet: current mentorships have lasted about 3.3 "
-             "years); relationships end at a constant rate and start at the rate that keeps each level's share "
-             "at share_by_level.")
+        "years); relationships end at a constant rate and start at the rate that keeps each level's share "
+        "at share_by_level.",
+    )
     effect_share: float = param(
-        0.5, unit="x formal", source="assumption", ge=0, le=1, sensitivity=(0.25, 1.0),
+        0.5,
+        unit="x formal",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.25, 1.0),
         desc="What an informal relationship gives each week, as a share of what a default one-on-one program "
-             "relationship gives when its sessions are held (engagement and goal skill; no promotion "
-             "visibility). At most 1: no evidence says informal mentoring does more than the formal kind.")
+        "relationship gives when its sessions are held (engagement and goal skill; no promotion "
+        "visibility). At most 1: no evidence says informal mentoring does more than the formal kind.",
+    )
     substitution_share: float = param(
-        0.3, unit="share", source="assumption", ge=0, le=1, sensitivity=(0.0, 0.6),
+        0.3,
+        unit="share",
+        source="assumption",
+        ge=0,
+        le=1,
+        sensitivity=(0.0, 0.6),
         desc="How much a formal program replaces informal mentoring: while someone is enrolled as a mentee, "
-             "their chance of starting an informal relationship is times (1 - substitution_share) (0 = the "
-             "program only adds).")
+        "their chance of starting an informal relationship is times (1 - substitution_share) (0 = the "
+        "program only adds).",
+    )
 
     _shares = field_validator("share_by_level")(_unit_shares)
 
@@ -82,13 +114,20 @@ class InformalMentoring(Frozen):
 class Eligibility(Frozen):
     """Who a program may enrol as a mentee, besides its level and tenure rules."""
 
-    max_tenure_weeks: int | None = param(None, unit="weeks", source="assumption", ge=0, le=1040,
-                                         desc="Longest tenure at enrolment (e.g. 52 for a new-hire program); "
-                                              "none = no limit.")
-    groups: Literal["all"] | tuple[str, ...] = param("all", unit="-", source="assumption",
-                                                    desc="Groups the program is for: all, or a list of group names.")
-    without_informal_mentor: bool = param(False, unit="-", source="assumption",
-                                          desc="Only people with no informal mentor may enrol.")
+    max_tenure_weeks: int | None = param(
+        None,
+        unit="weeks",
+        source="assumption",
+        ge=0,
+        le=1040,
+        desc="Longest tenure at enrolment (e.g. 52 for a new-hire program); none = no limit.",
+    )
+    groups: Literal["all"] | tuple[str, ...] = param(
+        "all", unit="-", source="assumption", desc="Groups the program is for: all, or a list of group names."
+    )
+    without_informal_mentor: bool = param(
+        False, unit="-", source="assumption", desc="Only people with no informal mentor may enrol."
+    )
 
 
 Enrolment = Literal["voluntary", "assigned"]
@@ -110,8 +149,9 @@ def informal_chance(informal: InformalMentoring, q: np.ndarray, share: np.ndarra
     return np.clip(np.array(informal.share_by_level) * reach, 0.0, MAX_INFORMAL_SHARE)
 
 
-def group_tables(groups: tuple[Group, ...], informal: InformalMentoring,
-                 level_shares: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+def group_tables(
+    groups: tuple[Group, ...], informal: InformalMentoring, level_shares: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative group shares by level ``(N_LEVELS + 1, G)`` (row 0 unused) and each group's chance of
     an informal mentor at each level ``(G, N_LEVELS + 1)`` (column 0 unused) at the configured pipeline."""
     share = np.array([g.share_by_level for g in groups], dtype=float)  # (G, levels)
@@ -120,12 +160,12 @@ def group_tables(groups: tuple[Group, ...], informal: InformalMentoring,
     return cum, np.hstack([np.zeros((len(groups), 1)), chance])
 
 
-def draw_world(cum: np.ndarray, chance: np.ndarray, levels: np.ndarray, u_group: np.ndarray,
-               u_informal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def draw_world(
+    cum: np.ndarray, chance: np.ndarray, levels: np.ndarray, u_group: np.ndarray, u_informal: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Each person's group (from the group shares at their level) and whether they have an informal mentor."""
     grp = np.minimum((u_group[:, None] >= cum[levels]).sum(axis=1), len(chance) - 1).astype(np.int64)
     return grp, u_informal < chance[grp, levels]
-
 
 
 def informal_gains(sc: Any) -> tuple[float, float]:
@@ -133,8 +173,10 @@ def informal_gains(sc: Any) -> tuple[float, float]:
     default one-on-one relationship's held sessions give (at the default cadence and reference fit)."""
     im, prog, fx = sc.workforce.informal_mentoring, sc.program, sc.effects.one_on_one
     per_week = im.effect_share / type(prog)().cadence_weeks
-    return (per_week * prog.engagement_gain_per_meeting * fx.engagement,
-            per_week * prog.skill_gain_per_meeting * fx.expertise)
+    return (
+        per_week * prog.engagement_gain_per_meeting * fx.engagement,
+        per_week * prog.skill_gain_per_meeting * fx.expertise,
+    )
 
 
 class InformalDraws:
@@ -144,8 +186,7 @@ class InformalDraws:
     history except through what the program changes (their level, their being a formal mentee, who is
     senior). The engine's ``informal`` step schedules what these draws decide."""
 
-    def __init__(self, informal: InformalMentoring, streams: list[Any], people: Any, gain: float,
-                 reversion: float):
+    def __init__(self, informal: InformalMentoring, streams: list[Any], people: Any, gain: float, reversion: float):
         self.people, self.gain, self.reversion = people, gain, reversion
         self.duration = informal.mean_duration_weeks
         self.keys = np.array([counter_key(s.seed, s.replication, "informal") for s in streams], dtype=np.uint64)
@@ -173,8 +214,9 @@ class InformalDraws:
         p = self.people
         p.informal[idx] = True
         p.ever_informal[idx] = True
-        p.informal_end[idx] = week + np.maximum(np.ceil(-np.log1p(-self.draws(idx, 1)) * self.duration), 1.0
-                                                ).astype(np.int64)
+        p.informal_end[idx] = week + np.maximum(np.ceil(-np.log1p(-self.draws(idx, 1)) * self.duration), 1.0).astype(
+            np.int64
+        )
         p.informal_thr[idx] = np.inf
         p.informal_rate[idx] = 0.0
         p.informal_next[idx] = -1

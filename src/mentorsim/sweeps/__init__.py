@@ -48,6 +48,22 @@ from mentorsim.sweeps.space import Param, Range
 from mentorsim.sweeps.spec import MAX_POINTS, Sweep, SweepSpec, load_sweep_spec
 from mentorsim.sweeps.summary import pareto_mask
 
-__all__ = ["EXECUTORS", "MAX_POINTS", "PROGRAM_COSTS", "SAMPLERS", "STATUS_FAILED", "STATUS_INVALID", "STATUS_OK",
-           "Param", "Range", "Sampler", "Sweep", "SweepResult", "SweepSpec", "load_sweep", "load_sweep_spec",
-           "pareto_mask", "sweep"]
+__all__ = [
+    "EXECUTORS",
+    "MAX_POINTS",
+    "PROGRAM_COSTS",
+    "SAMPLERS",
+    "STATUS_FAILED",
+    "STATUS_INVALID",
+    "STATUS_OK",
+    "Param",
+    "Range",
+    "Sampler",
+    "Sweep",
+    "SweepResult",
+    "SweepSpec",
+    "load_sweep",
+    "load_sweep_spec",
+    "pareto_mask",
+    "sweep",
+]

@@ -114,7 +114,8 @@ class StoreLock:
             os.close(fd)
             raise StoreError(
                 f"{self.store}: the sweep store is locked by another run ({holder}); only one run may write a "
-                "store: wait for it to finish (or stop it), or use another output directory") from None
+                "store: wait for it to finish (or stop it), or use another output directory"
+            ) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
@@ -163,6 +164,7 @@ def _describe(path: Path) -> str:
 
 # ---- chunks ------------------------------------------------------------------------------------
 
+
 def check_chunk(data: bytes, entry: dict[str, Any] | None, schema: Any) -> tuple[str | None, Any]:
     """What is wrong with a chunk's bytes (None when nothing), and its Parquet file when readable.
 
@@ -190,8 +192,17 @@ def check_chunk(data: bytes, entry: dict[str, Any] | None, schema: Any) -> tuple
         if have != want:
             missing = [n for n, _ in want if n not in dict(have)]
             extra = [n for n, _ in have if n not in dict(want)]
-            what = "; ".join(x for x in (missing and f"missing {', '.join(missing[:3])}",
-                                         extra and f"unexpected {', '.join(extra[:3])}") if x) or "other types"
+            what = (
+                "; ".join(
+                    x
+                    for x in (
+                        missing and f"missing {', '.join(missing[:3])}",
+                        extra and f"unexpected {', '.join(extra[:3])}",
+                    )
+                    if x
+                )
+                or "other types"
+            )
             return f"wrong schema ({what})", None
     if entry is not None and entry.get("rows") is not None and pf.metadata.num_rows != int(entry["rows"]):
         return f"{pf.metadata.num_rows} rows where {entry['rows']} were written", None

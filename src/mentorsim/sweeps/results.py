@@ -28,9 +28,13 @@ if TYPE_CHECKING:
     from mentorsim.schema.scenario import Scenario
 
 # costs that only price the program (a baseline without one never reads them)
-PROGRAM_COSTS = ("costs.hourly_cost_by_level", "costs.admin_per_participant_per_year",
-                 "costs.learning_credit_per_mentor_per_year", "costs.celebration_per_mentor_per_year",
-                 "costs.prep_hours_per_session")
+PROGRAM_COSTS = (
+    "costs.hourly_cost_by_level",
+    "costs.admin_per_participant_per_year",
+    "costs.learning_credit_per_mentor_per_year",
+    "costs.celebration_per_mentor_per_year",
+    "costs.prep_hours_per_session",
+)
 
 
 def concat(frames: list[pd.DataFrame], sw: Sweep) -> pd.DataFrame:
@@ -48,8 +52,13 @@ def _count(n: int, what: str) -> str:
 class SweepResult:
     """The data of a sweep: a tidy frame (one row per point x replication) and per-point summaries."""
 
-    def __init__(self, sweep: Sweep, store: Store | None = None, frame: pd.DataFrame | None = None,
-                 run_info: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        sweep: Sweep,
+        store: Store | None = None,
+        frame: pd.DataFrame | None = None,
+        run_info: dict[str, Any] | None = None,
+    ):
         self.sweep = sweep
         self.store = store
         self._frame = frame
@@ -58,8 +67,10 @@ class SweepResult:
 
     def __repr__(self) -> str:
         where = f", store={str(self.store.path)!r}" if self.store is not None else ""
-        return (f"<SweepResult {self.sweep.name!r}: {_count(self.sweep.n_points, 'point')} x "
-                f"{self.sweep.spec.replications} replications{where}>")
+        return (
+            f"<SweepResult {self.sweep.name!r}: {_count(self.sweep.n_points, 'point')} x "
+            f"{self.sweep.spec.replications} replications{where}>"
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> SweepResult:
@@ -123,13 +134,19 @@ class SweepResult:
         """
         store = self._unread
         if store is not None:
-            parts = [summarize(self.sweep.typed(c), self.parameters, self.metrics, level)
-                     for c in grouped(store.iter_chunks(), SUMMARY_ROWS)]
+            parts = [
+                summarize(self.sweep.typed(c), self.parameters, self.metrics, level)
+                for c in grouped(store.iter_chunks(), SUMMARY_ROWS)
+            ]
             parts = [p for p in parts if len(p)]
             if not parts:
                 return summarize(self.frame, self.parameters, self.metrics, level)
-            return pd.concat(parts, ignore_index=True).sort_values(["point", "_order"], kind="stable") \
-                .drop(columns="_order").reset_index(drop=True)
+            return (
+                pd.concat(parts, ignore_index=True)
+                .sort_values(["point", "_order"], kind="stable")
+                .drop(columns="_order")
+                .reset_index(drop=True)
+            )
         return summarize(self.frame, self.parameters, self.metrics, level).drop(columns="_order")
 
     def means(self) -> pd.DataFrame:
@@ -160,7 +177,8 @@ class SweepResult:
             raise MentorsimError(
                 f"baseline: the sweep varies {', '.join(self.world_parameters)} (the company itself, not just the "
                 "program), so each point needs its own no-program twin: use res.baselines() or "
-                "res.gains(\"paired\", metric)")
+                'res.gains("paired", metric)'
+            )
         base = self.sweep.base
         sc = base.with_overrides(overrides, source="baseline") if overrides else base.without_program()
         sc = sc.model_copy(update={"name": "baseline"})
@@ -193,16 +211,19 @@ class SweepResult:
             seed, reps = self.sweep.spec.seed, self.sweep.spec.replications
             done = run_many([(sc, seed, r) for sc in twins.values() for r in range(reps)], workers)
             ex = executor_name(workers)
-            self._baselines = {key: Results(sc, seed, done[i * reps:(i + 1) * reps], ex, workers)
-                               for i, (key, sc) in enumerate(twins.items())}
+            self._baselines = {
+                key: Results(sc, seed, done[i * reps : (i + 1) * reps], ex, workers)
+                for i, (key, sc) in enumerate(twins.items())
+            }
         return self._baselines
 
     def _param_column(self, key: str, v: Any) -> Any:
         p = next(p for p in self.sweep.params if p.key == key)
         return p.column(v)
 
-    def gains(self, baseline: Results | numbers.Real | str, metric: str = "retention_36m",
-              level: float = 0.95) -> pd.DataFrame:
+    def gains(
+        self, baseline: Results | numbers.Real | str, metric: str = "retention_36m", level: float = 0.95
+    ) -> pd.DataFrame:
         """Paired gain of each point over a baseline: a ``Results`` (``baseline()``), a number, or
         ``"paired"`` (each point against its own no-program twin, see ``baselines()``).
 
@@ -216,8 +237,10 @@ class SweepResult:
                 raise MentorsimError(f"baseline: {baseline!r} is not 'paired', a Results or a number")
             twins = self.baselines()
         elif not isinstance(baseline, numbers.Real) and self.world_parameters:
-            raise MentorsimError(f"baseline: the sweep varies {', '.join(self.world_parameters)}; one baseline "
-                                 "cannot pair with every point, use baseline=\"paired\"")
+            raise MentorsimError(
+                f"baseline: the sweep varies {', '.join(self.world_parameters)}; one baseline "
+                'cannot pair with every point, use baseline="paired"'
+            )
         f = self.ok_frame()
         const = float(baseline) if isinstance(baseline, numbers.Real) else None
         single = None if isinstance(baseline, (str, numbers.Real)) else baseline
@@ -233,8 +256,12 @@ class SweepResult:
             rows.append((point, *(g.iloc[0][p] for p in self.parameters), *interval(v - b, level)))
         return pd.DataFrame(rows, columns=["point", *self.parameters, "mean", "ci_low", "ci_high"])
 
-    def pareto(self, gain: str = "retention_36m", cost: str = "program_cost",
-               baseline: Results | numbers.Real | str | None = None) -> pd.DataFrame:
+    def pareto(
+        self,
+        gain: str = "retention_36m",
+        cost: str = "program_cost",
+        baseline: Results | numbers.Real | str | None = None,
+    ) -> pd.DataFrame:
         """Points with ``gain`` (higher is better) and ``cost`` (lower is better) means and an ``on_front`` flag."""
         m = self.means()
         y = m[gain].to_numpy(dtype=float)
@@ -243,9 +270,12 @@ class SweepResult:
         out = m[["point", *self.parameters]].copy()
         out[gain if baseline is None else f"{gain}_gain"] = y
         out[cost] = m[cost].to_numpy(dtype=float)
-        out["on_front"] = pareto_mask(out[cost].to_numpy(), y,
-                                      minimize_x=not METRICS[cost].higher_is_better,
-                                      maximize_y=METRICS[gain].higher_is_better)
+        out["on_front"] = pareto_mask(
+            out[cost].to_numpy(),
+            y,
+            minimize_x=not METRICS[cost].higher_is_better,
+            maximize_y=METRICS[gain].higher_is_better,
+        )
         return out
 
 

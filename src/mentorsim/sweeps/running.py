@@ -44,8 +44,9 @@ class _Sink:
 
     FLUSH_SECONDS = 1.0
 
-    def __init__(self, sw: Sweep, store: Store | None, overrides: dict[int, dict[str, Any]],
-                 flush_seconds: float = FLUSH_SECONDS):
+    def __init__(
+        self, sw: Sweep, store: Store | None, overrides: dict[int, dict[str, Any]], flush_seconds: float = FLUSH_SECONDS
+    ):
         self.sw, self.store, self.overrides = sw, store, overrides
         self.flush_seconds = flush_seconds
         self.frames: list[pd.DataFrame] = []
@@ -126,8 +127,16 @@ class _Progress:
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=total, initial=initial, desc=desc, unit="point", file=sys.stderr,
-                            dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
+            self.bar = tqdm(
+                total=total,
+                initial=initial,
+                desc=desc,
+                unit="point",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                mininterval=0.5,
+                smoothing=0.1,
+            )
 
     def update(self, n: int) -> None:
         if self.bar is not None and n:
@@ -138,8 +147,14 @@ class _Progress:
             self.bar.close()
 
 
-def _check(executor: str, workers: int | None, scheduler: str | None, chunk_size: int | None,
-           store: str | Path | None, resume: bool) -> None:
+def _check(
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    chunk_size: int | None,
+    store: str | Path | None,
+    resume: bool,
+) -> None:
     if executor not in EXECUTORS:
         raise MentorsimError(f"executor: {executor!r} is not an executor{nearest(executor, list(EXECUTORS))}")
     if scheduler is not None and not EXECUTORS[executor].uses_scheduler:
@@ -153,10 +168,18 @@ def _check(executor: str, workers: int | None, scheduler: str | None, chunk_size
         raise MentorsimError("resume: needs a store directory to resume from")
 
 
-def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str = "serial",
-          workers: int | None = None, store: str | Path | None = None, resume: bool = False,
-          scheduler: str | None = None, progress: bool = True, chunk_size: int | None = None,
-          pool: Any = None, repair: bool = False) -> SweepResult:
+def sweep(
+    spec: Sweep | SweepSpec | str | Path | dict[str, Any],
+    executor: str = "serial",
+    workers: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    scheduler: str | None = None,
+    progress: bool = True,
+    chunk_size: int | None = None,
+    pool: Any = None,
+    repair: bool = False,
+) -> SweepResult:
     """Run a sweep and return its results.
 
     spec: a sweep YAML path, a mapping or a ``Sweep``. executor: ``serial``,
@@ -188,8 +211,17 @@ def sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any], executor: str =
             st.close()  # the writer's lock goes with the run, however it ends
 
 
-def _run(sw: Sweep, st: Store | None, done: set[int], executor: str, n_workers: int, scheduler: str | None,
-         progress: bool, chunk_size: int | None, pool: Any) -> SweepResult:
+def _run(
+    sw: Sweep,
+    st: Store | None,
+    done: set[int],
+    executor: str,
+    n_workers: int,
+    scheduler: str | None,
+    progress: bool,
+    chunk_size: int | None,
+    pool: Any,
+) -> SweepResult:
     todo = [i for i in range(sw.n_points) if i not in done]
     size = chunk_size or (max(1, min(64, math.ceil(len(todo) / (n_workers * 16)))) if todo else 1)
     sink = _Sink(sw, st, {}, flush_seconds=0.0 if chunk_size else _Sink.FLUSH_SECONDS)
@@ -204,10 +236,18 @@ def _run(sw: Sweep, st: Store | None, done: set[int], executor: str, n_workers: 
         sink.flush()  # finished rows are kept even when the run stops early
         bar.close()
     seconds = time.perf_counter() - t0
-    info: dict[str, Any] = {"executor": executor, "workers": 1 if executor == "serial" else (n_workers if scheduler is None else None),
-            "scheduler": scheduler, "chunk_size": size, "points_run": len(todo), "resumed_from": len(done),
-            "seconds": round(seconds, 3), "points_per_second": round(len(todo) / seconds, 3) if seconds > 0 else None,
-            "host": socket.gethostname(), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    info: dict[str, Any] = {
+        "executor": executor,
+        "workers": 1 if executor == "serial" else (n_workers if scheduler is None else None),
+        "scheduler": scheduler,
+        "chunk_size": size,
+        "points_run": len(todo),
+        "resumed_from": len(done),
+        "seconds": round(seconds, 3),
+        "points_per_second": round(len(todo) / seconds, 3) if seconds > 0 else None,
+        "host": socket.gethostname(),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
     if st is not None and st.set_aside:
         info["set_aside"] = [{"chunk": name, "why": why} for name, why in st.set_aside]
     if st is not None:
@@ -230,8 +270,10 @@ def _drive(w: Workers, args: tuple[Any, ...], chunks: Iterator[Chunk], sink: _Si
                 rows = f.result()
             except Exception as e:  # the task itself failed (a worker died, or cannot import mentorsim)
                 msg = f"{type(e).__name__}: {e}".splitlines()[0]
-                raise MentorsimError(f"a worker could not run its chunk of points ({msg}); the finished chunks "
-                                     "are kept: fix the workers and run again with --resume") from None
+                raise MentorsimError(
+                    f"a worker could not run its chunk of points ({msg}); the finished chunks "
+                    "are kept: fix the workers and run again with --resume"
+                ) from None
             bar.update(sink.add(rows))
 
     def next_chunk() -> Chunk | None:

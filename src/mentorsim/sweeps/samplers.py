@@ -55,8 +55,10 @@ class Sampler:
         """Raise a ScenarioError when ``samples`` or the number of parameters does not suit this sampler."""
         self.check_samples(spec.samples, source)
         if n_params < self.min_parameters:
-            raise ScenarioError(f"{source}: parameters: {self.name} sensitivity needs at least "
-                                f"{self.min_parameters} parameters (got {n_params})")
+            raise ScenarioError(
+                f"{source}: parameters: {self.name} sensitivity needs at least "
+                f"{self.min_parameters} parameters (got {n_params})"
+            )
 
     def check_samples(self, samples: int | None, source: str) -> None:
         if samples is None:
@@ -110,13 +112,16 @@ class Grid(Sampler):
     def check_samples(self, samples: int | None, source: str) -> None:
         if samples is not None:
             others = or_list([n for n in SAMPLERS if n != self.name])
-            raise ScenarioError(f"{source}: samples: not used by the grid sampler (it runs every combination); "
-                                f"remove it or choose {others}")
+            raise ScenarioError(
+                f"{source}: samples: not used by the grid sampler (it runs every combination); "
+                f"remove it or choose {others}"
+            )
 
     def check_range(self, r: Range, where: str) -> None:
         if r.levels is None:
-            raise ScenarioError(f"{where}: a range in a grid needs levels (e.g. "
-                                f"{{low: {r.low:g}, high: {r.high:g}, levels: 5}})")
+            raise ScenarioError(
+                f"{where}: a range in a grid needs levels (e.g. {{low: {r.low:g}, high: {r.high:g}, levels: 5}})"
+            )
 
     def n_points(self, spec: SweepSpec, params: Sequence[Param]) -> int:
         return math.prod(len(p.grid()) for p in params)
@@ -187,8 +192,10 @@ class Sobol(Sampler):
         super().check_samples(samples, source)
         assert samples is not None
         if samples & (samples - 1):
-            raise ScenarioError(f"{source}: samples: the sobol sampler needs a power of 2 (got {samples}; "
-                                f"nearest {2 ** round(math.log2(samples))})")
+            raise ScenarioError(
+                f"{source}: samples: the sobol sampler needs a power of 2 (got {samples}; "
+                f"nearest {2 ** round(math.log2(samples))})"
+            )
 
     def per_sample(self, d: int) -> int:
         return d + 2
@@ -216,8 +223,9 @@ class Morris(Sampler):
     def design(self, spec: SweepSpec, params: Sequence[Param]) -> np.ndarray:
         from SALib.sample import morris
 
-        return np.asarray(morris.sample(problem(params), self.count(spec), num_levels=spec.morris_levels,
-                                        seed=spec.seed))
+        return np.asarray(
+            morris.sample(problem(params), self.count(spec), num_levels=spec.morris_levels, seed=spec.seed)
+        )
 
 
 def sampler_description() -> str:
@@ -227,8 +235,9 @@ def sampler_description() -> str:
 
 def samples_description() -> str:
     """The ``samples`` field's description: what it counts for each sampler."""
-    groups = [(text, [s.name for s in group])
-              for text, group in itertools.groupby(SAMPLERS.values(), key=lambda s: s.samples)]
+    groups = [
+        (text, [s.name for s in group]) for text, group in itertools.groupby(SAMPLERS.values(), key=lambda s: s.samples)
+    ]
     used = "; ".join(f"{'/'.join(names)}: {text}" for text, names in groups if text)
     unused = [s.name for s in SAMPLERS.values() if not s.samples]
     return used + (f". Not used by {or_list(unused)}." if unused else ".")

@@ -37,7 +37,8 @@ class SweepSpec(Frozen):
     name: str = Field("sweep", min_length=1, max_length=80, description="Short name of the sweep.")
     description: str = Field("", max_length=2000, description="What the sweep explores, in plain words.")
     base: str | dict[str, Any] = Field(
-        description="Base scenario: a YAML path relative to the sweep file, or a mapping.")
+        description="Base scenario: a YAML path relative to the sweep file, or a mapping."
+    )
     overrides: dict[str, Any] = Field(default_factory=dict, description="Dotted overrides applied to every point.")
     sampler: str = Field("grid", description=sampler_description(), json_schema_extra={"enum": list(SAMPLERS)})
     samples: int | None = Field(None, ge=1, le=MAX_POINTS, description=samples_description())
@@ -68,8 +69,10 @@ def _sampler_hint(err: Any, keys: list[str]) -> str:
 
 def _validation(source: str, e: ValidationError, model: type[BaseModel], prefix: str = "") -> ScenarioError:
     """A sweep spec's validation errors in one line (a typo first: it explains a missing field)."""
-    return ScenarioError(f"{source}: {prefix}" + summarize(e.errors(), typos_first=True, root=model,
-                                                           missing="required field is missing", hint=_sampler_hint))
+    return ScenarioError(
+        f"{source}: {prefix}"
+        + summarize(e.errors(), typos_first=True, root=model, missing="required field is missing", hint=_sampler_hint)
+    )
 
 
 def _lookup(doc: dict[str, Any], key: str) -> tuple[bool, Any]:
@@ -108,13 +111,15 @@ def _range(key: str, val: dict[str, Any], current: Any, base: Scenario, sampler:
     if r.log and r.low <= 0:
         raise ScenarioError(f"{source}: {where}: a log range needs low > 0 (got {r.low:g})")
     if isinstance(current, bool) or current is None:
-        raise ScenarioError(f"{source}: {where}: a range needs a numeric field; this one is "
-                            f"{current!r}: give a list of values instead")
+        raise ScenarioError(
+            f"{source}: {where}: a range needs a numeric field; this one is {current!r}: give a list of values instead"
+        )
     integer = r.integer if r.integer is not None else isinstance(current, int)
     for end in ("low", "high"):  # both ends must be valid values of the field
         v = getattr(r, end)
-        base.with_overrides({key: int(round(v)) if integer else v},
-                            source=f"{source}: parameters ({end} end of the range)")
+        base.with_overrides(
+            {key: int(round(v)) if integer else v}, source=f"{source}: parameters ({end} end of the range)"
+        )
     sampler.check_range(r, f"{source}: {where}")
     return Param(key, range=r, integer=integer)
 
@@ -125,8 +130,10 @@ def _param(key: str, val: Any, spec: SweepSpec, base: Scenario, doc0: dict[str, 
     if not found:
         base.with_overrides({key: None}, source=f"{source}: parameters")  # raises, naming the nearest field
     if isinstance(current, dict):
-        raise ScenarioError(f"{source}: {where}: is a section, not a parameter; name one of its fields "
-                            f"({', '.join(f'{key}.{k}' for k in current)})")
+        raise ScenarioError(
+            f"{source}: {where}: is a section, not a parameter; name one of its fields "
+            f"({', '.join(f'{key}.{k}' for k in current)})"
+        )
     if key in spec.overrides:
         raise ScenarioError(f"{source}: {where}: also set in overrides; vary it or fix it, not both")
     if isinstance(val, (list, tuple)):
@@ -170,8 +177,9 @@ class Sweep:
         return cls.from_dict(doc, source=str(p), root=p.resolve().parent, text=p.read_text(encoding="utf-8"))
 
     @classmethod
-    def from_dict(cls, doc: Any, source: str = "sweep", root: str | Path | None = None,
-                  text: str | None = None) -> Sweep:
+    def from_dict(
+        cls, doc: Any, source: str = "sweep", root: str | Path | None = None, text: str | None = None
+    ) -> Sweep:
         if not isinstance(doc, dict):
             raise ScenarioError(f"{source}: a sweep must be a mapping of fields, got {type(doc).__name__}")
         try:
@@ -202,8 +210,10 @@ class Sweep:
     @cached_property
     def spec_hash(self) -> str:
         """Hash of what determines the data: the spec and the resolved base scenario (not the file's formatting)."""
-        doc = {"spec": self.spec.model_dump(mode="json", exclude={"base", "description", "overrides"}),
-               "base": self.base.model_dump(mode="json")}
+        doc = {
+            "spec": self.spec.model_dump(mode="json", exclude={"base", "description", "overrides"}),
+            "base": self.base.model_dump(mode="json"),
+        }
         return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
     @property
@@ -286,13 +296,22 @@ class Sweep:
         from mentorsim import __version__
         from mentorsim.sweeps.integrity import model_fingerprint
 
-        return {"spec_hash": self.spec_hash, "spec_name": self.name, "spec_source": self.source,
-                "spec_text": self.text, "spec": self.spec.model_dump(mode="json"),
-                "base_scenario": self.base.to_yaml(), "mentorsim_version": __version__,
-                "model_fingerprint": model_fingerprint(),
-                "n_points": self.n_points, "replications": self.spec.replications, "seed": self.spec.seed,
-                "parameters": self.keys, "metrics": list(self.metrics),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        return {
+            "spec_hash": self.spec_hash,
+            "spec_name": self.name,
+            "spec_source": self.source,
+            "spec_text": self.text,
+            "spec": self.spec.model_dump(mode="json"),
+            "base_scenario": self.base.to_yaml(),
+            "mentorsim_version": __version__,
+            "model_fingerprint": model_fingerprint(),
+            "n_points": self.n_points,
+            "replications": self.spec.replications,
+            "seed": self.spec.seed,
+            "parameters": self.keys,
+            "metrics": list(self.metrics),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
 
 
 def load_sweep_spec(path: str | Path) -> Sweep:

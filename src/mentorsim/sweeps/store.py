@@ -125,17 +125,22 @@ class Store:
                 raise StoreError(
                     f"{self.path}: already holds a sweep ({old.get('spec_name')!r}, {self._recorded_points(old)} of "
                     f"{old.get('n_points', '?')} points done); add --resume (resume=True) to finish it, "
-                    "or choose another output directory")
+                    "or choose another output directory"
+                )
             self._refuse_other(old, manifest)
             self._clean_tmp()
             self._m = {**old, "runs": old.get("runs", []), "chunks": dict(old.get("chunks") or {})}
             self._set_aside_damaged()
             self._save()
             return self.done_points()
-        if self.path.exists() and any(p for p in self.path.iterdir() if not p.name.startswith(".")
-                                      and not (p == self.chunk_dir and not self.chunk_files())):
-            raise StoreError(f"{self.path}: exists, is not empty and is not a sweep store; "
-                             "choose another output directory")
+        if self.path.exists() and any(
+            p
+            for p in self.path.iterdir()
+            if not p.name.startswith(".") and not (p == self.chunk_dir and not self.chunk_files())
+        ):
+            raise StoreError(
+                f"{self.path}: exists, is not empty and is not a sweep store; choose another output directory"
+            )
         self.chunk_dir.mkdir(parents=True, exist_ok=True)
         self._m = {**manifest, "chunks": {}, "runs": []}
         self._save()
@@ -148,21 +153,25 @@ class Store:
                 f"{self.path}: holds a sweep of a different spec ({old.get('spec_name')!r} from "
                 f"{old.get('spec_source')}, hash {_short(old.get('spec_hash'))}; this spec "
                 f"{new['spec_name']!r} has hash {_short(new['spec_hash'])}); refusing to mix them: "
-                "use another output directory")
+                "use another output directory"
+            )
         if old.get("mentorsim_version") != new["mentorsim_version"]:
             raise StoreError(
                 f"{self.path}: made by mentorsim {old.get('mentorsim_version')}, this is "
-                f"{new['mentorsim_version']}; results would mix engine versions: use another output directory")
+                f"{new['mentorsim_version']}; results would mix engine versions: use another output directory"
+            )
         if old.get("format") != FORMAT or not old.get("model_fingerprint"):
             raise StoreError(
                 f"{self.path}: made by an older mentorsim that recorded no model fingerprint, so it cannot tell "
                 "whether its results came from this model; it can still be read, but not resumed: run the sweep "
-                "into another output directory")
+                "into another output directory"
+            )
         if old["model_fingerprint"] != new["model_fingerprint"]:
             raise StoreError(
                 f"{self.path}: made by a different model (fingerprint {_short(old['model_fingerprint'])}, this "
                 f"code is {_short(new['model_fingerprint'])}; the engine or programs changed since), so its "
-                "results would mix with this model's: run the sweep into another output directory")
+                "results would mix with this model's: run the sweep into another output directory"
+            )
 
     def _save(self) -> None:
         assert self._m is not None
@@ -220,10 +229,12 @@ class Store:
     def damage_message(self, f: Path, why: str, more: int = 0) -> str:
         kind = "unknown" if why.startswith("unknown") else "damaged"
         why = why.removeprefix("unknown: ")
-        return (f"{self.path}: {kind} chunk {CHUNKS}/{f.name} ({why})"
-                + (f", and {more} more damaged or unknown chunk{'s' if more > 1 else ''}" if more else "")
-                + f"; run 'mentorsim sweep SPEC --out {self.path} --resume' (or --repair) to move it to "
-                  f"{DAMAGED}/ and recompute the points it held")
+        return (
+            f"{self.path}: {kind} chunk {CHUNKS}/{f.name} ({why})"
+            + (f", and {more} more damaged or unknown chunk{'s' if more > 1 else ''}" if more else "")
+            + f"; run 'mentorsim sweep SPEC --out {self.path} --resume' (or --repair) to move it to "
+            f"{DAMAGED}/ and recompute the points it held"
+        )
 
     def check(self) -> None:
         """Raise a one-line StoreError naming the first damaged or unknown chunk, if any."""
@@ -274,8 +285,12 @@ class Store:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            m["chunks"][path.name] = {"sha256": sha256(data), "bytes": len(data), "rows": len(df),
-                                      "points": int(df["point"].nunique())}
+            m["chunks"][path.name] = {
+                "sha256": sha256(data),
+                "bytes": len(data),
+                "rows": len(df),
+                "points": int(df["point"].nunique()),
+            }
             self._save()
             os.replace(tmp, path)
             fsync_dir(self.chunk_dir)

@@ -30,10 +30,15 @@ def group_label(name: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def plot_management_share(obj: Comparison | Results, baseline: Results | None = None,
-                          scenarios: Sequence[str] | str | None = None, groups: Sequence[str] | None = None,
-                          axes: Sequence[Axes] | None = None, title: str | None = None,
-                          bands: str | None = None) -> Figure:
+def plot_management_share(
+    obj: Comparison | Results,
+    baseline: Results | None = None,
+    scenarios: Sequence[str] | str | None = None,
+    groups: Sequence[str] | None = None,
+    axes: Sequence[Axes] | None = None,
+    title: str | None = None,
+    bands: str | None = None,
+) -> Figure:
     """Each group's share of the people at levels 4-5 (management), week by week: one panel per group, each
     program solid and no program dashed (grey), with bands holding the middle 95% of the replications.
 
@@ -48,10 +53,12 @@ def plot_management_share(obj: Comparison | Results, baseline: Results | None = 
     base, programs = _as_pair(obj, baseline)
     programs = _select(programs, scenarios)
     series: list[tuple[Results, str, str, bool]] = [
-        (r, label(r.name), COLORS[i % len(COLORS)], False) for i, r in enumerate(programs)]
+        (r, label(r.name), COLORS[i % len(COLORS)], False) for i, r in enumerate(programs)
+    ]
     if base is not None:  # drawn last, so the dashed reference line stays visible
-        series.append((base, "No program" if base.scenario.program.format == "none" else label(base.name),
-                       BASELINE_COLOR, True))
+        series.append(
+            (base, "No program" if base.scenario.program.format == "none" else label(base.name), BASELINE_COLOR, True)
+        )
     if bands is None:
         bands = "all" if len(programs) <= 1 or base is None else "baseline"
     names = [g.name for g in series[0][0].scenario.workforce.groups]
@@ -77,21 +84,31 @@ def plot_management_share(obj: Comparison | Results, baseline: Results | None = 
             w = c.week.to_numpy()
             if bands == "all" or (bands == "baseline" and dashed):
                 ax.fill_between(w, c["low"], c["high"], color=color, alpha=0.12 if dashed else 0.18, linewidth=0)
-            ax.plot(w, c["mean"], color=color, linestyle="--" if dashed else "-", linewidth=2.2 if dashed else 2.5,
-                    label=name, zorder=3 if dashed else 2)
+            ax.plot(
+                w,
+                c["mean"],
+                color=color,
+                linestyle="--" if dashed else "-",
+                linewidth=2.2 if dashed else 2.5,
+                label=name,
+                zorder=3 if dashed else 2,
+            )
         _years_axis(ax, horizon)
         _pct_axis(ax)
         ax.set_ylabel("Share of levels 4-5")
         ax.set_title(f"{group_label(g)} group", loc="left", fontsize="medium")
         _tidy(ax)
-    for ax in axs[:len(names) - 1]:
+    for ax in axs[: len(names) - 1]:
         ax.set_xlabel("")
     if len(axs) > 0:
         axs[0].legend(loc="best", frameon=False, fontsize="small")
-    what = {"all": " (bands: middle 95% of runs)", "baseline": " (band: middle 95% of runs without a program)",
-            "none": ""}[bands]
+    what = {
+        "all": " (bands: middle 95% of runs)",
+        "baseline": " (band: middle 95% of runs without a program)",
+        "none": "",
+    }[bands]
     if axes is None:
-        fig.suptitle(title or f"Each group's share of management, with and without the program{what}",
-                     fontweight="bold")
+        fig.suptitle(
+            title or f"Each group's share of management, with and without the program{what}", fontweight="bold"
+        )
     return interval_kind(fig, obj)
-

@@ -38,12 +38,25 @@ BASELINE_COLOR = "#7f7f7f"
 COLORS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 
 #: Metrics shown by :func:`differences` unless told otherwise.
-DEFAULT_DIFF_METRICS = ("retention_24m", "annual_promotion_rate", "goal_attainment_rate", "mean_engagement",
-                        "program_cost", "turnover_cost")
+DEFAULT_DIFF_METRICS = (
+    "retention_24m",
+    "annual_promotion_rate",
+    "goal_attainment_rate",
+    "mean_engagement",
+    "program_cost",
+    "turnover_cost",
+)
 
 #: Matplotlib settings of the presenter (big) style used by the dashboard.
-PRESENTER_RC = {"font.size": 15, "axes.titlesize": 17, "axes.labelsize": 15, "xtick.labelsize": 13,
-                "ytick.labelsize": 13, "legend.fontsize": 13, "axes.titleweight": "bold"}
+PRESENTER_RC = {
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.titleweight": "bold",
+}
 NOTEBOOK_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
 
 
@@ -75,8 +88,13 @@ def label(name: str) -> str:
 
 
 # ---- figures -------------------------------------------------------------------------------
-def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Axes | None = None,
-              scenarios: Sequence[str] | str | None = None, title: str | None = None) -> Figure:
+def retention(
+    obj: Comparison | Results,
+    baseline: Results | None = None,
+    ax: Axes | None = None,
+    scenarios: Sequence[str] | str | None = None,
+    title: str | None = None,
+) -> Figure:
     """Share of the starting workforce still employed, week by week, with 95% bands over replications.
 
     ``obj`` is a Comparison (its baseline against each program, or those named in
@@ -87,8 +105,9 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Ax
     fig, ax = _figure(ax, (9, 4.8))
     series = [(r, label(r.name), COLORS[i % len(COLORS)]) for i, r in enumerate(programs)]
     if base is not None:  # drawn last, so the dashed reference line stays visible
-        series.append((base, "No program" if base.scenario.program.format == "none" else label(base.name),
-                       BASELINE_COLOR))
+        series.append(
+            (base, "No program" if base.scenario.program.format == "none" else label(base.name), BASELINE_COLOR)
+        )
     horizon = max(r.scenario.horizon_weeks for r, _, _ in series)
     ends: list[tuple[float, int, str]] = []
     for r, name, color in series:
@@ -98,8 +117,15 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Ax
         lo = np.concatenate([[1.0], c["low"].to_numpy()])
         hi = np.concatenate([[1.0], c["high"].to_numpy()])
         ax.fill_between(weeks, lo, hi, color=color, alpha=0.18, linewidth=0)
-        ax.plot(weeks, mean, color=color, linewidth=2.5 if r is not base else 2.2, label=name,
-                linestyle="--" if r is base else "-", zorder=3 if r is base else 2)
+        ax.plot(
+            weeks,
+            mean,
+            color=color,
+            linewidth=2.5 if r is not base else 2.2,
+            label=name,
+            linestyle="--" if r is base else "-",
+            zorder=3 if r is base else 2,
+        )
         ends.append((mean[-1], weeks[-1], color))
     _years_axis(ax, horizon)
     _pct_axis(ax)
@@ -110,9 +136,19 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Ax
     for y, x, color in sorted(ends):
         pos = max(y, placed[-1] + gap) if placed else y
         placed.append(pos)
-        ax.annotate(f"{y * 100:.0f}%", (x, y), xytext=(x + 0.006 * horizon, pos), textcoords="data", xycoords="data",
-                    va="center", ha="left", color=color, fontweight="bold", annotation_clip=False,
-                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+        ax.annotate(
+            f"{y * 100:.0f}%",
+            (x, y),
+            xytext=(x + 0.006 * horizon, pos),
+            textcoords="data",
+            xycoords="data",
+            va="center",
+            ha="left",
+            color=color,
+            fontweight="bold",
+            annotation_clip=False,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
     ax.set_ylabel("Starting staff still employed")
     ax.set_title(title or "How many of today's people are still here, with and without the program")
     ax.legend(loc="lower left", frameon=False)
@@ -120,8 +156,9 @@ def retention(obj: Comparison | Results, baseline: Results | None = None, ax: Ax
     return interval_kind(fig, obj)
 
 
-def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Sequence[Axes] | None = None,
-                title: str | None = None) -> Figure:
+def differences(
+    cmp: Comparison, metrics: Sequence[str] | None = None, axes: Sequence[Axes] | None = None, title: str | None = None
+) -> Figure:
     """Paired differences against the baseline with 95% intervals, one panel per metric (each in its unit).
 
     Dots are the mean difference over paired replications (same people, with and
@@ -139,8 +176,9 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
     ncols = min(3, n)
     nrows = math.ceil(n / ncols)
     if axes is None:
-        fig, grid = _figure(None, (4.4 * ncols, 0.5 * len(names) * nrows + 1.6 * nrows + 0.6), nrows, ncols,
-                            sharey=True)
+        fig, grid = _figure(
+            None, (4.4 * ncols, 0.5 * len(names) * nrows + 1.6 * nrows + 0.6), nrows, ncols, sharey=True
+        )
         axs = list(np.ravel(grid))
     else:
         axs = list(axes)
@@ -161,15 +199,23 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
             if not np.isnan(lo):
                 ax.plot([lo, hi], [y[i], y[i]], color=color, linewidth=2.5, solid_capstyle="round")
             ax.plot([row.diff_mean], [y[i]], "o", color=color, markersize=8)
-            ax.annotate(f"{row.p_better:.0%}", (1.0, y[i]), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize="small", color="#444444")
+            ax.annotate(
+                f"{row.p_better:.0%}",
+                (1.0, y[i]),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize="small",
+                color="#444444",
+            )
         ax.axvline(0, color=BASELINE_COLOR, linewidth=1)
         if usd:
             _usd_axis(ax, "x")
         elif share:
             _pct_axis(ax, "x", points=True)
         lab = METRICS[m].label if m in METRICS else ("Return on investment" if m == "roi" else m)
-        unit = ("percentage points" if share else "USD" if usd else METRICS[m].unit if m in METRICS else "")
+        unit = "percentage points" if share else "USD" if usd else METRICS[m].unit if m in METRICS else ""
         ax.set_title(lab, loc="left", fontsize="medium")
         ax.set_xlabel(f"difference ({unit})" if unit else "difference")
         ax.spines[["top", "right", "left"]].set_visible(False)
@@ -182,13 +228,20 @@ def differences(cmp: Comparison, metrics: Sequence[str] | None = None, axes: Seq
     for ax in axs[n:]:
         ax.set_visible(False)
     if axes is None:
-        fig.suptitle(title or "What each program changes against no program (95% intervals; "
-                     "right: chance it does better)", fontweight="bold")
+        fig.suptitle(
+            title or "What each program changes against no program (95% intervals; right: chance it does better)",
+            fontweight="bold",
+        )
     return interval_kind(fig, cmp)
 
 
-def mentor_load(obj: Comparison | Results, ax: Axes | None = None, scenarios: Sequence[str] | str | None = None,
-                burnout: bool = True, title: str | None = None) -> Figure:
+def mentor_load(
+    obj: Comparison | Results,
+    ax: Axes | None = None,
+    scenarios: Sequence[str] | str | None = None,
+    burnout: bool = True,
+    title: str | None = None,
+) -> Figure:
     """Average monthly hours of an active mentor over time (95% band), against the hours a mentor can give;
     with ``burnout``, a second panel counts mentors who burned out and stepped back, per 100 mentors.
     """
@@ -230,8 +283,15 @@ def mentor_load(obj: Comparison | Results, ax: Axes | None = None, scenarios: Se
                 ax_burn.fill_between(np.arange(horizon + 1), lo, hi, color=color, alpha=0.18, linewidth=0)
     for cap in sorted(caps):
         ax_load.axhline(cap, color="#b22222", linestyle=":", linewidth=1.8)
-        ax_load.annotate(f"what a mentor can give: {cap:g} h", (0.01, cap), xycoords=("axes fraction", "data"),
-                         xytext=(0, 4), textcoords="offset points", color="#b22222", fontsize="small")
+        ax_load.annotate(
+            f"what a mentor can give: {cap:g} h",
+            (0.01, cap),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 4),
+            textcoords="offset points",
+            color="#b22222",
+            fontsize="small",
+        )
     _years_axis(ax_load, horizon)
     ax_load.set_ylim(bottom=0, top=max([*caps, top_load, 1.0]) * 1.25)
     ax_load.set_ylabel("Hours per month per mentor")
@@ -267,17 +327,32 @@ def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = No
         color = COLORS[i % len(COLORS)]
         xerr = None if np.isnan(prog[1]) else [[prog[0] - prog[1]], [prog[2] - prog[0]]]
         yerr = None if np.isnan(avoided[1]) else [[avoided[0] - avoided[1]], [avoided[2] - avoided[0]]]
-        ax.errorbar([prog[0]], [avoided[0]], xerr=xerr, yerr=yerr,
-                    fmt="o", color=color, markersize=9, capsize=4, linewidth=2)
+        ax.errorbar(
+            [prog[0]], [avoided[0]], xerr=xerr, yerr=yerr, fmt="o", color=color, markersize=9, capsize=4, linewidth=2
+        )
         if len(cmp.results) <= 4:  # few programs: name them beside their dots; more: a legend
-            ax.annotate(label(r.name), (prog[0], avoided[0]), xytext=(8, 6), textcoords="offset points",
-                        color=color, fontweight="bold")
+            ax.annotate(
+                label(r.name),
+                (prog[0], avoided[0]),
+                xytext=(8, 6),
+                textcoords="offset points",
+                color=color,
+                fontweight="bold",
+            )
         handles.append(ax.plot([], [], "o", color=color, markersize=9, label=label(r.name))[0])
         top = max(top, *(abs(v) for v in (*prog, *avoided) if not np.isnan(v)))
     top = top * 1.15 or 1.0
     ax.plot([0, top], [0, top], color=BASELINE_COLOR, linestyle="--", linewidth=1.2)
-    ax.annotate("break-even: avoided turnover = program cost", (top, top), xytext=(-6, -14),
-                textcoords="offset points", ha="right", color="#555555", fontsize="small", rotation=0)
+    ax.annotate(
+        "break-even: avoided turnover = program cost",
+        (top, top),
+        xytext=(-6, -14),
+        textcoords="offset points",
+        ha="right",
+        color="#555555",
+        fontsize="small",
+        rotation=0,
+    )
     ax.axhline(0, color=BASELINE_COLOR, linewidth=0.8)
     ax.set_xlim(0, top)
     _usd_axis(ax, "x")
@@ -292,8 +367,9 @@ def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = No
     return interval_kind(fig, cmp)
 
 
-def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Axes] | None = None,
-                 title: str | None = None) -> Figure:
+def outcome_bars(
+    cmp: Comparison, scenario: str | None = None, axes: Sequence[Axes] | None = None, title: str | None = None
+) -> Figure:
     """Two bar panels with 95% intervals: promotions a year, no program against one program; and the
     program's cost against the turnover cost it avoids (paired), over the horizon."""
     if not isinstance(cmp, Comparison):
@@ -311,8 +387,7 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Ax
         err = None if np.isnan(lo) else [[m - lo], [hi - m]]
         ax.bar([x], [m], 0.62, yerr=err, color=color, capsize=6, error_kw={"linewidth": 1.5})
         top = m if np.isnan(hi) else max(m, hi)
-        ax.annotate(text, (x, max(top, 0.0)), xytext=(0, 5), textcoords="offset points", ha="center",
-                    fontweight="bold")
+        ax.annotate(text, (x, max(top, 0.0)), xytext=(0, 5), textcoords="offset points", ha="center", fontweight="bold")
         return top
 
     sb, sp = base.summary(), r.summary()
@@ -330,8 +405,10 @@ def outcome_bars(cmp: Comparison, scenario: str | None = None, axes: Sequence[Ax
     d = cmp.diffs(r)
     prog = interval(r.metrics["program_cost"].to_numpy())
     avoided = interval(-d["turnover_cost"].to_numpy()) if "turnover_cost" in d else (0.0, np.nan, np.nan)
-    tops = [bar(ax2, 0, prog, COLORS[1], fmt.value("program_cost", prog[0])),
-            bar(ax2, 1, avoided, COLORS[2], fmt.value("turnover_cost", avoided[0]))]
+    tops = [
+        bar(ax2, 0, prog, COLORS[1], fmt.value("program_cost", prog[0])),
+        bar(ax2, 1, avoided, COLORS[2], fmt.value("turnover_cost", avoided[0])),
+    ]
     lows = [v for v in (prog[1], avoided[1], avoided[0]) if not np.isnan(v)]
     ax2.axhline(0, color=BASELINE_COLOR, linewidth=0.8)
     ax2.set_xticks([0, 1])

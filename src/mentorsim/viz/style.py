@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def _figure(ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1,
-            **kw: Any) -> tuple[Figure, Any]:
+def _figure(
+    ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1, **kw: Any
+) -> tuple[Figure, Any]:
     if ax is not None:
         return ax.figure, ax
     from matplotlib.figure import Figure
@@ -25,16 +26,25 @@ def _figure(ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols
 
 
 #: what a figure's bands and whiskers show, by kind of uncertainty (see mentorsim.uncertainty)
-INTERVAL_KIND = {"noise": "95% intervals: luck only (every parameter at its value)",
-                 "parameters": "95% intervals: luck and what we don't know (uncertain parameters drawn)"}
+INTERVAL_KIND = {
+    "noise": "95% intervals: luck only (every parameter at its value)",
+    "parameters": "95% intervals: luck and what we don't know (uncertain parameters drawn)",
+}
 
 
 def interval_kind(fig: Figure, obj: Any) -> Figure:
     """Say on ``fig`` (bottom right, small) which kind of interval it shows; returns ``fig``."""
     kind = getattr(obj, "uncertainty", "noise")
     if not any(getattr(t, "_mentorsim_kind", False) for t in fig.texts):
-        t = fig.text(0.995, 0.002, INTERVAL_KIND.get(kind, INTERVAL_KIND["noise"]), ha="right", va="bottom",
-                     fontsize="x-small", color="0.35")
+        t = fig.text(
+            0.995,
+            0.002,
+            INTERVAL_KIND.get(kind, INTERVAL_KIND["noise"]),
+            ha="right",
+            va="bottom",
+            fontsize="x-small",
+            color="0.35",
+        )
         t._mentorsim_kind = True  # type: ignore[attr-defined]
     return fig
 

@@ -76,8 +76,9 @@ def _ticks(key: str, values) -> list[str]:
     """Parameter values for an axis: shares as percentages (with as many decimals as it takes to
     tell them apart), other numbers to 3 significant digits."""
     vals = list(values)
-    numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-                  for v in vals)
+    numeric = all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)) for v in vals
+    )
     if _unit(key).startswith("share") and numeric:
         for digits in range(5):
             out = [f"{float(v):.{digits}%}" for v in vals]
@@ -113,8 +114,16 @@ def indices(frame: pd.DataFrame, ax: Axes | None = None, title: str | None = Non
         v = g["value"].to_numpy(dtype=float)
         err = np.vstack([v - g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float) - v])
         err = np.nan_to_num(np.clip(err, 0, None))
-        ax.barh(y0 + (k - (len(kinds) - 1) / 2) * h, v, height=h, xerr=err, capsize=3,
-                color=INDEX_COLORS.get(kind, "#1f77b4"), label=kind, error_kw={"alpha": 0.8})
+        ax.barh(
+            y0 + (k - (len(kinds) - 1) / 2) * h,
+            v,
+            height=h,
+            xerr=err,
+            capsize=3,
+            color=INDEX_COLORS.get(kind, "#1f77b4"),
+            label=kind,
+            error_kw={"alpha": 0.8},
+        )
     ax.set_yticks(y0, order)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel("index (share of variance)" if method == "sobol" else f"mu* ({_label(metric)})")
@@ -122,13 +131,20 @@ def indices(frame: pd.DataFrame, ax: Axes | None = None, title: str | None = Non
     ax.spines[["top", "right"]].set_visible(False)
     from mentorsim.outputs.sensitivity import metric_label
 
-    ax.set_title(title or f"What drives {metric_label(metric).lower()}? "
-                          f"({method}, 95% intervals)")
+    ax.set_title(title or f"What drives {metric_label(metric).lower()}? ({method}, 95% intervals)")
     return fig
 
 
-def heatmap(results, metric: str, x: str, y: str, ax: Axes | None = None, title: str | None = None,
-            annotate: bool = True, cmap: str | None = None) -> Figure:
+def heatmap(
+    results,
+    metric: str,
+    x: str,
+    y: str,
+    ax: Axes | None = None,
+    title: str | None = None,
+    annotate: bool = True,
+    cmap: str | None = None,
+) -> Figure:
     """The mean of ``metric`` over two varied parameters (averaged over the others and the replications).
 
     Cells and the colour bar show the metric in its unit (51.2%, $1.30M); axes name each
@@ -141,12 +157,14 @@ def heatmap(results, metric: str, x: str, y: str, ax: Axes | None = None, title:
         raise ValueError(f"metric: {metric!r} was not kept; have {results.metrics}")
     order = {p: list(dict.fromkeys(results.sweep.points_frame()[p])) for p in (x, y)}
     grid = m.groupby([y, x])[metric].mean().unstack(x)
-    grid = grid.reindex(index=[v for v in order[y] if v in grid.index],
-                        columns=[v for v in order[x] if v in grid.columns])
+    grid = grid.reindex(
+        index=[v for v in order[y] if v in grid.index], columns=[v for v in order[x] if v in grid.columns]
+    )
     fig, ax = _figure(ax, (1.6 + 1.2 * grid.shape[1], 1.4 + 0.6 * grid.shape[0]))
     good = METRICS[metric].higher_is_better if metric in METRICS else True
-    im = ax.imshow(grid.to_numpy(dtype=float), aspect="auto", origin="lower",
-                   cmap=cmap or ("viridis" if good else "viridis_r"))
+    im = ax.imshow(
+        grid.to_numpy(dtype=float), aspect="auto", origin="lower", cmap=cmap or ("viridis" if good else "viridis_r")
+    )
     ax.set_xticks(range(grid.shape[1]), _ticks(x, grid.columns))
     ax.set_yticks(range(grid.shape[0]), _ticks(y, grid.index))
     ax.set_xlabel(_param_label(x))
@@ -157,16 +175,30 @@ def heatmap(results, metric: str, x: str, y: str, ax: Axes | None = None, title:
         for (i, j), v in np.ndenumerate(vals):
             if np.isfinite(v):
                 dark = (v - lo) / (hi - lo) < 0.5 if hi > lo else True
-                ax.text(j, i, _value(metric, v), ha="center", va="center", fontsize=9,
-                        color=("white" if dark == good else "black"))
+                ax.text(
+                    j,
+                    i,
+                    _value(metric, v),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color=("white" if dark == good else "black"),
+                )
     bar = fig.colorbar(im, ax=ax, label=_label(metric))
     bar.ax.yaxis.set_major_formatter(lambda v, _: _value(metric, v))
     ax.set_title(title or f"{METRICS[metric].label if metric in METRICS else metric} by {x} and {y}")
     return fig
 
 
-def tradeoff(results, gain: str = "retention_36m", cost: str = "program_cost", baseline=None,
-             ax: Axes | None = None, title: str | None = None, label_front: bool = True) -> Figure:
+def tradeoff(
+    results,
+    gain: str = "retention_36m",
+    cost: str = "program_cost",
+    baseline=None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    label_front: bool = True,
+) -> Figure:
     """Retention gain (or ``gain``) against program cost per design; the Pareto front highlighted.
 
     baseline: a paired no-program ``Results`` (``results.baseline()``) or a number; without
@@ -185,8 +217,16 @@ def tradeoff(results, gain: str = "retention_36m", cost: str = "program_cost", b
     x, y, front = p[cost].to_numpy(dtype=float), p[ycol].to_numpy(dtype=float), p["on_front"].to_numpy()
     ax.errorbar(x, y, yerr=yerr, fmt="none", ecolor="#bbbbbb", elinewidth=0.8, zorder=1)
     ax.scatter(x[~front], y[~front], s=28, color=OTHER_COLOR, label="dominated design", zorder=2)
-    ax.scatter(x[front], y[front], s=60, color=FRONT_COLOR, edgecolor="black", linewidth=0.6,
-               label="Pareto front: no design beats it on both", zorder=3)
+    ax.scatter(
+        x[front],
+        y[front],
+        s=60,
+        color=FRONT_COLOR,
+        edgecolor="black",
+        linewidth=0.6,
+        label="Pareto front: no design beats it on both",
+        zorder=3,
+    )
     order = np.argsort(x[front])
     ax.plot(x[front][order], y[front][order], color=FRONT_COLOR, lw=1.2, zorder=2)
     if label_front:
@@ -195,8 +235,11 @@ def tradeoff(results, gain: str = "retention_36m", cost: str = "program_cost", b
             ax.annotate(text, (r[cost], r[ycol]), fontsize=8, xytext=(4, 4), textcoords="offset points")
     ax.set_xlabel(_label(cost))
     unit = METRICS[gain].unit if gain in METRICS else ""
-    ax.set_ylabel((f"{METRICS[gain].label} gain over no program ({unit})" if baseline is not None
-                   else _label(gain)) if gain in METRICS else ycol)
+    ax.set_ylabel(
+        (f"{METRICS[gain].label} gain over no program ({unit})" if baseline is not None else _label(gain))
+        if gain in METRICS
+        else ycol
+    )
     if baseline is not None:
         ax.axhline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(lambda v, _: f"${v / 1e6:.1f}M" if abs(v) >= 1e6 else f"${v / 1e3:.0f}k")

@@ -33,14 +33,24 @@ extra promotions from the weekly promotion counts (annual_promotion_rate x mean 
 from __future__ import annotations
 
 from mentorsim.outputs.decision.benefit import (
-           VALUE_KINDS,
-           acceptability,
-           acceptability_plot,
-           default_values,
-           net_benefit,
+    VALUE_KINDS,
+    acceptability,
+    acceptability_plot,
+    default_values,
+    net_benefit,
 )
 from mentorsim.outputs.decision.precision import precision, too_wide_to_rank
 from mentorsim.outputs.decision.voi import value_of_information, voi_plot, voi_sentence
 
-__all__ = ["VALUE_KINDS", "acceptability", "acceptability_plot", "default_values", "net_benefit", "precision",
-           "too_wide_to_rank", "value_of_information", "voi_plot", "voi_sentence"]
+__all__ = [
+    "VALUE_KINDS",
+    "acceptability",
+    "acceptability_plot",
+    "default_values",
+    "net_benefit",
+    "precision",
+    "too_wide_to_rank",
+    "value_of_information",
+    "voi_plot",
+    "voi_sentence",
+]

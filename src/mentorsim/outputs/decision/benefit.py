@@ -22,13 +22,23 @@ if TYPE_CHECKING:
 VALUE_KINDS = ("retained", "promotion")
 
 #: Default metrics of :func:`precision` (those the horizon covers).
-DEFAULT_PRECISION_METRICS = ("retention_36m", "retention_24m", "retention_12m", "annual_promotion_rate",
-                             "turnover_cost", "program_cost")
+DEFAULT_PRECISION_METRICS = (
+    "retention_36m",
+    "retention_24m",
+    "retention_12m",
+    "annual_promotion_rate",
+    "turnover_cost",
+    "program_cost",
+)
 
 #: Phrases for the value axis of the acceptability curve.
-_UNIT_WORDS = {"retained": ("retained person", "What keeping one more of today's people is worth, beyond the "
-                            "replacement cost (USD)"),
-               "promotion": ("extra promotion", "What one extra promotion is worth (USD)")}
+_UNIT_WORDS = {
+    "retained": (
+        "retained person",
+        "What keeping one more of today's people is worth, beyond the replacement cost (USD)",
+    ),
+    "promotion": ("extra promotion", "What one extra promotion is worth (USD)"),
+}
 
 
 # ---- net benefit ---------------------------------------------------------------------------
@@ -61,8 +71,10 @@ def _replications(cmp: Comparison) -> pd.Index:
     reps = cmp.baseline.metrics.index
     for r in cmp.results[1:]:
         if not r.metrics.index.sort_values().equals(reps.sort_values()):
-            raise MentorsimError(f"{r.name}: its replications differ from the baseline's; a paired comparison "
-                                 "needs the same replications in every scenario")
+            raise MentorsimError(
+                f"{r.name}: its replications differ from the baseline's; a paired comparison "
+                "needs the same replications in every scenario"
+            )
     return reps.sort_values()
 
 
@@ -109,9 +121,13 @@ def net_benefit(cmp: Comparison, value_of: Mapping[str, float] | None = None) ->
     benefit 0. Columns ``replication, scenario, net_benefit``, designs in the comparison's order.
     """
     names, reps, nb = _nb_matrix(cmp, value_of)
-    return pd.DataFrame({"replication": np.tile(reps.to_numpy(), len(names)),
-                         "scenario": np.repeat(np.array(names, dtype=object), len(reps)),
-                         "net_benefit": nb.reshape(-1)})
+    return pd.DataFrame(
+        {
+            "replication": np.tile(reps.to_numpy(), len(names)),
+            "scenario": np.repeat(np.array(names, dtype=object), len(reps)),
+            "net_benefit": nb.reshape(-1),
+        }
+    )
 
 
 # ---- acceptability -------------------------------------------------------------------------
@@ -140,8 +156,12 @@ def _p_best(nb: np.ndarray) -> np.ndarray:
     return best.mean(axis=-1)
 
 
-def acceptability(cmp: Comparison, value_of: str | None = "retained", values: Sequence[float] | None = None,
-                  fixed: Mapping[str, float] | None = None) -> pd.DataFrame:
+def acceptability(
+    cmp: Comparison,
+    value_of: str | None = "retained",
+    values: Sequence[float] | None = None,
+    fixed: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """A cost-effectiveness acceptability curve: the chance each design (baseline included) is best.
 
     For each value in ``values`` (dollars one unit of ``value_of`` is worth: ``"retained"``, an
@@ -161,9 +181,13 @@ def acceptability(cmp: Comparison, value_of: str | None = "retained", values: Se
     unit = kept if kind == "retained" else promoted
     nb = (money + other)[None] + grid[:, None, None] * unit[None]  # values x designs x replications
     p = _p_best(nb)
-    return pd.DataFrame({"value": np.repeat(grid, len(names)),
-                         "scenario": np.tile(np.array(names, dtype=object), len(grid)),
-                         "p_best": p.reshape(-1)})
+    return pd.DataFrame(
+        {
+            "value": np.repeat(grid, len(names)),
+            "scenario": np.tile(np.array(names, dtype=object), len(grid)),
+            "p_best": p.reshape(-1),
+        }
+    )
 
 
 def _design_label(r: Results, baseline: bool) -> str:
@@ -173,9 +197,14 @@ def _design_label(r: Results, baseline: bool) -> str:
     return s[:1].upper() + s[1:]
 
 
-def acceptability_plot(cmp: Comparison, value_of: str | None = "retained", values: Sequence[float] | None = None,
-                       fixed: Mapping[str, float] | None = None, ax: Axes | None = None,
-                       title: str | None = None) -> Figure:
+def acceptability_plot(
+    cmp: Comparison,
+    value_of: str | None = "retained",
+    values: Sequence[float] | None = None,
+    fixed: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """The acceptability curve as a figure: x what one unit of ``value_of`` is worth (USD), y the chance
     each design is best, one line per design (the baseline grey and dashed, as in :mod:`mentorsim.viz.plots`)."""
     from mentorsim.viz import plots
@@ -186,9 +215,15 @@ def acceptability_plot(cmp: Comparison, value_of: str | None = "retained", value
     for i, r in enumerate(cmp.results):
         g = t[t.scenario == r.name]
         base = i == 0
-        ax.plot(g["value"], g["p_best"], color=plots.BASELINE_COLOR if base else plots.COLORS[(i - 1) % len(plots.COLORS)],
-                linestyle="--" if base else "-", linewidth=2.2 if base else 2.5, label=_design_label(r, base),
-                zorder=3 if base else 2)
+        ax.plot(
+            g["value"],
+            g["p_best"],
+            color=plots.BASELINE_COLOR if base else plots.COLORS[(i - 1) % len(plots.COLORS)],
+            linestyle="--" if base else "-",
+            linewidth=2.2 if base else 2.5,
+            label=_design_label(r, base),
+            zorder=3 if base else 2,
+        )
     plots._usd_axis(ax, "x")
     plots._pct_axis(ax)
     ax.set_ylim(-0.02, 1.02)

@@ -15,7 +15,6 @@ from mentorsim.outputs.decision.benefit import DEFAULT_PRECISION_METRICS, _nb_ma
 from mentorsim.schema.metrics import METRICS, RETENTION_WEEKS
 
 if TYPE_CHECKING:
-
     from mentorsim.outputs.results import Comparison
 
 
@@ -45,9 +44,13 @@ def _check_level(level: float) -> None:
         raise MentorsimError(f"level: must be between 0 and 1, e.g. 0.95 (got {level!r})")
 
 
-def precision(cmp: Comparison, metrics: Sequence[str] | str | None = None, level: float = 0.95,
-              half_width: float | Mapping[str, float] | None = None,
-              value_of: Mapping[str, float] | None = None) -> pd.DataFrame:
+def precision(
+    cmp: Comparison,
+    metrics: Sequence[str] | str | None = None,
+    level: float = 0.95,
+    half_width: float | Mapping[str, float] | None = None,
+    value_of: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """How precise each design's paired difference from the baseline is now, and how many replications a
     target precision needs.
 
@@ -64,8 +67,7 @@ def precision(cmp: Comparison, metrics: Sequence[str] | str | None = None, level
     _check_level(level)
     if metrics is None:
         have = set(cmp.baseline.metrics.columns)
-        metrics = [m for m in DEFAULT_PRECISION_METRICS
-                   if m in have and cmp.baseline.metrics[m].notna().any()]
+        metrics = [m for m in DEFAULT_PRECISION_METRICS if m in have and cmp.baseline.metrics[m].notna().any()]
     elif isinstance(metrics, str):
         metrics = [metrics]
     targets: dict[str, float] = {}
@@ -98,8 +100,9 @@ def precision(cmp: Comparison, metrics: Sequence[str] | str | None = None, level
     return out
 
 
-def too_wide_to_rank(cmp: Comparison, metric: str = "retention_36m", level: float = 0.95,
-                     value_of: Mapping[str, float] | None = None) -> str | None:
+def too_wide_to_rank(
+    cmp: Comparison, metric: str = "retention_36m", level: float = 0.95, value_of: Mapping[str, float] | None = None
+) -> str | None:
     """A one-line warning when the designs (baseline included) cannot be ranked on ``metric``, else None.
 
     The designs are ordered by their mean (in the metric's better direction); when the paired
@@ -113,8 +116,9 @@ def too_wide_to_rank(cmp: Comparison, metric: str = "retention_36m", level: floa
     if wide.isna().all().all():
         covered = [m for m, w in RETENTION_WEEKS if w <= cmp.baseline.scenario.horizon_weeks]
         hint = f"; use {covered[0]}" if metric.startswith("retention_") and covered else ""
-        raise MentorsimError(f"metric: {metric} is not measured over a {cmp.baseline.scenario.horizon_weeks}-week "
-                             f"horizon{hint}")
+        raise MentorsimError(
+            f"metric: {metric} is not measured over a {cmp.baseline.scenario.horizon_weeks}-week horizon{hint}"
+        )
     higher = True if metric == "net_benefit" else METRICS[metric].higher_is_better
     means = wide.mean()
     order = means.sort_values(ascending=not higher).index.tolist()
@@ -139,8 +143,14 @@ def too_wide_to_rank(cmp: Comparison, metric: str = "retention_36m", level: floa
 
         return value(shown, v, diff=metric != "net_benefit")
 
-    more = (f"about {max(n + 1, math.ceil(n * (hw / abs(m)) ** 2))} replications might separate '{best}' from "
-            f"'{second}' (now {n})" if abs(m) > 0 else f"'{best}' and '{second}' are equal on average so far")
+    more = (
+        f"about {max(n + 1, math.ceil(n * (hw / abs(m)) ** 2))} replications might separate '{best}' from "
+        f"'{second}' (now {n})"
+        if abs(m) > 0
+        else f"'{best}' and '{second}' are equal on average so far"
+    )
     names = ", ".join(f"'{o}'" for o, _, _ in tied)
-    return (f"Too close to rank on {label}: '{best}' leads but cannot be told apart from {names} (vs '{second}': "
-            f"{fmtd(m)}, {level:.0%} interval {fmtd(m - hw)} to {fmtd(m + hw)}); {more}.")
+    return (
+        f"Too close to rank on {label}: '{best}' leads but cannot be told apart from {names} (vs '{second}': "
+        f"{fmtd(m)}, {level:.0%} interval {fmtd(m - hw)} to {fmtd(m + hw)}); {more}."
+    )

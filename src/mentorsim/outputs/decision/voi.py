@@ -49,8 +49,10 @@ def _draws(cmp: Comparison, draws: pd.DataFrame | None, reps: pd.Index) -> tuple
         first = varying[0]
         for other in varying[1:]:
             if not first.equals(other):
-                raise MentorsimError(f"parameter draws: {c} differs between scenarios; a paired comparison draws "
-                                     "one value per replication for every scenario")
+                raise MentorsimError(
+                    f"parameter draws: {c} differs between scenarios; a paired comparison draws "
+                    "one value per replication for every scenario"
+                )
         if first.isna().any():
             raise MentorsimError(f"parameter draws: {c} has missing values")
         out[str(c)] = first.to_numpy()
@@ -89,7 +91,7 @@ def _ols_pvalues(basis: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         F = ((rss0 - rss1) / df1) / (rss1 / df2)
     p = f_dist.sf(F, df1, df2)
-    p = np.where(rss0 <= 1e-24 * np.maximum(1.0, (y ** 2).sum(axis=0)), 1.0, p)  # constant: nothing to explain
+    p = np.where(rss0 <= 1e-24 * np.maximum(1.0, (y**2).sum(axis=0)), 1.0, p)  # constant: nothing to explain
     return np.where(np.isnan(p), 0.0, p)  # a perfect fit (rss1 = 0) of a varying outcome
 
 
@@ -138,9 +140,13 @@ def _evppi(inb: np.ndarray, fitted: np.ndarray) -> float:
     return max(0.0, with_info - best_now)
 
 
-def value_of_information(cmp: Comparison, value_of: Mapping[str, float] | None = None,
-                         draws: pd.DataFrame | None = None, screen: float | None = 0.05,
-                         n_knots: int | None = None) -> pd.DataFrame:
+def value_of_information(
+    cmp: Comparison,
+    value_of: Mapping[str, float] | None = None,
+    draws: pd.DataFrame | None = None,
+    screen: float | None = 0.05,
+    n_knots: int | None = None,
+) -> pd.DataFrame:
     """What learning each uncertain parameter exactly would be worth for choosing a design, in dollars.
 
     Regression-based expected value of partial perfect information (Strong, Oakley & Brennan
@@ -182,19 +188,30 @@ def value_of_information(cmp: Comparison, value_of: Mapping[str, float] | None =
     costs = [float(r.metrics["program_cost"].mean()) for r in cmp.results]
     prog = cmp.baseline.scenario.program
     attrs: dict[str, Any] = {
-        "best": best, "best_is_no_program": best == names[0] and prog.format == "none" and not prog.sponsorship,
-        "expected_net_benefit": expected, "replications": n, "horizon_weeks": cmp.baseline.scenario.horizon_weeks,
-        "value_of": _value_of(value_of), "negligible": 0.01 * max([c for c in costs if math.isfinite(c)] + [0.0]),
-        "evpi_with_luck": _evppi(inb, inb), "note": "", "constant": [], "p_value": {}, "kept": []}
+        "best": best,
+        "best_is_no_program": best == names[0] and prog.format == "none" and not prog.sponsorship,
+        "expected_net_benefit": expected,
+        "replications": n,
+        "horizon_weeks": cmp.baseline.scenario.horizon_weeks,
+        "value_of": _value_of(value_of),
+        "negligible": 0.01 * max([c for c in costs if math.isfinite(c)] + [0.0]),
+        "evpi_with_luck": _evppi(inb, inb),
+        "note": "",
+        "constant": [],
+        "p_value": {},
+        "kept": [],
+    }
     table_cols = ["parameter", "evppi", "share"]
     if screen is not None and (isinstance(screen, bool) or not isinstance(screen, (int, float)) or not 0 < screen <= 1):
         raise MentorsimError(f"screen: a false discovery rate between 0 and 1, or None (got {screen!r})")
     x, constant = _draws(cmp, draws, reps)
     attrs["constant"] = constant
     if x.shape[1] == 0:
-        attrs["note"] = ("no uncertain parameter was drawn (a noise-only run, or every parameter held fixed): the "
-                         "replications differ only by luck, which no pilot or study can remove; run the comparison "
-                         "with uncertainty='parameters' to value information")
+        attrs["note"] = (
+            "no uncertain parameter was drawn (a noise-only run, or every parameter held fixed): the "
+            "replications differ only by luck, which no pilot or study can remove; run the comparison "
+            "with uncertainty='parameters' to value information"
+        )
         out = pd.DataFrame([("all", 0.0, 0.0)], columns=table_cols)
         out.attrs.update(attrs)
         return out
@@ -219,8 +236,10 @@ def value_of_information(cmp: Comparison, value_of: Mapping[str, float] | None =
     attrs["p_value"] = {p: float(pvals[i].min()) for i, p in enumerate(params)}
     attrs["kept"] = [p for i, p in enumerate(params) if use[i].any()]
     if not attrs["kept"] and screen is not None:
-        attrs["note"] = (f"with {n} replications no parameter's effect on which design pays off stands out from luck; "
-                         "more replications would show smaller effects")
+        attrs["note"] = (
+            f"with {n} replications no parameter's effect on which design pays off stands out from luck; "
+            "more replications would show smaller effects"
+        )
     out.attrs.update(attrs)
     return out
 
@@ -263,21 +282,32 @@ def voi_sentence(table: pd.DataFrame, negligible: float | None = None) -> str:
     if total <= limit:
         if total == 0 and not attrs.get("kept", True) and attrs.get("evpi_with_luck", 0.0) > limit:
             n = attrs.get("replications")
-            return (f"No unknown measurably changes the decision yet: with {n} replications, no parameter's effect "
-                    f"on which design pays off stands out from luck, so {choice} stays the best bet on what is known "
-                    "today; run more replications before paying for a pilot.")
+            return (
+                f"No unknown measurably changes the decision yet: with {n} replications, no parameter's effect "
+                f"on which design pays off stands out from luck, so {choice} stays the best bet on what is known "
+                "today; run more replications before paying for a pilot."
+            )
         tail = f" (all of them together are worth at most {_money(total)}{over})" if total > 0 else ""
-        return (f"No unknown changes the decision: {choice} is the best bet across the plausible range of every "
-                f"uncertain parameter, so a pilot that measured one would not change what you do{tail}.")
+        return (
+            f"No unknown changes the decision: {choice} is the best bet across the plausible range of every "
+            f"uncertain parameter, so a pilot that measured one would not change what you do{tail}."
+        )
     top = parts.sort_values("evppi", ascending=False).iloc[0]
-    return (f"The unknown that matters most for this choice is {_param_words(str(top.parameter))}: a pilot that "
-            f"measured it exactly would be worth at most {_money(top.evppi)} to the organisation{over} "
-            f"({top.share:.0%} of the {_money(total)} that resolving every unknown could be worth); on what is "
-            f"known today the best bet is {choice}.")
+    return (
+        f"The unknown that matters most for this choice is {_param_words(str(top.parameter))}: a pilot that "
+        f"measured it exactly would be worth at most {_money(top.evppi)} to the organisation{over} "
+        f"({top.share:.0%} of the {_money(total)} that resolving every unknown could be worth); on what is "
+        f"known today the best bet is {choice}."
+    )
 
 
-def voi_plot(obj: Comparison | pd.DataFrame, value_of: Mapping[str, float] | None = None, top: int = 12,
-             ax: Axes | None = None, title: str | None = None) -> Figure:
+def voi_plot(
+    obj: Comparison | pd.DataFrame,
+    value_of: Mapping[str, float] | None = None,
+    top: int = 12,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
     """Horizontal bars of EVPPI by parameter, largest at the top (the ``top`` largest above 0), with the
     value of learning every parameter at once as a dashed line. ``obj``: a :func:`value_of_information`
     table, or a Comparison (then computed with ``value_of``). With nothing above 0 the figure says why."""
@@ -291,10 +321,20 @@ def voi_plot(obj: Comparison | pd.DataFrame, value_of: Mapping[str, float] | Non
     xlabel = "Most a study that measured it could be worth (USD)"
     if shown.empty:
         n_par = int((t.parameter != "all").sum())
-        why = t.attrs.get("note") or (f"none of the {n_par} unknowns changes which design is best" if n_par else
-                                      "no uncertain parameter was drawn")
-        ax.text(0.5, 0.5, textwrap.fill(why[:1].upper() + why[1:] + ".", 80), transform=ax.transAxes, ha="center",
-                va="center", color="#444444")
+        why = t.attrs.get("note") or (
+            f"none of the {n_par} unknowns changes which design is best"
+            if n_par
+            else "no uncertain parameter was drawn"
+        )
+        ax.text(
+            0.5,
+            0.5,
+            textwrap.fill(why[:1].upper() + why[1:] + ".", 80),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#444444",
+        )
         ax.set_yticks([])
         ax.set_xticks([])
         ax.spines[["left", "bottom"]].set_visible(False)
@@ -306,9 +346,17 @@ def voi_plot(obj: Comparison | pd.DataFrame, value_of: Mapping[str, float] | Non
         ax.set_ylim(-0.6, len(shown) - 0.4)
         if total > 0:
             ax.axvline(total, color=plots.BASELINE_COLOR, linestyle="--", linewidth=1.5)
-            ax.annotate(f"every unknown at once: {_money(total)}", (total, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(-4, -2), textcoords="offset points", ha="right", va="top", color="#555555",
-                        fontsize="small")
+            ax.annotate(
+                f"every unknown at once: {_money(total)}",
+                (total, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-4, -2),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                color="#555555",
+                fontsize="small",
+            )
         rest = int((t.parameter != "all").sum()) - len(shown)
         if rest > 0:
             xlabel += f"\n{rest} other parameters: at most {_money(shown.evppi.iloc[-1])} each"

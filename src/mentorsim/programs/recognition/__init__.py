@@ -14,7 +14,8 @@ from mentorsim.programs.recognition.review_credit import ReviewCredit
 from mentorsim.schema.scenario import RecognitionEffects, Scenario
 
 POLICIES: dict[str, type[Recognition]] = {
-    c.name: c for c in (NoRecognition, ReviewCredit, LearningCredits, CelebrateImpact)}
+    c.name: c for c in (NoRecognition, ReviewCredit, LearningCredits, CelebrateImpact)
+}
 
 
 def recognition_of(sc: Scenario, peer_mentors: bool = False) -> Recognition:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from mentorsim.schema.scenario import Costs, RecognitionEffects
     from mentorsim.schema.workforce import People
 
+
 class _Effect:
     """An effect size of a policy, read from the policy's ``effects``."""
 
