@@ -22,7 +22,7 @@ import pytest
 
 from conftest import isolated_env, processes
 from mentorsim.commands.dashboard import CELL_ERROR, busy_message
-from mentorsim.dashboard.widgets import FAULT_ENV, PAGE_FAILED
+from mentorsim.dashboard.served import FAULT_ENV, PAGE_FAILED
 
 
 def _tree(root: int) -> dict[int, tuple[int, int, str]]:

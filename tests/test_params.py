@@ -11,7 +11,7 @@ import pytest
 import mentorsim as ms
 from mentorsim.commands.cli import main
 from mentorsim.errors import ScenarioError
-from mentorsim.schema import params
+from mentorsim.schema import params, register_text
 
 ROOT = Path(__file__).resolve().parents[1]
 REG = params.parameter_register()
@@ -28,7 +28,7 @@ def _evidence_md() -> Path | None:
 def test_docs_match_schema():
     doc = ROOT / "docs" / "parameters.md"
     assert doc.exists(), "docs/parameters.md missing: run python tools/gen_param_docs.py"
-    want = params.register_markdown().rstrip() + "\n"
+    want = register_text.register_markdown().rstrip() + "\n"
     assert doc.read_text(encoding="utf-8") == want, (
         "docs/parameters.md drifted from the schema: run python tools/gen_param_docs.py"
     )

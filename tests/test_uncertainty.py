@@ -5,7 +5,7 @@ import pytest
 
 import mentorsim as ms
 from mentorsim.errors import MentorsimError
-from mentorsim.schema import params
+from mentorsim.schema import register_text
 from mentorsim.uncertainty import LEVERS, draws, uncertain_parameters
 
 N = 300
@@ -27,7 +27,7 @@ def test_register_marks_levers_inputs_and_uncertain_quantities():
     # assumptions are uniform on their sensitivity range; evidence-backed defaults are the mode of a triangle
     assert reg.loc["program.skill_gain_per_meeting", "distribution"].startswith("uniform(")
     assert reg.loc["workforce.base_weekly_quit_hazard", "distribution"].startswith("triangular(")
-    assert "role" in params.register_text() and "drawn from" in params.register_markdown()
+    assert "role" in register_text.register_text() and "drawn from" in register_text.register_markdown()
 
 
 def test_draws_are_a_latin_hypercube_within_each_range():

@@ -14,7 +14,7 @@ DOC = ROOT / "docs" / "parameters.md"
 
 
 def render() -> str:
-    from mentorsim.schema.params import register_markdown
+    from mentorsim.schema.register_text import register_markdown
 
     return register_markdown().rstrip() + "\n"
 

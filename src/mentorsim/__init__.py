@@ -23,7 +23,7 @@ _LAZY = {
     "simulate": ("run.experiment", "simulate"),
     "compare": ("run.experiment", "compare"),
     "Results": ("outputs.results", "Results"),
-    "Comparison": ("outputs.results", "Comparison"),
+    "Comparison": ("outputs.comparison", "Comparison"),
     "calibrate": ("calibration", "calibrate"),
     "parameter_register": ("schema.params", "parameter_register"),
     "report": ("reports", "report"),

@@ -47,7 +47,7 @@ class Calibration:
         return bool(self.table["within"].all())
 
     def to_text(self) -> str:
-        from mentorsim.schema.params import _align
+        from mentorsim.schema.register_text import _align
 
         rows = [("target", "evidence", "observed", "tolerance", "simulated", "95% interval", "how", "ok")]
         for _, r in self.table.iterrows():
@@ -154,8 +154,8 @@ def calibrate(
     ``max_evaluations`` evaluations, and keeps the best point seen; the targets with
     ``fit: false`` are then simulated at that point. Returns a :class:`Calibration`.
     """
-    from mentorsim.outputs.results import interval
     from mentorsim.run.experiment import _check_counts
+    from mentorsim.schema.metrics import interval
 
     spec = load_targets(targets, base_dir)
     tf = spec.file

@@ -149,10 +149,10 @@ def _free_port() -> int:
 def notebook(scenario: str | None, size: int, replications: int, seed: int, workers: int = 1) -> dict:
     """The generated one-cell notebook Voila serves (its code is hidden by Voila).
 
-    ``mentorsim.dashboard.widgets.page`` shows the dashboard after its first run, or one plain sentence if it failed.
+    ``mentorsim.dashboard.served.page`` shows the dashboard after its first run, or one plain sentence if it failed.
     """
     src = (
-        "from mentorsim.dashboard.widgets import page\n"
+        "from mentorsim.dashboard.served import page\n"
         f"page({scenario!r}, workforce_size={size}, replications={replications}, seed={seed}, "
         f"workers={workers})"
     )

@@ -18,7 +18,7 @@ examples:
 
 
 def _cmd(a) -> int:
-    from mentorsim.schema import params
+    from mentorsim.schema import register_text as params
 
     if a.markdown and a.assumptions:
         md = params.register_markdown()

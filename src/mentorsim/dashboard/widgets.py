@@ -25,22 +25,21 @@ newest settings run next, so changes are never queued up.
 from __future__ import annotations
 
 import atexit
-import os
-import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from mentorsim.dashboard import html as page_html
 from mentorsim.dashboard import view
 from mentorsim.dashboard.view import CONTROLS
 from mentorsim.dashboard.words import CADENCE_WORDS, FORMAT_WORDS, describe, equity, facts, headline  # noqa: F401 (re-exported)
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.run.experiment import simulate
 from mentorsim.schema.scenario import Scenario, scenario_from_dict
 
-__all__ = ["CADENCE_WORDS", "CONTROLS", "FORMAT_WORDS", "Dashboard", "describe", "facts", "headline", "page"]
+__all__ = ["CADENCE_WORDS", "CONTROLS", "FORMAT_WORDS", "Dashboard", "describe", "facts", "headline"]
 
 
 class Dashboard:
@@ -287,7 +286,7 @@ class Dashboard:
             return self._discard()
         if eq is not None and cmp is not None:
             self.equity_rows = eq[0]
-            self._page.equity_text.value = view.equity_html(*eq, cmp.baseline.scenario.horizon_weeks)
+            self._page.equity_text.value = page_html.equity_html(*eq, cmp.baseline.scenario.horizon_weeks)
         dt = time.perf_counter() - t0
         self._publish(gen, values, cmp, images, text, cards, err, dt)
 
@@ -307,7 +306,7 @@ class Dashboard:
         err: str | None,
         dt: float,
     ) -> None:
-        self._headline.value, self._cards.value = view.headline_html(text), view.cards_html(cards)
+        self._headline.value, self._cards.value = page_html.headline_html(text), page_html.cards_html(cards)
         for k, img in (
             ("retention", self._img_retention),
             ("bars", self._img_bars),
@@ -373,42 +372,3 @@ class Dashboard:
 
     def __repr__(self) -> str:
         return f"<Dashboard {self.scenario.name!r}: {self.headline or 'not run yet'}>"
-
-
-# ---- the served page (`mentorsim dashboard`) ----------------------------------------------------
-FAULT_ENV = "MENTORSIM_DASHBOARD_FAULT"  # test hook: "start" fails inside page(), "uncaught" fails past it
-PAGE_FAILED = (
-    "The dashboard could not start on this page. The reason is in the terminal where "
-    "`mentorsim dashboard` runs; reload the page to try again."
-)
-
-
-def page(scenario: Scenario | str | None = None, **options: Any) -> Any:
-    """What a served page shows: a :class:`Dashboard` after its first run, or a plain message if it failed.
-
-    Runs in the page's kernel. A failure is told in one plain sentence on the page, never as a traceback
-    (which would show source paths); the traceback goes to the terminal that serves the dashboard.
-    The dashboard's worker processes are stopped when the kernel ends (culled, or the server stopped).
-    """
-    from IPython.display import HTML
-
-    fault = os.environ.get(FAULT_ENV, "")
-    if fault == "uncaught":
-        raise RuntimeError(f"injected dashboard fault ({__file__})")
-    dash = None
-    try:
-        if fault == "start":
-            raise RuntimeError(f"injected dashboard fault ({__file__})")
-        dash = Dashboard(scenario, **options)
-        try:
-            dash.wait(300)
-        except TimeoutError:  # still working: the page updates when the first run is done
-            pass
-        return dash
-    except Exception:
-        import traceback
-
-        traceback.print_exc(file=sys.__stderr__)  # the server's terminal, not the page
-        if dash is not None:
-            dash.close()
-        return HTML(f"<p style='font: 20px sans-serif; margin: 2em'>{PAGE_FAILED}</p>")

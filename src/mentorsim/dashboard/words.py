@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.programs import mentor_capacity_hours
 from mentorsim.reports.headline import retention_change
 from mentorsim.schema.evidence import basis

@@ -177,7 +177,7 @@ def frame_of(
     result: Any, condition: str, scenario: str | None = None, inputs: list[str] | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """The cases (one row each) and the input columns of what ``discover`` was given."""
-    from mentorsim.outputs.results import Comparison
+    from mentorsim.outputs.comparison import Comparison
     from mentorsim.sweeps.results import SweepResult
 
     if isinstance(result, (str, Path)):

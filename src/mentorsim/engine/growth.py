@@ -6,7 +6,7 @@ import numpy as np
 
 from mentorsim.engine.process import Process
 from mentorsim.schema.tables import TS
-from mentorsim.schema.workforce import PIVOTER
+from mentorsim.schema.traits import PIVOTER
 
 PARKED = -1e12  # the goal progress of a goal reached (or a leaver's): no longer tracked
 

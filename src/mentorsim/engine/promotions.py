@@ -6,7 +6,7 @@ import numpy as np
 
 from mentorsim.engine.process import Process
 from mentorsim.schema.tables import TS
-from mentorsim.schema.workforce import N_LEVELS
+from mentorsim.schema.traits import N_LEVELS
 
 
 class Promotions(Process):

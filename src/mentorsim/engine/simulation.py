@@ -21,7 +21,8 @@ from mentorsim.programs import FORMATS, Format, Overlay, Recognition, overlays_o
 from mentorsim.rng import Streams
 from mentorsim.schema.scenario import Scenario
 from mentorsim.schema.tables import TS_METRICS, RepResult
-from mentorsim.schema.workforce import N_LEVELS, People, reslot
+from mentorsim.schema.traits import N_LEVELS
+from mentorsim.schema.workforce import People, reslot
 
 
 class Simulation:

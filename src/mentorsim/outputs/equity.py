@@ -19,7 +19,8 @@ from mentorsim.schema.metrics import interval
 from mentorsim.schema.world import SENIOR_LEVELS
 
 if TYPE_CHECKING:
-    from mentorsim.outputs.results import Comparison, Results
+    from mentorsim.outputs.comparison import Comparison
+    from mentorsim.outputs.results import Results
 
 WEEKS_PER_YEAR = 52.0
 RETENTION_WEEKS = 156

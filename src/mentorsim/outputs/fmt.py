@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from mentorsim.outputs.results import METRICS
+from mentorsim.schema.metrics import METRICS
 
 
 def value(metric: str, v: float, diff: bool = False) -> str:

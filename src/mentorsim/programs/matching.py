@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from mentorsim.programs.base import Rows
-from mentorsim.schema.workforce import N_LEVELS
+from mentorsim.schema.traits import N_LEVELS
 
 BLOCK = 128
 INFEASIBLE = -1e6

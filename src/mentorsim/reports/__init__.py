@@ -29,7 +29,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mentorsim.errors import MentorsimError
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.reports import decision_section, equity_section, intervals_section
 from mentorsim.reports.collect import collect, evidence_register, story_dicts
 from mentorsim.reports.headline import headline

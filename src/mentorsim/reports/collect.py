@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from mentorsim.outputs.results import Comparison, Results
+from mentorsim.outputs.comparison import Comparison
+from mentorsim.outputs.results import Results
 from mentorsim.reports.text import show
 from mentorsim.schema.evidence import basis
 from mentorsim.schema.scenario import Scenario

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from mentorsim.outputs import fmt
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.decision import (
     acceptability,
     acceptability_plot,
@@ -15,7 +16,6 @@ from mentorsim.outputs.decision import (
     value_of_information,
     voi_sentence,
 )
-from mentorsim.outputs.results import Comparison
 from mentorsim.reports.figures import _png
 from mentorsim.reports.text import E
 from mentorsim.schema.metrics import retention_metric

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.equity import GROUP_METRICS, RETENTION_WEEKS, group_metrics
-from mentorsim.outputs.results import Comparison
 from mentorsim.reports.figures import _png
 from mentorsim.reports.text import E, attr, years
 from mentorsim.schema.metrics import interval

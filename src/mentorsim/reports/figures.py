@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.viz import plots
-from mentorsim.viz.plots import COLORS
+from mentorsim.viz.style import COLORS, _figure
 
 
 def _png(fig: Any) -> str:
@@ -24,7 +24,7 @@ def _png(fig: Any) -> str:
 
 def _axes(w: float, h: float, nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[Any, Any]:
     """A figure and its grid of axes (always 2-d), without top and right spines."""
-    fig, grid = plots._figure(None, (w, h), nrows, ncols, squeeze=False, **kw)
+    fig, grid = _figure(None, (w, h), nrows, ncols, squeeze=False, **kw)
     for ax in grid.ravel():
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=10)

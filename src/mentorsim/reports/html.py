@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.reports import decision_section, equity_section, figures, intervals_section
 from mentorsim.reports.headline import headline
 from mentorsim.reports.stories import PERSONA_LABELS
@@ -19,9 +19,8 @@ from mentorsim.reports.tables import (
     settings_table,
 )
 from mentorsim.reports.text import RETENTION_YEARS, E, num, retention_key, years
-from mentorsim.viz.plots import COLORS
+from mentorsim.viz.style import COLORS
 
-#: what the report's intervals show, by kind of uncertainty
 _INTERVAL = {
     "noise": " over luck only (every parameter at its value; run with --uncertainty parameters to add what "
     "we don't know)",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentorsim.outputs.results import Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.reports.decision_section import KINDS
 from mentorsim.reports.text import E, num, span
 from mentorsim.schema.metrics import METRICS, retention_metric

@@ -4,9 +4,10 @@ register and the scenario settings. Every cell that shows a number carries it in
 from __future__ import annotations
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import METRICS, Comparison
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.reports.text import E, attr, num, pts, show, span, unit
 from mentorsim.schema.evidence import DEFAULTS, EVIDENCE, TOPIC_ALIASES
+from mentorsim.schema.metrics import METRICS
 from mentorsim.schema.params import parameter_register, source_kind
 from mentorsim.schema.scenario import Scenario
 

@@ -6,8 +6,7 @@ import html
 from typing import Any
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import METRICS
-from mentorsim.schema.metrics import retention_metric
+from mentorsim.schema.metrics import METRICS, retention_metric
 
 #: HTML escaping of every text the report writes.
 E = html.escape

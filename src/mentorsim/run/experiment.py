@@ -18,7 +18,8 @@ import pandas as pd
 
 from mentorsim.engine import RepResult, run_batch
 from mentorsim.errors import MentorsimError
-from mentorsim.outputs.results import Comparison, Results
+from mentorsim.outputs.comparison import Comparison
+from mentorsim.outputs.results import Results
 from mentorsim.programs import added
 from mentorsim.run.executors import EXECUTORS, process_pool, spawn_pool, start_pool, stop_pool
 from mentorsim.run.limits import memory_problem, replications_problem, workers_problem

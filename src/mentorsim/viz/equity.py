@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.equity import management_share_curve
-from mentorsim.outputs.results import Comparison, Results
-from mentorsim.viz.plots import BASELINE_COLOR, COLORS, _as_pair, _select, label
-from mentorsim.viz.style import _figure, _pct_axis, _tidy, _years_axis, interval_kind
+from mentorsim.outputs.results import Results
+from mentorsim.viz.plots import _as_pair, _select
+from mentorsim.viz.style import BASELINE_COLOR, COLORS, _figure, _pct_axis, _tidy, _years_axis, interval_kind, label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -25,17 +25,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mentorsim.outputs import fmt
-from mentorsim.outputs.results import METRICS, Comparison, Results, interval
-from mentorsim.programs import mentor_capacity_hours
-from mentorsim.viz.style import _figure, _pct_axis, _tidy, _usd_axis, _years_axis, interval_kind
+from mentorsim.outputs.comparison import Comparison
+from mentorsim.outputs.results import Results
+from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.viz.mentors import mentor_load
+from mentorsim.viz.style import (
+    BASELINE_COLOR,
+    COLORS,
+    _as_pair,
+    _figure,
+    _pct_axis,
+    _select,
+    _tidy,
+    _usd_axis,
+    _years_axis,
+    interval_kind,
+    label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-#: Colours: the baseline is always grey; programs take the others in order.
-BASELINE_COLOR = "#7f7f7f"
-COLORS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+
+__all__ = ["cost_benefit", "differences", "mentor_load", "outcome_bars", "plot_management_share", "retention", "to_png"]
 
 #: Metrics shown by :func:`differences` unless told otherwise.
 DEFAULT_DIFF_METRICS = (
@@ -46,45 +59,6 @@ DEFAULT_DIFF_METRICS = (
     "program_cost",
     "turnover_cost",
 )
-
-#: Matplotlib settings of the presenter (big) style used by the dashboard.
-PRESENTER_RC = {
-    "font.size": 15,
-    "axes.titlesize": 17,
-    "axes.labelsize": 15,
-    "xtick.labelsize": 13,
-    "ytick.labelsize": 13,
-    "legend.fontsize": 13,
-    "axes.titleweight": "bold",
-}
-NOTEBOOK_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
-
-
-# ---- helpers -------------------------------------------------------------------------------
-def _as_pair(obj: Comparison | Results, baseline: Results | None) -> tuple[Results | None, list[Results]]:
-    """(baseline, programs) from a Comparison, or from a Results and an optional baseline."""
-    if isinstance(obj, Comparison):
-        return obj.baseline, list(obj.results[1:])
-    if isinstance(obj, Results):
-        return baseline, [obj]
-    raise TypeError(f"expected mentorsim Results or Comparison, got {type(obj).__name__}")
-
-
-def _select(programs: list[Results], scenarios: Sequence[str] | str | None) -> list[Results]:
-    if scenarios is None:
-        return programs
-    want = [scenarios] if isinstance(scenarios, str) else list(scenarios)
-    have = {r.name: r for r in programs}
-    missing = [w for w in want if w not in have]
-    if missing:
-        raise KeyError(f"no scenario named {missing[0]!r}; have {sorted(have)}")
-    return [have[w] for w in want]
-
-
-def label(name: str) -> str:
-    """A scenario name as words: 'one_on_one' -> 'One on one'."""
-    s = name.replace("_", " ").strip()
-    return s[:1].upper() + s[1:]
 
 
 # ---- figures -------------------------------------------------------------------------------
@@ -233,81 +207,6 @@ def differences(
             fontweight="bold",
         )
     return interval_kind(fig, cmp)
-
-
-def mentor_load(
-    obj: Comparison | Results,
-    ax: Axes | None = None,
-    scenarios: Sequence[str] | str | None = None,
-    burnout: bool = True,
-    title: str | None = None,
-) -> Figure:
-    """Average monthly hours of an active mentor over time (95% band), against the hours a mentor can give;
-    with ``burnout``, a second panel counts mentors who burned out and stepped back, per 100 mentors.
-    """
-    _, programs = _as_pair(obj, None)
-    programs = [r for r in _select(programs, scenarios) if r.scenario.program.format != "none"]
-    if ax is not None:
-        fig, (ax_load, ax_burn) = ax.figure, (ax, None)
-    elif burnout:
-        fig, (ax_load, ax_burn) = _figure(None, (11, 4.2), 1, 2, width_ratios=(3, 2))
-    else:
-        fig, ax_load = _figure(None, (9, 4.2))
-        ax_burn = None
-    horizon = max([r.scenario.horizon_weeks for r in programs], default=156)
-    caps = set()
-    top_load = 0.0
-    for i, r in enumerate(programs):
-        color = COLORS[i % len(COLORS)]
-        c = r.curve("mentor_load_hours")
-        c = c.where(c["mean"] > 0).rolling(4, min_periods=1).mean()  # a 4-week (monthly) average
-        top_load = max(top_load, float(np.nanmax(c["high"].to_numpy())) if c["high"].notna().any() else 0.0)
-        w = c.index.to_numpy()
-        ax_load.fill_between(w, c["low"], c["high"], color=color, alpha=0.18, linewidth=0)
-        ax_load.plot(w, c["mean"], color=color, linewidth=2.2, label=label(r.name))
-        p = r.scenario.program
-        caps.add(mentor_capacity_hours(p))
-        if ax_burn is not None:
-            rel = r.relationships
-            b = rel[rel.reason == "burnout"].groupby(["replication", "mentor"])["end"].min()
-            mentors = (r.people.role.isin(["mentor", "both"])).groupby(r.people.replication).sum()
-            per_rep = []
-            for rep in range(len(r.reps)):
-                ends = b.loc[rep].to_numpy() if rep in b.index.get_level_values(0) else np.empty(0)
-                counts = np.bincount(np.clip(ends.astype(int), 0, horizon), minlength=horizon + 1)
-                per_rep.append(np.cumsum(counts) / max(int(mentors.get(rep, 0)), 1) * 100)
-            v = np.array(per_rep)
-            ax_burn.plot(np.arange(horizon + 1), v.mean(axis=0), color=color, linewidth=2.2, label=label(r.name))
-            if len(v) > 1:
-                lo, hi = np.percentile(v, [2.5, 97.5], axis=0)
-                ax_burn.fill_between(np.arange(horizon + 1), lo, hi, color=color, alpha=0.18, linewidth=0)
-    for cap in sorted(caps):
-        ax_load.axhline(cap, color="#b22222", linestyle=":", linewidth=1.8)
-        ax_load.annotate(
-            f"what a mentor can give: {cap:g} h",
-            (0.01, cap),
-            xycoords=("axes fraction", "data"),
-            xytext=(0, 4),
-            textcoords="offset points",
-            color="#b22222",
-            fontsize="small",
-        )
-    _years_axis(ax_load, horizon)
-    ax_load.set_ylim(bottom=0, top=max([*caps, top_load, 1.0]) * 1.25)
-    ax_load.set_ylabel("Hours per month per mentor")
-    ax_load.set_title(title or "Mentor load: hours a month of an active mentor")
-    if len(programs) > 1:
-        ax_load.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False, ncols=min(len(programs), 4))
-    if not programs:
-        ax_load.text(0.5, 0.5, "No program: no mentors", transform=ax_load.transAxes, ha="center", va="center")
-    _tidy(ax_load)
-    if ax_burn is not None:
-        _years_axis(ax_burn, horizon)
-        ax_burn.set_ylim(bottom=0)
-        ax_burn.set_ylabel("Burned out, per 100 mentors")
-        ax_burn.set_title("Mentors who burned out (cumulative)")
-        _tidy(ax_burn)
-    return interval_kind(fig, obj)
 
 
 def cost_benefit(cmp: Comparison, ax: Axes | None = None, title: str | None = None) -> Figure:

@@ -4,6 +4,7 @@ interval a figure shows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -11,6 +12,8 @@ import numpy as np
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from mentorsim.outputs.results import Results
 
 
 def _figure(
@@ -82,3 +85,52 @@ def _years_axis(ax: Axes, horizon: int) -> None:
     ax.set_xticklabels([f"{t / 52:g}y" if t % 52 == 0 else "" for t in ticks])
     ax.set_xlim(0, horizon)
     ax.set_xlabel("Time since the program started (years)")
+
+
+#: Colours: the baseline is always grey; programs take the others in order.
+BASELINE_COLOR = "#7f7f7f"
+
+
+COLORS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+
+
+#: Matplotlib settings of the presenter (big) style used by the dashboard.
+PRESENTER_RC = {
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.titleweight": "bold",
+}
+
+
+def label(name: str) -> str:
+    """A scenario name as words: 'one_on_one' -> 'One on one'."""
+    s = name.replace("_", " ").strip()
+    return s[:1].upper() + s[1:]
+
+
+# ---- helpers -------------------------------------------------------------------------------
+def _as_pair(obj: Any, baseline: Results | None) -> tuple[Results | None, list[Results]]:
+    """(baseline, programs) from a Comparison, or from a Results and an optional baseline."""
+    from mentorsim.outputs.comparison import Comparison
+    from mentorsim.outputs.results import Results
+
+    if isinstance(obj, Comparison):
+        return obj.baseline, list(obj.results[1:])
+    if isinstance(obj, Results):
+        return baseline, [obj]
+    raise TypeError(f"expected mentorsim Results or Comparison, got {type(obj).__name__}")
+
+
+def _select(programs: list[Results], scenarios: Sequence[str] | str | None) -> list[Results]:
+    if scenarios is None:
+        return programs
+    want = [scenarios] if isinstance(scenarios, str) else list(scenarios)
+    have = {r.name: r for r in programs}
+    missing = [w for w in want if w not in have]
+    if missing:
+        raise KeyError(f"no scenario named {missing[0]!r}; have {sorted(have)}")
+    return [have[w] for w in want]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mentorsim.outputs.results import METRICS
+from mentorsim.schema.metrics import METRICS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from mentorsim.outputs.results import Comparison, Results
-
-#: What a unit of ``value_of`` can be: a retained (starting) person, or one extra promotion.
+    #: What a unit of ``value_of`` can be: a retained (starting) person, or one extra promotion.
+    from mentorsim.outputs.comparison import Comparison
+    from mentorsim.outputs.results import Results
 VALUE_KINDS = ("retained", "promotion")
 
 #: Default metrics of :func:`precision` (those the horizon covers).
@@ -207,33 +207,33 @@ def acceptability_plot(
 ) -> Figure:
     """The acceptability curve as a figure: x what one unit of ``value_of`` is worth (USD), y the chance
     each design is best, one line per design (the baseline grey and dashed, as in :mod:`mentorsim.viz.plots`)."""
-    from mentorsim.viz import plots
+    from mentorsim.viz import style
 
     kind = _kind(value_of)
     t = acceptability(cmp, kind, values, fixed)
-    fig, ax = plots._figure(ax, (9, 4.8))
+    fig, ax = style._figure(ax, (9, 4.8))
     for i, r in enumerate(cmp.results):
         g = t[t.scenario == r.name]
         base = i == 0
         ax.plot(
             g["value"],
             g["p_best"],
-            color=plots.BASELINE_COLOR if base else plots.COLORS[(i - 1) % len(plots.COLORS)],
+            color=style.BASELINE_COLOR if base else style.COLORS[(i - 1) % len(style.COLORS)],
             linestyle="--" if base else "-",
             linewidth=2.2 if base else 2.5,
             label=_design_label(r, base),
             zorder=3 if base else 2,
         )
-    plots._usd_axis(ax, "x")
-    plots._pct_axis(ax)
+    style._usd_axis(ax, "x")
+    style._pct_axis(ax)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlim(float(t["value"].min()), float(t["value"].max()) or 1.0)
     ax.set_xlabel(_UNIT_WORDS[kind][1])
     ax.set_ylabel("Chance of being the best choice")
     ax.set_title(title or f"Which design is best, depending on what one {_UNIT_WORDS[kind][0]} is worth")
     ax.legend(loc="best", frameon=False)
-    plots._tidy(ax)
-    return plots.interval_kind(fig, cmp)
+    style._tidy(ax)
+    return style.interval_kind(fig, cmp)
 
 
 # ---- value of information ------------------------------------------------------------------

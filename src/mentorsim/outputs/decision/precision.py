@@ -15,7 +15,7 @@ from mentorsim.outputs.decision.benefit import DEFAULT_PRECISION_METRICS, _nb_ma
 from mentorsim.schema.metrics import METRICS, RETENTION_WEEKS
 
 if TYPE_CHECKING:
-    from mentorsim.outputs.results import Comparison
+    from mentorsim.outputs.comparison import Comparison
 
 
 def _half_width(v: np.ndarray, level: float) -> float:

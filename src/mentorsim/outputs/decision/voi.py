@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from mentorsim.outputs.results import Comparison
+    from mentorsim.outputs.comparison import Comparison
 
 
 def _draws(cmp: Comparison, draws: pd.DataFrame | None, reps: pd.Index) -> tuple[pd.DataFrame, list[str]]:
@@ -311,13 +311,13 @@ def voi_plot(
     """Horizontal bars of EVPPI by parameter, largest at the top (the ``top`` largest above 0), with the
     value of learning every parameter at once as a dashed line. ``obj``: a :func:`value_of_information`
     table, or a Comparison (then computed with ``value_of``). With nothing above 0 the figure says why."""
-    from mentorsim.viz import plots
+    from mentorsim.viz import style
 
     t = obj if isinstance(obj, pd.DataFrame) else value_of_information(obj, value_of)
     parts = t[(t.parameter != "all") & (t.evppi > 0)].sort_values("evppi", ascending=False)
     total = float(t.loc[t.parameter == "all", "evppi"].iloc[0]) if (t.parameter == "all").any() else 0.0
     shown = parts.head(max(int(top), 1))
-    fig, ax = plots._figure(ax, (9, 0.38 * max(len(shown), 3) + 1.8))
+    fig, ax = style._figure(ax, (9, 0.38 * max(len(shown), 3) + 1.8))
     xlabel = "Most a study that measured it could be worth (USD)"
     if shown.empty:
         n_par = int((t.parameter != "all").sum())
@@ -340,12 +340,12 @@ def voi_plot(
         ax.spines[["left", "bottom"]].set_visible(False)
     else:
         y = np.arange(len(shown))[::-1]
-        ax.barh(y, shown.evppi.to_numpy(), color=plots.COLORS[0], height=0.65)
+        ax.barh(y, shown.evppi.to_numpy(), color=style.COLORS[0], height=0.65)
         ax.set_yticks(y)
         ax.set_yticklabels(shown.parameter.tolist())
         ax.set_ylim(-0.6, len(shown) - 0.4)
         if total > 0:
-            ax.axvline(total, color=plots.BASELINE_COLOR, linestyle="--", linewidth=1.5)
+            ax.axvline(total, color=style.BASELINE_COLOR, linestyle="--", linewidth=1.5)
             ax.annotate(
                 f"every unknown at once: {_money(total)}",
                 (total, 1.0),
@@ -361,7 +361,7 @@ def voi_plot(
         if rest > 0:
             xlabel += f"\n{rest} other parameters: at most {_money(shown.evppi.iloc[-1])} each"
         ax.set_xlim(left=0, right=max(total, 1.0) * 1.05)
-        plots._usd_axis(ax, "x")
+        style._usd_axis(ax, "x")
         ax.set_xlabel(xlabel)
     ax.set_title(title or "Which unknown is worth measuring before choosing a design")
     ax.spines[["top", "right"]].set_visible(False)
