@@ -512,3 +512,18 @@ def test_heatmap_share_ticks_keep_close_levels_apart():
     assert _ticks("program.participation_target", [0.1, 0.3]) == ["10%", "30%"]
     assert _ticks("program.format", ["peer", "circle"]) == ["peer", "circle"]
     assert _ticks("program.mentor_capacity", [1, 3]) == ["1", "3"]
+
+
+def test_one_pareto_front_serves_sweeps_and_design_search():
+    """Sweeps' pareto_mask is the same front as design search's (outputs.pareto.non_dominated), NaN kept off it."""
+    from mentorsim.outputs.pareto import non_dominated
+
+    rng = np.random.default_rng(3)
+    cost, gain = rng.random(40), rng.random(40)
+    cost[5] = np.nan
+    mask = pareto_mask(cost, gain)
+    assert mask.tolist() == non_dominated(np.column_stack([cost, gain]), np.array([-1, 1])).tolist()
+    assert not mask[5] and mask.any()
+    for i in np.flatnonzero(mask):  # nobody on the front is beaten on both
+        ok = ~np.isnan(cost)
+        assert not (ok & (cost <= cost[i]) & (gain >= gain[i]) & ((cost < cost[i]) | (gain > gain[i]))).any()

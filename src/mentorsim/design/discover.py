@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.errors import MentorsimError
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import OUTCOMES
 from mentorsim.schema.validation import nearest
 
 #: columns of a sweep or a comparison that are neither inputs nor outcomes
 BOOKKEEPING = ("point", "replication", "seed", "status", "error", "elapsed_seconds", "worker", "scenario", "trial")
-OUTCOMES = (*METRICS, "roi")
 
 
 @contextlib.contextmanager

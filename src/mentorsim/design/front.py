@@ -16,22 +16,11 @@ import pandas as pd
 
 from mentorsim.design.search import derived_seed, paired, run_designs
 from mentorsim.design.spec import Lever, is_cost
+from mentorsim.outputs.pareto import non_dominated
 from mentorsim.schema.metrics import METRICS, interval
 from mentorsim.schema.scenario import Scenario
 
 FRONT_SEED_TAG = 1_000_003  # the re-run's seed is derived from the search's seed and this tag
-
-
-def dominated(values: np.ndarray, signs: np.ndarray) -> np.ndarray:
-    """Per row: whether another row is at least as good on every objective and better on one
-    (``signs`` +1 to maximise, -1 to minimise)."""
-    v = values * signs
-    out = np.zeros(len(v), dtype=bool)
-    for i in range(len(v)):
-        ge = (v >= v[i]).all(axis=1)
-        gt = (v > v[i]).any(axis=1)
-        out[i] = bool((ge & gt).any())
-    return out
 
 
 class OptimizeResult:
@@ -99,7 +88,7 @@ class OptimizeResult:
             return t
         signs = np.array([1.0 if d == "max" else -1.0 for d in self.objectives.values()])
         v = t[list(self.objectives)].to_numpy(dtype=float)
-        return t[~dominated(v, signs)].reset_index(drop=True)
+        return t[non_dominated(v, signs)].reset_index(drop=True)
 
     def rerun_front(self, w: Any) -> None:
         """Run the search's front again with a fresh seed and ``front_replications`` (and no program with it)."""

@@ -21,16 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from mentorsim.design.spec import (
-    Lever,
-    check_budget,
-    check_count,
-    check_levers,
-    check_objectives,
-    is_cost,
-    no_program,
-    spec_hash,
-)
+from mentorsim.design.spec import Lever, check_budget, check_count, check_levers, check_objectives, is_cost, spec_hash
 from mentorsim.errors import MentorsimError, ScenarioError
 from mentorsim.run.executors import EXECUTORS, Workers, spawn_pool
 from mentorsim.schema.metrics import METRICS
@@ -192,7 +183,7 @@ def optimize(
     from mentorsim.design.front import OptimizeResult
 
     with open_workers(name, workers, scheduler) as w:
-        twin = no_program(base)
+        twin = base.without_program(name="no program")
         base_m = run_designs(w, [(-1, twin)], seed, replications)[-1]
         if isinstance(base_m, str):
             raise MentorsimError(f"the no-program twin of {base.name!r} failed: {base_m}")

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from mentorsim.errors import ScenarioError
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import METRICS, OUTCOMES
 from mentorsim.schema.scenario import Scenario
 from mentorsim.schema.validation import nearest
 
 #: outcomes a search can aim at: the summary metrics and the ROI
-OUTCOMES = (*METRICS, "roi")
 DIRECTIONS = ("max", "min")
 
 
@@ -170,13 +169,6 @@ def check_count(name: str, v: Any, low: int = 1) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v < low:
         raise ScenarioError(f"{name}: must be a whole number >= {low} (got {v!r})")
     return v
-
-
-def no_program(base: Scenario) -> Scenario:
-    """The base scenario with the program off: the no-program twin every design is paired with."""
-    return base.with_overrides(
-        {"program.format": "none", "program.sponsorship": False}, source="no-program twin"
-    ).model_copy(update={"name": "no program"})
 
 
 def spec_hash(

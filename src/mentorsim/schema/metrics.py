@@ -104,6 +104,8 @@ METRICS: dict[str, Metric] = {
     "total_cost": Metric("Program plus turnover cost", "USD", False, "Program cost plus turnover cost."),
 }
 SUMMARY_METRICS = tuple(METRICS)
+#: what a design search can aim at and scenario discovery can ask about: every metric, and the paired ROI
+OUTCOMES = (*METRICS, "roi")
 
 
 #: the retention metrics and the week each is measured at, longest first

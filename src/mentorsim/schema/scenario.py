@@ -113,9 +113,15 @@ class Scenario(SchemaModel):
             _set_dotted(doc, key, value, source)
         return scenario_from_dict(doc, source)
 
+    @property
+    def is_no_program(self) -> bool:
+        """Whether this scenario runs no program at all: format none and no sponsorship overlay."""
+        return self.program.format == "none" and not self.program.sponsorship
+
     def without_program(self, name: str | None = None) -> Scenario:
-        """The same organisation with no program: format none, no sponsorship overlay; ``name`` renames it."""
-        if self.program.format == "none" and not self.program.sponsorship and name is None:
+        """The same organisation with no program (format none, no sponsorship overlay): the no-program
+        twin every program run is paired with; ``name`` renames it."""
+        if self.is_no_program and name is None:
             return self
         return self.with_overrides(
             {"program.format": "none", "program.sponsorship": False, **({} if name is None else {"name": name})}

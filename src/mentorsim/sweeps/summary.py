@@ -10,21 +10,17 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from mentorsim.outputs.pareto import non_dominated
 from mentorsim.run.worker import STATUS_OK
 
 SUMMARY_ROWS = 200_000  # rows summarised at once
 
 
 def pareto_mask(x: np.ndarray, y: np.ndarray, minimize_x: bool = True, maximize_y: bool = True) -> np.ndarray:
-    """True for the points no other point beats on both: at least as good on each and better on one."""
-    x = np.asarray(x, dtype=float) * (1 if minimize_x else -1)
-    y = np.asarray(y, dtype=float) * (1 if maximize_y else -1)
-    ok = ~(np.isnan(x) | np.isnan(y))
-    mask = np.zeros(len(x), dtype=bool)
-    for i in np.flatnonzero(ok):
-        dominated = ok & (x <= x[i]) & (y >= y[i]) & ((x < x[i]) | (y > y[i]))
-        mask[i] = not dominated.any()
-    return mask
+    """True for the points no other point beats on both: at least as good on each and better on one
+    (:func:`mentorsim.outputs.pareto.non_dominated` on two objectives)."""
+    values = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    return non_dominated(values, np.array([-1.0 if minimize_x else 1.0, 1.0 if maximize_y else -1.0]))
 
 
 def grouped(frames: Iterable[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]:

@@ -191,7 +191,7 @@ def acceptability(
 
 
 def _design_label(r: Results, baseline: bool) -> str:
-    if baseline and r.scenario.program.format == "none" and not r.scenario.program.sponsorship:
+    if baseline and r.scenario.is_no_program:
         return "No program"
     s = r.name.replace("_", " ").strip()
     return s[:1].upper() + s[1:]

@@ -186,10 +186,9 @@ def value_of_information(
     expected = dict(zip(names, nb.mean(axis=1).tolist()))
     best = max(expected, key=lambda k: expected[k])
     costs = [float(r.metrics["program_cost"].mean()) for r in cmp.results]
-    prog = cmp.baseline.scenario.program
     attrs: dict[str, Any] = {
         "best": best,
-        "best_is_no_program": best == names[0] and prog.format == "none" and not prog.sponsorship,
+        "best_is_no_program": best == names[0] and cmp.baseline.scenario.is_no_program,
         "expected_net_benefit": expected,
         "replications": n,
         "horizon_weeks": cmp.baseline.scenario.horizon_weeks,
