@@ -29,15 +29,12 @@ demo: $(STAMP)
 	$(BIN)/mentorsim report scenarios/baseline.yaml $(PROGRAMS) -o $(OUT)/report.html --replications 20 --seed 7 --workers 2
 
 # Lint and type checks (configured in pyproject.toml); `make test` runs them first.
-# mypy checks the packages of [tool.mypy] files that exist here (engine/ comes with the engine split).
-MYPY_PATHS := $(wildcard src/mentorsim/engine src/mentorsim/programs)
-
 lint: $(STAMP) mypy
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
 mypy: $(STAMP)
-	$(BIN)/mypy $(MYPY_PATHS)
+	$(BIN)/mypy src/mentorsim
 
 test: setup lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests $(wildcard notebooks/*.ipynb) \

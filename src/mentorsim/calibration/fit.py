@@ -12,7 +12,7 @@ import pandas as pd
 
 from mentorsim.calibration.measures import evaluate, is_share
 from mentorsim.calibration.spec import Item, is_shared, load_targets
-from mentorsim.calibration.targets import TargetsFile
+from mentorsim.calibration.targets import CorrelationTarget, GapTarget, PromotionTarget, TargetsFile
 from mentorsim.errors import MentorsimError
 from mentorsim.schema.scenario import Scenario, scenario_from_dict
 
@@ -49,7 +49,9 @@ class Calibration:
     def to_text(self) -> str:
         from mentorsim.schema.register_text import _align
 
-        rows = [("target", "evidence", "observed", "tolerance", "simulated", "95% interval", "how", "ok")]
+        rows: list[tuple[str, ...]] = [
+            ("target", "evidence", "observed", "tolerance", "simulated", "95% interval", "how", "ok")
+        ]
         for _, r in self.table.iterrows():
             pct = is_share(r.target, r.measure)
             f = (
@@ -71,7 +73,7 @@ class Calibration:
                     "yes" if r.within else "NO",
                 )
             )
-        prow = [("parameter", "fits", "in", "before", "after", "search range")]
+        prow: list[tuple[str, ...]] = [("parameter", "fits", "in", "before", "after", "search range")]
         for _, r in self.parameters.iterrows():
             prow.append(
                 (
@@ -169,11 +171,12 @@ def calibrate(
 
     base = spec.base
     fitted = [it for it in spec.items if it.parameter is not None]
-    params = [it.parameter for it in fitted]
-    lo = np.array([it.search[0] for it in fitted], dtype=float)
-    hi = np.array([it.search[1] for it in fitted], dtype=float)
+    params = [it.fitting()[0] for it in fitted]
+    searches = [it.fitting()[1] for it in fitted]
+    lo = np.array([s[0] for s in searches], dtype=float)
+    hi = np.array([s[1] for s in searches], dtype=float)
     before = np.array(
-        [float((base if is_shared(it.parameter) else spec.scenarios[it.scenario]).get(it.parameter)) for it in fitted],
+        [float((base if is_shared(p) else spec.scenarios[it.scenario]).get(p)) for it, p in zip(fitted, params)],
         dtype=float,
     )
     x0 = np.clip((before - lo) / (hi - lo), 0.0, 1.0)
@@ -187,11 +190,7 @@ def calibrate(
         for sid, sc in spec.scenarios.items():
             ov = dict(shared)
             ov.update(
-                {
-                    it.parameter: float(v)
-                    for it, v in zip(fitted, vals)
-                    if not is_shared(it.parameter) and it.scenario == sid
-                }
+                {p: float(v) for it, p, v in zip(fitted, params, vals) if not is_shared(p) and it.scenario == sid}
             )
             out[sid] = sc.with_overrides(ov, source="calibration") if ov else sc
         return out
@@ -284,12 +283,12 @@ def calibrate(
             }
         )
     table = pd.DataFrame(rows)
-    after = np.array([float(at["" if is_shared(it.parameter) else it.scenario].get(it.parameter)) for it in fitted])
+    after = np.array([float(at["" if is_shared(p) else it.scenario].get(p)) for it, p in zip(fitted, params)])
     parameters = pd.DataFrame(
         {
             "parameter": params,
             "target": [shown[it.label] for it in fitted],
-            "scenario": ["all" if is_shared(it.parameter) else sname[it.scenario] for it in fitted],
+            "scenario": ["all" if is_shared(p) else sname[it.scenario] for it, p in zip(fitted, params)],
             "before": before,
             "after": after,
             "search_low": lo,
@@ -306,11 +305,14 @@ def _labels(items: list[Item], names: dict[str, str]) -> dict[str, str]:
     """Labels to show: the kind, its group and measure, the scenario if not the base; kind[i] only if needed."""
     out = {}
     for it in items:
-        t, bits = it.target, []
+        t = it.target
+        bits: list[str] = []
         if it.kind in ("participant_retention_gap", "participant_promotion_ratio"):
+            assert isinstance(t, (GapTarget, PromotionTarget))  # each kind's targets validate into its own model
             bits = [t.group, t.measure]
-        elif it.kind == "cadence_quality_correlation" and t.min_weeks != 13:
-            bits = [f"{t.min_weeks}+ weeks"]
+        elif it.kind == "cadence_quality_correlation":
+            assert isinstance(t, CorrelationTarget)
+            bits = [f"{t.min_weeks}+ weeks"] if t.min_weeks != 13 else []
         out[it.label] = (
             it.kind + (f" ({', '.join(bits)})" if bits else "") + (f" on {names[it.scenario]}" if it.scenario else "")
         )

@@ -158,10 +158,13 @@ def evaluate(
         if it.kind in WORKFORCE_TARGETS:
             out[it.label] = np.array([rr.metrics[it.kind] for rr in runs[0]], dtype=float)
         elif it.kind == "participant_retention_gap":
+            assert isinstance(t, GapTarget)  # each kind's targets validate into its own model
             out[it.label] = _gap_per_rep(runs[0], t)
         elif it.kind == "participant_promotion_ratio":
+            assert isinstance(t, PromotionTarget)
             out[it.label] = _promotion_per_rep(runs[0], t)
         elif it.kind == "cadence_quality_correlation":
+            assert isinstance(t, CorrelationTarget)
             out[it.label] = _correlation_per_rep(runs[0], t)
         else:
             out[it.label] = _sponsorship_per_rep(runs[0], runs[1])

@@ -81,6 +81,11 @@ class Item:
     parameter: str | None = None
     search: tuple[float, float] | None = None
 
+    def fitting(self) -> tuple[str, tuple[float, float]]:
+        """A fitted target's parameter and search range (load_targets sets both, or neither)."""
+        assert self.parameter is not None and self.search is not None, f"{self.label} is not fitted"
+        return self.parameter, self.search
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -95,7 +100,7 @@ class Spec:
     @property
     def fits(self) -> list[tuple[str, Target, str, tuple[float, float]]]:
         """(label, target, parameter, search) of the fitted targets."""
-        return [(i.label, i.target, i.parameter, i.search) for i in self.items if i.parameter is not None]
+        return [(i.label, i.target, *i.fitting()) for i in self.items if i.parameter is not None]
 
 
 def _numeric_params() -> dict[str, tuple[float, float]]:
@@ -156,7 +161,8 @@ def load_targets(targets: str | Path | dict | TargetsFile, base_dir: str | Path 
     scenarios: dict[str, Scenario] = {"": base}
 
     numeric = _numeric_params()
-    items, used = [], {}
+    items: list[Item] = []
+    used: dict[str | tuple[str, str], str] = {}
     for label, kind, t in tf.targets.items():
         where = f"{source}: targets.{label}"
         sid = ""

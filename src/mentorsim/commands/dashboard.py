@@ -106,7 +106,7 @@ def _capped_kernel_manager() -> type:
     from tornado.web import HTTPError
     from traitlets import Integer
 
-    class CappedKernelManager(AsyncMappingKernelManager):  # type: ignore[misc]
+    class CappedKernelManager(AsyncMappingKernelManager):
         """Starts a kernel only while fewer than ``max_kernels`` are running or starting."""
 
         max_kernels = Integer(MAX_PAGES, config=True, help="kernels (pages) at once; more are refused")
@@ -115,7 +115,11 @@ def _capped_kernel_manager() -> type:
             super().__init__(**kwargs)
             self._starting = 0
 
-        async def start_kernel(self, *args: Any, kernel_id: str | None = None, **kwargs: Any) -> str:
+        # jupyter_client types MultiKernelManager.start_kernel as sync; the async managers make it a
+        # coroutine (jupyter_server's MappingKernelManager ignores the same mismatch)
+        async def start_kernel(  # type: ignore[override]
+            self, *args: Any, kernel_id: str | None = None, **kwargs: Any
+        ) -> str:
             if kernel_id is None or kernel_id not in self:
                 # counted and claimed before any await, so concurrent requests cannot all slip past the cap
                 n = len(self._kernels) + self._starting

@@ -67,6 +67,7 @@ def register(sub) -> None:
 
 def run(a) -> int:
     """Run ``mentorsim sensitivity`` with the parsed arguments."""
+    from functools import partial
     from pathlib import Path
 
     import pandas as pd
@@ -108,7 +109,7 @@ def run(a) -> int:
             if len(a.metric) > 1:
                 out = out.with_name(f"{out.stem}_{metric}{out.suffix}")
             fig = indices(idx)
-            out, warning = write_or_fallback(lambda p, fig=fig: fig.savefig(p, dpi=110), out, "--plot")
+            out, warning = write_or_fallback(partial(fig.savefig, dpi=110), out, "--plot")
             warnings += [warning] if warning else []
             print(f"wrote {out}")
     if a.csv:

@@ -17,7 +17,7 @@ import logging
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -96,7 +96,10 @@ def _quiet_optuna() -> None:
     warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
-def _rdb(storage: str | None, directions: list[str], digest: str) -> Any:
+_Direction = Literal["minimize", "maximize"]
+
+
+def _rdb(storage: str | None, directions: list[_Direction], digest: str) -> Any:
     """The Optuna study in the storage (made if new); refuses a storage that holds another search."""
     if storage is None:
         return None
@@ -178,7 +181,7 @@ def optimize(
     EXECUTORS[name].check(workers)
     _quiet_optuna()
     digest = spec_hash(base, lv, objectives, budget, trials=trials, replications=replications, batch=batch, seed=seed)
-    directions = ["maximize" if d == "max" else "minimize" for d in objectives.values()]
+    directions: list[_Direction] = ["maximize" if d == "max" else "minimize" for d in objectives.values()]
     rdb = _rdb(storage, directions, digest)
     from mentorsim.design.front import OptimizeResult
 
@@ -268,10 +271,9 @@ def _search(
             numbers = list(range(b0, min(b0 + batch, trials)))
             # Optuna 5 takes constraints from the trial (set_constraint); earlier ones from constraints_func
             new_api = hasattr(optuna.trial.Trial, "set_constraint")
+            old_api: dict[str, Any] = {} if new_api else {"constraints_func": constraint}
             study.sampler = optuna.samplers.NSGAIISampler(
-                population_size=batch,
-                seed=derived_seed(seed, b0 // batch),
-                **({} if new_api else {"constraints_func": constraint}),
+                population_size=batch, seed=derived_seed(seed, b0 // batch), **old_api
             )
             asked = [study.ask(dists) for _ in numbers]
             todo, invalid = [], {}

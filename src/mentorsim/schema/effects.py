@@ -4,6 +4,8 @@ sensitivity range."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from mentorsim.schema.validation import SchemaModel, param, variant
@@ -112,30 +114,51 @@ class FormatEffects(_Frozen):
     )
 
 
-OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
-PeerEffects = variant(
-    FormatEffects,
-    "PeerEffects",
-    "Effect sizes of peer mentoring (assumptions).",
-    expertise=0.5,
-    friction=0.7,
-    no_show=0.5,
-    focus_share=0.5,
-)
-CircleEffects = variant(
-    FormatEffects, "CircleEffects", "Effect sizes of mentoring circles (assumptions).", expertise=0.9, vicarious=0.35
-)
-ReverseEffects = variant(
-    FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7
-)
-MicroBoardEffects = variant(
-    FormatEffects,
-    "MicroBoardEffects",
-    "Effect sizes of micro-mentor boards (assumptions).",
-    expertise=0.8,
-    friction=0.6,
-    session_factor=0.5,
-)
+if TYPE_CHECKING:  # variant() makes these subclasses at run time; mypy reads these declarations
+
+    class OneOnOneEffects(FormatEffects):
+        """OneOnOneEffects: defaults set by variant() below."""
+
+    class PeerEffects(FormatEffects):
+        """PeerEffects: defaults set by variant() below."""
+
+    class CircleEffects(FormatEffects):
+        """CircleEffects: defaults set by variant() below."""
+
+    class ReverseEffects(FormatEffects):
+        """ReverseEffects: defaults set by variant() below."""
+
+    class MicroBoardEffects(FormatEffects):
+        """MicroBoardEffects: defaults set by variant() below."""
+else:
+    OneOnOneEffects = variant(FormatEffects, "OneOnOneEffects", "Effect sizes of one-on-one mentoring (the reference).")
+    PeerEffects = variant(
+        FormatEffects,
+        "PeerEffects",
+        "Effect sizes of peer mentoring (assumptions).",
+        expertise=0.5,
+        friction=0.7,
+        no_show=0.5,
+        focus_share=0.5,
+    )
+    CircleEffects = variant(
+        FormatEffects,
+        "CircleEffects",
+        "Effect sizes of mentoring circles (assumptions).",
+        expertise=0.9,
+        vicarious=0.35,
+    )
+    ReverseEffects = variant(
+        FormatEffects, "ReverseEffects", "Effect sizes of reverse mentoring (assumptions).", expertise=0.7
+    )
+    MicroBoardEffects = variant(
+        FormatEffects,
+        "MicroBoardEffects",
+        "Effect sizes of micro-mentor boards (assumptions).",
+        expertise=0.8,
+        friction=0.6,
+        session_factor=0.5,
+    )
 
 
 class RecognitionEffects(_Frozen):
@@ -217,38 +240,49 @@ class RecognitionEffects(_Frozen):
     )
 
 
-ReviewCreditEffects = variant(
-    RecognitionEffects,
-    "ReviewCreditEffects",
-    "Mentoring counts in performance reviews.",
-    supply=1.5,
-    burnout_buffer=0.2,
-    hazard=0.95,
-    promotion_logit=1.5,
-    engagement_boost=0.02,
-)
-LearningCreditsEffects = variant(
-    RecognitionEffects,
-    "LearningCreditsEffects",
-    "Mentors get a learning budget.",
-    supply=1.3,
-    burnout_buffer=0.1,
-    hazard=0.9,
-    promotion_logit=0.15,
-    engagement_boost=0.03,
-    skill_per_cycle=0.01,
-)
-CelebrateImpactEffects = variant(
-    RecognitionEffects,
-    "CelebrateImpactEffects",
-    "Mentors' impact is celebrated publicly.",
-    supply=1.25,
-    burnout_buffer=0.35,
-    hazard=0.85,
-    promotion_logit=0.1,
-    engagement_boost=0.06,
-    burnout_relief=0.1,
-)
+if TYPE_CHECKING:  # variant() makes these subclasses at run time; mypy reads these declarations
+
+    class ReviewCreditEffects(RecognitionEffects):
+        """ReviewCreditEffects: defaults set by variant() below."""
+
+    class LearningCreditsEffects(RecognitionEffects):
+        """LearningCreditsEffects: defaults set by variant() below."""
+
+    class CelebrateImpactEffects(RecognitionEffects):
+        """CelebrateImpactEffects: defaults set by variant() below."""
+else:
+    ReviewCreditEffects = variant(
+        RecognitionEffects,
+        "ReviewCreditEffects",
+        "Mentoring counts in performance reviews.",
+        supply=1.5,
+        burnout_buffer=0.2,
+        hazard=0.95,
+        promotion_logit=1.5,
+        engagement_boost=0.02,
+    )
+    LearningCreditsEffects = variant(
+        RecognitionEffects,
+        "LearningCreditsEffects",
+        "Mentors get a learning budget.",
+        supply=1.3,
+        burnout_buffer=0.1,
+        hazard=0.9,
+        promotion_logit=0.15,
+        engagement_boost=0.03,
+        skill_per_cycle=0.01,
+    )
+    CelebrateImpactEffects = variant(
+        RecognitionEffects,
+        "CelebrateImpactEffects",
+        "Mentors' impact is celebrated publicly.",
+        supply=1.25,
+        burnout_buffer=0.35,
+        hazard=0.85,
+        promotion_logit=0.1,
+        engagement_boost=0.06,
+        burnout_relief=0.1,
+    )
 
 
 class RecognitionPolicies(_Frozen):

@@ -20,7 +20,8 @@ def _figure(
     ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1, **kw: Any
 ) -> tuple[Figure, Any]:
     if ax is not None:
-        return ax.figure, ax
+        # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
+        return ax.figure, ax  # type: ignore[return-value]
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")

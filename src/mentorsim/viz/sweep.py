@@ -33,7 +33,8 @@ INDEX_COLORS = {"S1": "#1f77b4", "ST": "#d95f02", "mu_star": "#1b9e77"}
 
 def _figure(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
-        return ax.figure, ax
+        # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
+        return ax.figure, ax  # type: ignore[return-value]
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")

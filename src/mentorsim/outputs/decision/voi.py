@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 def _draws(cmp: Comparison, draws: pd.DataFrame | None, reps: pd.Index) -> tuple[pd.DataFrame, list[str]]:
     """The parameter draw of each replication (rows in ``reps`` order, one column per parameter that
     varies), and the names of the parameters that did not vary (drawn by no design)."""
-    frames = [draws] if draws is not None else [getattr(r, "parameter_draws", None) for r in cmp.results]
-    frames = [f for f in frames if isinstance(f, pd.DataFrame)]
+    given = [draws] if draws is not None else [getattr(r, "parameter_draws", None) for r in cmp.results]
+    frames: list[pd.DataFrame] = [f for f in given if isinstance(f, pd.DataFrame)]
     prepared = []
     for f in frames:
         if "replication" in f.columns:
