@@ -37,7 +37,8 @@ mypy: $(STAMP)
 	$(BIN)/mypy src/mentorsim
 
 test: setup lint
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider tests $(wildcard notebooks/*.ipynb) \
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -p no:cacheprovider --cov=mentorsim --cov-report=term:skip-covered \
+	  tests $(wildcard notebooks/*.ipynb) \
 	  --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 bench: setup

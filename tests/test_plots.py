@@ -112,3 +112,14 @@ def test_figures_say_which_kind_of_interval_they_show():
         ):
             notes = [t.get_text() for t in fig.texts if t.get_text().startswith("95% intervals:")]
             assert len(notes) == 1 and words in notes[0], (kind, notes)
+
+
+def test_a_figure_drawn_into_a_subfigure_returns_the_root_figure(small_comparison):
+    """An Axes inside a matplotlib SubFigure: the figure returned can be saved (a SubFigure cannot)."""
+    from matplotlib.figure import Figure
+
+    root = Figure()
+    ax = root.subfigures(1, 2)[0].subplots()
+    fig = ms.plots.retention(small_comparison, ax=ax)
+    assert fig is root
+    assert ms.plots.to_png(fig)[:4] == b"\x89PNG"

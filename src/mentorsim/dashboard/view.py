@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mentorsim.dashboard.html import CSS
 
@@ -193,7 +193,7 @@ def make_control(W: Any, spec: dict[str, Any], value: Any) -> Any:
         box = W.HBox([w, W.Label(fmt_.format(value))], layout=layout)
         w.observe(lambda ch: setattr(box.children[1], "value", fmt_.format(ch["new"])), names="value")
         # the slider itself is the control; keep the box for layout
-        w._ms_box = box  # type: ignore[attr-defined]
+        w._ms_box = box
         return w
     raise ValueError(f"control {spec['name']!r}: unknown kind {kind!r}")
 
@@ -296,7 +296,7 @@ def render_charts(cmp: Comparison, dpi: int, view: str = "overview") -> dict[str
 
     from mentorsim.viz import plots, style
 
-    with matplotlib.rc_context(style.PRESENTER_RC):
+    with matplotlib.rc_context(cast(Any, style.PRESENTER_RC)):  # matplotlib types rc keys as a Literal of names
         out = {}
         if view == "equity":
             from mentorsim.viz.equity import plot_management_share

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from mentorsim.schema.metrics import METRICS
+from mentorsim.viz.style import root_figure
 
 
 def _label(m: str) -> str:
@@ -27,7 +28,7 @@ def front_figure(res: Any, x: str | None, y: str | None, ax: Any, plt: Any) -> A
     if made:
         fig, ax = plt.subplots(figsize=(9, 5.5))
     else:
-        fig = ax.figure
+        fig = root_figure(ax)
     t = res.trials()
     if x in t.columns and y in t.columns:
         ax.scatter(t[x], t[y], s=14, color="0.7", label=f"designs tried ({res.replications} replications each)")
@@ -80,7 +81,7 @@ def tradeoff_figure(box: Any, ax: Any = None) -> Any:
     if made:
         fig, ax = plt.subplots(figsize=(7, 5))
     else:
-        fig = ax.figure
+        fig = root_figure(ax)
     t = box.trajectory
     sc = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=30)
     ax.scatter(
@@ -114,7 +115,7 @@ def box_figure(box: Any, ax: Any = None) -> Any:
     if made:
         fig, ax = plt.subplots(figsize=(8, 0.8 + 0.7 * max(len(lim), 1)))
     else:
-        fig = ax.figure
+        fig = root_figure(ax)
     for i, r in enumerate(lim.itertuples()):
         ax.barh(i, 1.0, left=0, color="0.88")
         if r.kind == "numeric":

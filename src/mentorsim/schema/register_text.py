@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ def _sens_text(row) -> str:
 
 
 def _display_rows(reg: pd.DataFrame) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for _, r in reg.iterrows():
         drawn = r["distribution"] or ("-" if r["role"] != "fixed" else "not drawn (no range)")
         out.append(
@@ -63,7 +64,7 @@ def _cut(s: str, width: int) -> str:
     return s if len(s) <= width else s[: width - 3].rstrip() + "..."
 
 
-def _align(rows: list[tuple[str, ...]]) -> str:
+def _align(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for j, r in enumerate(rows):
@@ -77,7 +78,7 @@ def _md_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def _md_table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _md_table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
     lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)

@@ -18,7 +18,17 @@ from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.equity import management_share_curve
 from mentorsim.outputs.results import Results
 from mentorsim.viz.plots import _as_pair, _select
-from mentorsim.viz.style import BASELINE_COLOR, COLORS, _figure, _pct_axis, _tidy, _years_axis, interval_kind, label
+from mentorsim.viz.style import (
+    BASELINE_COLOR,
+    COLORS,
+    _figure,
+    _pct_axis,
+    _tidy,
+    _years_axis,
+    interval_kind,
+    label,
+    root_figure,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -75,7 +85,7 @@ def plot_management_share(
         axs = list(axes)
         if len(axs) < len(names):
             raise ValueError(f"need {len(names)} axes for {len(names)} groups, got {len(axs)}")
-        fig = axs[0].figure
+        fig = root_figure(axs[0])
     horizon = max(r.scenario.horizon_weeks for r, *_ in series)
     curves = {id(r): management_share_curve(r) for r, *_ in series}
     for ax, g in zip(axs, names):

@@ -10,7 +10,17 @@ import numpy as np
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.results import Results
 from mentorsim.programs import mentor_capacity_hours
-from mentorsim.viz.style import COLORS, _as_pair, _figure, _select, _tidy, _years_axis, interval_kind, label
+from mentorsim.viz.style import (
+    COLORS,
+    _as_pair,
+    _figure,
+    _select,
+    _tidy,
+    _years_axis,
+    interval_kind,
+    label,
+    root_figure,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,7 +40,7 @@ def mentor_load(
     _, programs = _as_pair(obj, None)
     programs = [r for r in _select(programs, scenarios) if r.scenario.program.format != "none"]
     if ax is not None:
-        fig, (ax_load, ax_burn) = ax.figure, (ax, None)
+        fig, (ax_load, ax_burn) = root_figure(ax), (ax, None)
     elif burnout:
         fig, (ax_load, ax_burn) = _figure(None, (11, 4.2), 1, 2, width_ratios=(3, 2))
     else:

@@ -41,6 +41,7 @@ from mentorsim.viz.style import (
     _years_axis,
     interval_kind,
     label,
+    root_figure,
 )
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def differences(
         axs = list(axes)
         if len(axs) < n:
             raise ValueError(f"need {n} axes for {n} metrics, got {len(axs)}")
-        fig = axs[0].figure
+        fig = root_figure(axs[0])
     y = np.arange(len(names))[::-1]
     for ax, m in zip(axs, metrics):
         g = t[t.metric == m].set_index("scenario").reindex(names)
@@ -279,7 +280,7 @@ def outcome_bars(
         fig, (ax1, ax2) = _figure(None, (9, 4.2), 1, 2, width_ratios=(1, 1))
     else:
         ax1, ax2 = axes
-        fig = ax1.figure
+        fig = root_figure(ax1)
 
     def bar(ax: Axes, x: float, stats: tuple[float, float, float], color: str, text: str) -> float:
         m, lo, hi = stats

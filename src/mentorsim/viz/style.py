@@ -16,12 +16,19 @@ if TYPE_CHECKING:
     from mentorsim.outputs.results import Results
 
 
+def root_figure(ax: Axes) -> Figure:
+    """The figure an Axes is drawn on, also when the Axes sits in a SubFigure (which cannot be saved)."""
+    fig = ax.get_figure(root=True)
+    assert fig is not None, "an Axes that belongs to no figure"
+    return fig
+
+
 def _figure(
     ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1, **kw: Any
 ) -> tuple[Figure, Any]:
     if ax is not None:
         # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
-        return ax.figure, ax  # type: ignore[return-value]
+        return root_figure(ax), ax
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")
@@ -96,7 +103,7 @@ COLORS = ("#1f77b4", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6
 
 
 #: Matplotlib settings of the presenter (big) style used by the dashboard.
-PRESENTER_RC = {
+PRESENTER_RC: dict[str, Any] = {
     "font.size": 15,
     "axes.titlesize": 17,
     "axes.labelsize": 15,

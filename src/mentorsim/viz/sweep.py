@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.schema.metrics import METRICS
+from mentorsim.viz.style import root_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,7 +35,7 @@ INDEX_COLORS = {"S1": "#1f77b4", "ST": "#d95f02", "mu_star": "#1b9e77"}
 def _figure(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is not None:
         # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
-        return ax.figure, ax  # type: ignore[return-value]
+        return root_figure(ax), ax
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, layout="constrained")
