@@ -370,3 +370,26 @@ def test_unsafe_yaml_tags_are_not_executed(tmp_path, tag):
 def test_scenario_error_is_a_value_error():
     assert issubclass(ms.ScenarioError, ms.MentorsimError)
     assert issubclass(ms.ScenarioError, ValueError)
+
+
+def test_one_strictness_rule_for_every_schema_section():
+    """Every model a scenario is made of refuses silent coercion the same way: a number written as text is
+    refused in every section (world, effects, mechanics, program...), with the same words."""
+    from pydantic import BaseModel
+
+    from mentorsim.schema.validation import SchemaModel
+
+    def models(m: type[BaseModel]):
+        yield m
+        for f in m.model_fields.values():
+            for t in (f.annotation, *getattr(f.annotation, "__args__", ())):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    yield from models(t)
+
+    loose = sorted({m.__name__ for m in models(ms.Scenario) if not issubclass(m, SchemaModel)})
+    assert loose == [], f"schema sections without the strictness rule: {loose}"
+    reg = ms.parameter_register()
+    numeric = reg[[isinstance(d, float) and not isinstance(d, bool) for d in reg["default"]]]
+    for name in ("workforce.informal_mentoring.homophily", "program.preparation", *numeric.name.head(40)):
+        with pytest.raises(ms.ScenarioError, match="must be a number"):
+            ms.Scenario().with_overrides({name: "0.5"})

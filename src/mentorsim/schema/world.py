@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import field_validator
 
 from mentorsim.rng import counter_key, counter_uniform
-from mentorsim.schema.validation import Frozen, param
+from mentorsim.schema.validation import SchemaModel, param
 
 N_LEVELS = 5
 SENIOR_LEVELS = (4, 5)
@@ -29,7 +29,7 @@ def _unit_shares(v: tuple[float, ...]) -> tuple[float, ...]:
     return v
 
 
-class Group(Frozen):
+class Group(SchemaModel):
     """One group of the workforce and its share at each level."""
 
     name: str = param("majority", unit="-", source="assumption", desc="Name of the group.")
@@ -51,7 +51,7 @@ DEFAULT_GROUPS = (
 )
 
 
-class InformalMentoring(Frozen):
+class InformalMentoring(SchemaModel):
     """Mentoring people find for themselves, in every world (the baseline included)."""
 
     share_by_level: tuple[float, float, float, float, float] = param(
@@ -111,7 +111,7 @@ class InformalMentoring(Frozen):
     _shares = field_validator("share_by_level")(_unit_shares)
 
 
-class Eligibility(Frozen):
+class Eligibility(SchemaModel):
     """Who a program may enrol as a mentee, besides its level and tenure rules."""
 
     max_tenure_weeks: int | None = param(
