@@ -215,3 +215,28 @@ def test_selection_is_near_zero_under_random_enrolment_and_timing_carries_surviv
     assert abs(r.selection) < 0.04
     assert r.timing > 0.05 and r.timing > abs(r.selection)  # survivorship, not volunteering
     assert v.selection > r.selection  # volunteering on ambition and engagement adds selection
+
+
+def test_retention_is_one_definition_wherever_it_shows(small_comparison):
+    """The retention curve at 12, 24 and 36 months, the retention metrics, each group's retention (one group:
+    everybody) and the people the net benefit counts as kept are the same count (schema.metrics.still_here)."""
+    from mentorsim.outputs.decision.benefit import _counts
+    from mentorsim.outputs.equity import group_metrics
+
+    res = small_comparison.results[1]
+    H = res.scenario.horizon_weeks
+    curve = res.retention_curve()["mean"]
+    per_rep = res.metrics.set_index("replication") if "replication" in res.metrics else res.metrics
+    for m, w in (("retention_12m", 52), ("retention_24m", 104), ("retention_36m", 156)):
+        if H >= w:
+            assert curve.loc[w] == pytest.approx(per_rep[m].mean(), abs=1e-12)
+    reps = pd.Index([r.replication for r in res.reps])
+    kept, _ = _counts(res, reps)
+    n_init = np.array([r.people["initial"].sum() for r in res.reps])
+    gm = group_metrics(res)  # each group's retention, measured at min(156, H) weeks, weighted by its starting people
+    ret = gm[gm.metric == "retention_36m"].set_index(["replication", "group"]).value
+    starters = res.people[res.people.initial].groupby(["replication", "group"]).size()
+    overall = (ret * starters).groupby("replication").sum() / starters.groupby("replication").sum()
+    assert overall.mean() == pytest.approx(curve.loc[min(156, H)], abs=1e-12)
+    last = curve.loc[H]
+    assert (kept / n_init).mean() == pytest.approx(last, abs=1e-12)

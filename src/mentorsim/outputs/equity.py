@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.errors import MentorsimError
-from mentorsim.schema.metrics import interval
+from mentorsim.schema.metrics import interval, still_here
 from mentorsim.schema.world import SENIOR_LEVELS
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ def group_metrics(res: Results) -> pd.DataFrame:
     H = res.scenario.horizon_weeks
     at = min(RETENTION_WEEKS, H)
     left = p.left_week.fillna(-1).to_numpy()  # -1: still employed at the horizon
-    stayed = (left < 0) | (left > at)
     end = np.where(left < 0, H, np.minimum(left, H))
     years = np.maximum(end - np.maximum(p.hired_week.to_numpy(), 0), 0) / WEEKS_PER_YEAR
     d = pd.DataFrame(
@@ -41,7 +40,7 @@ def group_metrics(res: Results) -> pd.DataFrame:
             "replication": p.replication,
             "group": p.group,
             "initial": p.initial.to_numpy(),
-            "stayed": stayed & p.initial.to_numpy(),
+            "stayed": still_here(p.initial.to_numpy(), left, at),
             "years": years,
             "promotions": p.promotions,
             "informal": p.informal_mentor.astype(float),

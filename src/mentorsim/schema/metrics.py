@@ -117,6 +117,14 @@ def retention_metric(horizon_weeks: int) -> str | None:
     return next((m for m, w in RETENTION_WEEKS if horizon_weeks >= w), None)
 
 
+def still_here(initial: np.ndarray, left_week: np.ndarray, week: int) -> np.ndarray:
+    """Retention, once: per person, whether they are a starting employee still employed at the end of ``week``
+    (``left_week`` < 0: never left). The retention metrics, each group's retention, the people a program keeps
+    (net benefit) and the retention curve all count this."""
+    left = np.asarray(left_week)
+    return np.asarray(initial, dtype=bool) & ((left < 0) | (left > week))
+
+
 def _nan_div(a: float, b: float) -> float:
     return float(a) / float(b) if b else float("nan")
 
@@ -130,7 +138,7 @@ def rep_metrics(sc: Scenario, r: RepResult) -> dict[str, float]:
     n_init = max(int(init.sum()), 1)
     out: dict[str, float] = {}
     for m, w in (("retention_12m", 52), ("retention_24m", 104), ("retention_36m", 156)):
-        out[m] = float((init & ((left < 0) | (left > w))).sum() / n_init) if H >= w else float("nan")
+        out[m] = float(still_here(init, left, w).sum() / n_init) if H >= w else float("nan")
     hc = ts[:, _TS["headcount"]].mean()
     quits = ts[:, _TS["quits"]].sum()
     out["monthly_quit_rate"] = _nan_div(quits, hc * H / WEEKS_PER_MONTH)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.errors import MentorsimError
+from mentorsim.schema.metrics import still_here
 from mentorsim.schema.tables import TS
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _counts(r: Results, reps: pd.Index) -> tuple[np.ndarray, np.ndarray]:
     for i, rep in enumerate(reps):
         rr = by[rep]
         p = rr.people
-        retained[i] = float((np.asarray(p["initial"], bool) & (np.asarray(p["left_week"]) < 0)).sum())
+        retained[i] = float(still_here(p["initial"], p["left_week"], r.scenario.horizon_weeks).sum())
         promotions[i] = float(np.asarray(rr.timeseries)[:, TS["promotions"]].sum())
     return retained, promotions
 
