@@ -306,3 +306,13 @@ def test_a_parameter_the_design_never_reads_is_worth_about_nothing():
     assert bound > 0  # the designs are close enough that a perfect forecast of each run would be worth something
     assert (t.evppi[unused] <= 0.01 * bound).all()
     assert (t.evppi <= t.evppi["all"] + 1e-9).all() and t.evppi["all"] <= bound + 1e-9
+
+
+def test_the_comparison_method_spelling_is_deprecated_and_gives_the_same_answer(small_comparison):
+    """One spelling per operation: ms.decision.X(cmp); cmp.X() still works for now, with a warning."""
+    with pytest.warns(DeprecationWarning, match=r"ms\.decision\.net_benefit"):
+        old = small_comparison.net_benefit()
+    pd.testing.assert_frame_equal(old, ms.decision.net_benefit(small_comparison))
+    with pytest.warns(DeprecationWarning, match=r"ms\.decision\.too_wide_to_rank"):
+        old_warning = small_comparison.too_wide_to_rank("retention_12m")
+    assert old_warning == ms.decision.too_wide_to_rank(small_comparison, "retention_12m")

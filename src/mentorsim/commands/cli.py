@@ -186,6 +186,7 @@ def _warned(warning: str | None) -> int:
 
 def _cmd_compare(a) -> int:
     import mentorsim as ms
+    from mentorsim.outputs.decision import too_wide_to_rank
     from mentorsim.outputs.fmt import compare_table
     from mentorsim.schema.metrics import retention_metric
 
@@ -198,7 +199,7 @@ def _cmd_compare(a) -> int:
     print(compare_table(t))
     horizon = scs[0].horizon_weeks
     metric = retention_metric(horizon)
-    warn = cmp.too_wide_to_rank(metric) if metric and len(scs) > 2 else None
+    warn = too_wide_to_rank(cmp, metric) if metric and len(scs) > 2 else None
     if warn:
         print(f"\nnote: {warn}")
     rest = cmp.basis()

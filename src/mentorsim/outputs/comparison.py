@@ -93,37 +93,27 @@ class Comparison:
 
         return equity(self, level)
 
+    # Decision analysis lives in mentorsim.outputs.decision (``ms.decision``), as functions of a Comparison: the
+    # methods below were a second spelling of each and go in a later release.
     def net_benefit(self, value_of: dict[str, float] | None = None) -> pd.DataFrame:
-        """Net benefit in dollars of each design per replication (``decision.net_benefit``)."""
-        from mentorsim.outputs.decision import net_benefit
-
-        return net_benefit(self, value_of)
+        """Deprecated: use ``ms.decision.net_benefit(cmp, value_of)``."""
+        return _decision("net_benefit")(self, value_of)
 
     def acceptability(self, value_of: str = "retained", values: Any = None, fixed: Any = None) -> pd.DataFrame:
-        """The chance each design is best over a range of what a retained person (or a promotion) is
-        worth: ``value, scenario, p_best`` (``decision.acceptability``; plot: ``decision.acceptability_plot``)."""
-        from mentorsim.outputs.decision import acceptability
-
-        return acceptability(self, value_of, values, fixed)
+        """Deprecated: use ``ms.decision.acceptability(cmp, value_of, values, fixed)``."""
+        return _decision("acceptability")(self, value_of, values, fixed)
 
     def value_of_information(self, value_of: dict[str, float] | None = None, **kw: Any) -> pd.DataFrame:
-        """Expected value of perfect and partial information, in dollars: ``parameter, evppi, share``
-        with a row "all" (``decision.value_of_information``; ``decision.voi_sentence`` says it in words)."""
-        from mentorsim.outputs.decision import value_of_information
-
-        return value_of_information(self, value_of, **kw)
+        """Deprecated: use ``ms.decision.value_of_information(cmp, value_of, ...)``."""
+        return _decision("value_of_information")(self, value_of, **kw)
 
     def precision(self, metrics: Any = None, level: float = 0.95, half_width: Any = None) -> pd.DataFrame:
-        """Each metric's paired half-width and the replications a target half-width would need."""
-        from mentorsim.outputs.decision import precision
-
-        return precision(self, metrics, level, half_width)
+        """Deprecated: use ``ms.decision.precision(cmp, metrics, level, half_width)``."""
+        return _decision("precision")(self, metrics, level, half_width)
 
     def too_wide_to_rank(self, metric: str = "retention_36m") -> str | None:
-        """A one-line warning when the intervals are too wide to rank the designs on ``metric``, else None."""
-        from mentorsim.outputs.decision import too_wide_to_rank
-
-        return too_wide_to_rank(self, metric)
+        """Deprecated: use ``ms.decision.too_wide_to_rank(cmp, metric)``."""
+        return _decision("too_wide_to_rank")(self, metric)
 
     def basis(self) -> pd.DataFrame:
         """Per scenario: whether its results rest on evidence or mainly on assumptions, and why
@@ -279,3 +269,14 @@ def _risk_set(
             p_sum += k * prom[ref].mean()
             total += k
     return (s_sum / total, p_sum / total) if total else (float("nan"), float("nan"))
+
+
+def _decision(name: str) -> Any:
+    """The decision function ``name``, with a warning that the Comparison method spelling of it is deprecated."""
+    import importlib
+    import warnings
+
+    warnings.warn(
+        f"Comparison.{name}() is deprecated: use ms.decision.{name}(cmp, ...)", DeprecationWarning, stacklevel=3
+    )
+    return getattr(importlib.import_module("mentorsim.outputs.decision"), name)

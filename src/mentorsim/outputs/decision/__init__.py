@@ -1,7 +1,7 @@
 """Decisions from a Comparison: net benefit, acceptability curves, value of information, precision.
 
 Every function takes a :class:`~mentorsim.Comparison` first, so each can be attached as a method
-(``cmp.acceptability(...)``). Replications are paired: replication r of every design shares its
+(``ms.decision.acceptability(cmp, ...)``). Replications are paired: replication r of every design shares its
 people, its random numbers and (with ``uncertainty="parameters"``) its parameter draw, so every
 quantity here is computed per replication and then summarised.
 
