@@ -72,15 +72,6 @@ class SweepResult:
             f"{self.sweep.spec.replications} replications{where}>"
         )
 
-    @classmethod
-    def load(cls, path: str | Path) -> SweepResult:
-        st = Store(path)
-        m = st.manifest()
-        sw = Sweep.from_manifest(m)
-        st.schema = sw.arrow_schema()
-        st.check()  # a damaged or unknown chunk: one line naming it and what to do
-        return cls(sw, st, run_info=(m.get("runs") or [{}])[-1])
-
     @property
     def parameters(self) -> list[str]:
         return self.sweep.keys
@@ -286,4 +277,9 @@ def load_sweep(path: str | Path) -> SweepResult:
     manifest does not know, raises a one-line ``StoreError`` naming it and saying to run
     ``mentorsim sweep SPEC --out DIR --resume`` (or ``--repair``), which recomputes its points.
     """
-    return SweepResult.load(path)
+    st = Store(path)
+    m = st.manifest()
+    sw = Sweep.from_manifest(m)
+    st.schema = sw.arrow_schema()
+    st.check()  # a damaged or unknown chunk: one line naming it and what to do
+    return SweepResult(sw, st, run_info=(m.get("runs") or [{}])[-1])

@@ -1,6 +1,6 @@
 """The sweep spec: the sweep file's schema, its validation, and the validated ``Sweep`` with its points.
 
-``Sweep.load(path)`` reads a sweep file, ``Sweep.from_dict(doc)`` validates a mapping:
+``load_sweep_spec(path)`` reads a sweep file, ``Sweep.from_dict(doc)`` validates a mapping:
 the base scenario (with the fixed overrides), every varied parameter (a list of values
 or a range, checked against the field it sets) and the sampler's needs. A problem is one
 line naming the file, the field, the bad value and the nearest valid name.
@@ -159,7 +159,7 @@ def _metrics(spec: SweepSpec, source: str) -> tuple[str, ...]:
 class Sweep:
     """A validated sweep: the spec, its base scenario (with the fixed overrides) and its points.
 
-    ``Sweep.load(path)`` reads a sweep file; ``Sweep.from_dict(doc)`` validates a mapping.
+    ``load_sweep_spec(path)`` reads a sweep file; ``Sweep.from_dict(doc)`` validates a mapping.
     """
 
     spec: SweepSpec
@@ -170,12 +170,6 @@ class Sweep:
     metrics: tuple[str, ...] = field(default=())
 
     # ---- construction ----
-    @classmethod
-    def load(cls, path: str | Path) -> Sweep:
-        p = Path(path)
-        doc = read_yaml(p)
-        return cls.from_dict(doc, source=str(p), root=p.resolve().parent, text=p.read_text(encoding="utf-8"))
-
     @classmethod
     def from_dict(
         cls, doc: Any, source: str = "sweep", root: str | Path | None = None, text: str | None = None
@@ -316,7 +310,9 @@ class Sweep:
 
 def load_sweep_spec(path: str | Path) -> Sweep:
     """Read and validate a sweep YAML file."""
-    return Sweep.load(path)
+    p = Path(path)
+    doc = read_yaml(p)
+    return Sweep.from_dict(doc, source=str(p), root=p.resolve().parent, text=p.read_text(encoding="utf-8"))
 
 
 def as_sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any]) -> Sweep:
@@ -324,7 +320,7 @@ def as_sweep(spec: Sweep | SweepSpec | str | Path | dict[str, Any]) -> Sweep:
     if isinstance(spec, Sweep):
         return spec
     if isinstance(spec, (str, Path)):
-        return Sweep.load(spec)
+        return load_sweep_spec(spec)
     if isinstance(spec, SweepSpec):
         return Sweep.from_dict(spec.model_dump(mode="json"))
     if isinstance(spec, dict):
