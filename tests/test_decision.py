@@ -109,7 +109,7 @@ def test_baseline_less_often_best_as_a_retained_person_is_worth_more(cmp):
 
 
 def test_acceptability_plot(cmp):
-    fig = decision.acceptability_plot(cmp)
+    fig = ms.plots.acceptability_plot(cmp)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 3
@@ -180,7 +180,7 @@ def test_value_of_information_noise_only(cmp):
     assert t.parameter.tolist() == ["all"] and t.evppi.iloc[0] == 0 and t.share.iloc[0] == 0
     assert "noise-only" in t.attrs["note"]
     assert "cannot say" in decision.voi_sentence(t)
-    assert isinstance(decision.voi_plot(t), Figure)
+    assert isinstance(ms.plots.voi_plot(t), Figure)
 
 
 def _synthetic_draws(cmp: ms.Comparison, value: float, seed: int = 0) -> pd.DataFrame:
@@ -228,7 +228,7 @@ def test_value_of_information_finds_the_informative_parameter(with_draws):
     assert t.attrs["kept"] == ["informative"]
     s = decision.voi_sentence(t)
     assert "informative" in s and "$" in s and "at most" in s
-    fig = decision.voi_plot(t)
+    fig = ms.plots.voi_plot(t)
     assert [x.get_text() for x in fig.axes[0].get_yticklabels()][0] == "informative"
 
 
@@ -316,3 +316,10 @@ def test_the_comparison_method_spelling_is_deprecated_and_gives_the_same_answer(
     with pytest.warns(DeprecationWarning, match=r"ms\.decision\.too_wide_to_rank"):
         old_warning = small_comparison.too_wide_to_rank("retention_12m")
     assert old_warning == ms.decision.too_wide_to_rank(small_comparison, "retention_12m")
+
+
+def test_decision_figures_moved_to_plots_with_a_warning(cmp):
+    """The figures live in viz (ms.plots.acceptability_plot); the old decision.acceptability_plot still works, warning."""
+    with pytest.warns(DeprecationWarning, match=r"ms\.plots\.acceptability_plot"):
+        old = decision.acceptability_plot
+    assert old is ms.plots.acceptability_plot

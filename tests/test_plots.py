@@ -6,8 +6,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import mentorsim as ms
-from mentorsim.outputs.decision import acceptability_plot
 from mentorsim.viz import plots
+from mentorsim.viz.plots import acceptability_plot
 
 
 def _texts(fig: Figure) -> str:

@@ -8,17 +8,11 @@ import math
 
 from mentorsim.outputs import fmt
 from mentorsim.outputs.comparison import Comparison
-from mentorsim.outputs.decision import (
-    acceptability,
-    acceptability_plot,
-    net_benefit,
-    too_wide_to_rank,
-    value_of_information,
-    voi_sentence,
-)
+from mentorsim.outputs.decision import acceptability, net_benefit, too_wide_to_rank, value_of_information, voi_sentence
 from mentorsim.reports.figures import _png
 from mentorsim.reports.text import E
 from mentorsim.schema.metrics import retention_metric
+from mentorsim.viz.decision import acceptability_plot
 
 #: the kinds of interval, as the scorecard names them
 KINDS = {"noise": "luck only", "parameters": "luck and what we don't know"}

@@ -28,6 +28,7 @@ from mentorsim.outputs import fmt
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.results import Results
 from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.viz.decision import acceptability_plot, voi_plot
 from mentorsim.viz.mentors import mentor_load
 from mentorsim.viz.style import (
     BASELINE_COLOR,
@@ -49,7 +50,17 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-__all__ = ["cost_benefit", "differences", "mentor_load", "outcome_bars", "plot_management_share", "retention", "to_png"]
+__all__ = [
+    "acceptability_plot",
+    "voi_plot",
+    "cost_benefit",
+    "differences",
+    "mentor_load",
+    "outcome_bars",
+    "plot_management_share",
+    "retention",
+    "to_png",
+]
 
 #: Metrics shown by :func:`differences` unless told otherwise.
 DEFAULT_DIFF_METRICS = (

@@ -32,25 +32,27 @@ extra promotions from the weekly promotion counts (annual_promotion_rate x mean 
 
 from __future__ import annotations
 
-from mentorsim.outputs.decision.benefit import (
-    VALUE_KINDS,
-    acceptability,
-    acceptability_plot,
-    default_values,
-    net_benefit,
-)
+from mentorsim.outputs.decision.benefit import VALUE_KINDS, acceptability, default_values, net_benefit
 from mentorsim.outputs.decision.precision import precision, too_wide_to_rank
-from mentorsim.outputs.decision.voi import value_of_information, voi_plot, voi_sentence
+from mentorsim.outputs.decision.voi import value_of_information, voi_sentence
 
 __all__ = [
     "VALUE_KINDS",
     "acceptability",
-    "acceptability_plot",
     "default_values",
     "net_benefit",
     "precision",
     "too_wide_to_rank",
     "value_of_information",
-    "voi_plot",
     "voi_sentence",
 ]
+
+
+def __getattr__(name: str):  # the figures moved to viz: ms.plots.acceptability_plot, ms.plots.voi_plot
+    if name in ("acceptability_plot", "voi_plot"):
+        import importlib
+        import warnings
+
+        warnings.warn(f"decision.{name} is deprecated: use ms.plots.{name}", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module("mentorsim.viz.decision"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,9 +14,6 @@ from mentorsim.schema.metrics import still_here
 from mentorsim.schema.tables import TS
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
     #: What a unit of ``value_of`` can be: a retained (starting) person, or one extra promotion.
     from mentorsim.outputs.comparison import Comparison
     from mentorsim.outputs.results import Results
@@ -196,45 +193,6 @@ def _design_label(r: Results, baseline: bool) -> str:
         return "No program"
     s = r.name.replace("_", " ").strip()
     return s[:1].upper() + s[1:]
-
-
-def acceptability_plot(
-    cmp: Comparison,
-    value_of: str | None = "retained",
-    values: Sequence[float] | None = None,
-    fixed: Mapping[str, float] | None = None,
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Figure:
-    """The acceptability curve as a figure: x what one unit of ``value_of`` is worth (USD), y the chance
-    each design is best, one line per design (the baseline grey and dashed, as in :mod:`mentorsim.viz.plots`)."""
-    from mentorsim.viz import style
-
-    kind = _kind(value_of)
-    t = acceptability(cmp, kind, values, fixed)
-    fig, ax = style._figure(ax, (9, 4.8))
-    for i, r in enumerate(cmp.results):
-        g = t[t.scenario == r.name]
-        base = i == 0
-        ax.plot(
-            g["value"],
-            g["p_best"],
-            color=style.BASELINE_COLOR if base else style.COLORS[(i - 1) % len(style.COLORS)],
-            linestyle="--" if base else "-",
-            linewidth=2.2 if base else 2.5,
-            label=_design_label(r, base),
-            zorder=3 if base else 2,
-        )
-    style._usd_axis(ax, "x")
-    style._pct_axis(ax)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlim(float(t["value"].min()), float(t["value"].max()) or 1.0)
-    ax.set_xlabel(_UNIT_WORDS[kind][1])
-    ax.set_ylabel("Chance of being the best choice")
-    ax.set_title(title or f"Which design is best, depending on what one {_UNIT_WORDS[kind][0]} is worth")
-    ax.legend(loc="best", frameon=False)
-    style._tidy(ax)
-    return style.interval_kind(fig, cmp)
 
 
 # ---- value of information ------------------------------------------------------------------

@@ -4,7 +4,6 @@ Strong, Oakley & Brennan 2014), in a sentence and a plot."""
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +14,6 @@ from mentorsim.errors import MentorsimError
 from mentorsim.outputs.decision.benefit import _nb_matrix, _value_of
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
     from mentorsim.outputs.comparison import Comparison
 
 
@@ -298,74 +294,6 @@ def voi_sentence(table: pd.DataFrame, negligible: float | None = None) -> str:
         f"({top.share:.0%} of the {_money(total)} that resolving every unknown could be worth); on what is "
         f"known today the best bet is {choice}."
     )
-
-
-def voi_plot(
-    obj: Comparison | pd.DataFrame,
-    value_of: Mapping[str, float] | None = None,
-    top: int = 12,
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Figure:
-    """Horizontal bars of EVPPI by parameter, largest at the top (the ``top`` largest above 0), with the
-    value of learning every parameter at once as a dashed line. ``obj``: a :func:`value_of_information`
-    table, or a Comparison (then computed with ``value_of``). With nothing above 0 the figure says why."""
-    from mentorsim.viz import style
-
-    t = obj if isinstance(obj, pd.DataFrame) else value_of_information(obj, value_of)
-    parts = t[(t.parameter != "all") & (t.evppi > 0)].sort_values("evppi", ascending=False)
-    total = float(t.loc[t.parameter == "all", "evppi"].iloc[0]) if (t.parameter == "all").any() else 0.0
-    shown = parts.head(max(int(top), 1))
-    fig, ax = style._figure(ax, (9, 0.38 * max(len(shown), 3) + 1.8))
-    xlabel = "Most a study that measured it could be worth (USD)"
-    if shown.empty:
-        n_par = int((t.parameter != "all").sum())
-        why = t.attrs.get("note") or (
-            f"none of the {n_par} unknowns changes which design is best"
-            if n_par
-            else "no uncertain parameter was drawn"
-        )
-        ax.text(
-            0.5,
-            0.5,
-            textwrap.fill(why[:1].upper() + why[1:] + ".", 80),
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            color="#444444",
-        )
-        ax.set_yticks([])
-        ax.set_xticks([])
-        ax.spines[["left", "bottom"]].set_visible(False)
-    else:
-        y = np.arange(len(shown))[::-1]
-        ax.barh(y, shown.evppi.to_numpy(), color=style.COLORS[0], height=0.65)
-        ax.set_yticks(y)
-        ax.set_yticklabels(shown.parameter.tolist())
-        ax.set_ylim(-0.6, len(shown) - 0.4)
-        if total > 0:
-            ax.axvline(total, color=style.BASELINE_COLOR, linestyle="--", linewidth=1.5)
-            ax.annotate(
-                f"every unknown at once: {_money(total)}",
-                (total, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(-4, -2),
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                color="#555555",
-                fontsize="small",
-            )
-        rest = int((t.parameter != "all").sum()) - len(shown)
-        if rest > 0:
-            xlabel += f"\n{rest} other parameters: at most {_money(shown.evppi.iloc[-1])} each"
-        ax.set_xlim(left=0, right=max(total, 1.0) * 1.05)
-        style._usd_axis(ax, "x")
-        ax.set_xlabel(xlabel)
-    ax.set_title(title or "Which unknown is worth measuring before choosing a design")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, axis="x", alpha=0.3)
-    return fig
 
 
 # ---- precision -----------------------------------------------------------------------------
