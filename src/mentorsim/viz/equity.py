@@ -17,12 +17,13 @@ import numpy as np
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.equity import management_share_curve
 from mentorsim.outputs.results import Results
-from mentorsim.viz.style import _as_pair, _select
 from mentorsim.viz.style import (
     BASELINE_COLOR,
     COLORS,
+    _as_pair,
     _figure,
     _pct_axis,
+    _select,
     _tidy,
     _years_axis,
     interval_kind,
