@@ -27,7 +27,6 @@ def _figure(
     ax: Axes | None, figsize: tuple[float, float], nrows: int = 1, ncols: int = 1, **kw: Any
 ) -> tuple[Figure, Any]:
     if ax is not None:
-        # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
         return root_figure(ax), ax
     from matplotlib.figure import Figure
 

@@ -21,25 +21,15 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.schema.metrics import METRICS
-from mentorsim.viz.style import root_figure
+from mentorsim.viz.style import COLORS, _figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-FRONT_COLOR = "#d95f02"
+FRONT_COLOR = COLORS[1]
 OTHER_COLOR = "#9fb7cc"
-INDEX_COLORS = {"S1": "#1f77b4", "ST": "#d95f02", "mu_star": "#1b9e77"}
-
-
-def _figure(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    if ax is not None:
-        # an ax of a SubFigure gives that SubFigure, which the plots return as their Figure (a known gap)
-        return root_figure(ax), ax
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.subplots()
+INDEX_COLORS = {"S1": COLORS[0], "ST": COLORS[1], "mu_star": COLORS[2]}
 
 
 def _label(metric: str) -> str:
@@ -122,7 +112,7 @@ def indices(frame: pd.DataFrame, ax: Axes | None = None, title: str | None = Non
             height=h,
             xerr=err,
             capsize=3,
-            color=INDEX_COLORS.get(kind, "#1f77b4"),
+            color=INDEX_COLORS.get(kind, COLORS[0]),
             label=kind,
             error_kw={"alpha": 0.8},
         )
