@@ -393,3 +393,35 @@ def test_one_strictness_rule_for_every_schema_section():
     for name in ("workforce.informal_mentoring.homophily", "program.preparation", *numeric.name.head(40)):
         with pytest.raises(ms.ScenarioError, match="must be a number"):
             ms.Scenario().with_overrides({name: "0.5"})
+
+
+def test_a_scenario_file_can_stand_on_a_base_and_say_only_what_differs(tmp_path):
+    """base: PATH (relative to the file) lays the file on another: mappings merge at any depth, other values replace."""
+    base = ms.load_scenario(SCENARIOS / "one_on_one.yaml")
+    (tmp_path / "co").mkdir()
+    (tmp_path / "co" / "company.yaml").write_text(
+        f"base: {SCENARIOS.resolve() / 'one_on_one.yaml'}\nname: company\nworkforce:\n  size: 2000\n"
+    )
+    (tmp_path / "weekly.yaml").write_text("base: co/company.yaml\nname: weekly\nprogram:\n  cadence: weekly\n")
+    got = ms.load_scenario(tmp_path / "weekly.yaml")
+    want = base.with_overrides({"workforce.size": 2000, "program.cadence": "weekly", "name": "weekly"})
+    assert got.model_dump() == want.model_dump()
+    assert got.workforce.level_shares == base.workforce.level_shares  # the rest of workforce is the base's
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("base: nowhere.yaml\n", "nowhere.yaml: no such file"),
+        ("base: 3\n", "base: must be the path of a scenario file"),
+        ("base: loop.yaml\n", "a circle of base: files"),
+        ("base: list.yaml\n", "must be a mapping of fields"),
+    ],
+)
+def test_a_bad_base_is_one_line_naming_the_file(tmp_path, text, words):
+    (tmp_path / "loop.yaml").write_text("base: loop.yaml\n")
+    (tmp_path / "list.yaml").write_text("- 1\n- 2\n")
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(ms.ScenarioError) as e:
+        ms.load_scenario(tmp_path / "s.yaml")
+    assert words in str(e.value) and "\n" not in str(e.value)

@@ -205,8 +205,43 @@ def read_yaml(path: str | Path) -> Any:
     return parse_yaml(text, str(p))
 
 
+#: how many ``base:`` files a scenario may stand on, one on another
+MAX_BASE_DEPTH = 8
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over`` laid on it: mappings merge key by key, at any depth; any other value (a number, a
+    list such as ``level_shares`` or ``groups``) replaces the base's."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _resolve_base(doc: Any, p: Path, seen: tuple[Path, ...] = ()) -> Any:
+    """A scenario document with its ``base:`` chain laid under it (``base`` is a path relative to the file)."""
+    if not isinstance(doc, dict) or "base" not in doc:
+        return doc
+    ref = doc["base"]
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError(f"{p}: base: must be the path of a scenario file, relative to this one (got {ref!r})")
+    bp = Path(ref) if Path(ref).is_absolute() else p.parent / ref
+    real = bp.resolve()
+    if real in seen or real == p.resolve():
+        raise ScenarioError(f"{p}: base: {ref} leads back to a file already in the chain (a circle of base: files)")
+    if len(seen) >= MAX_BASE_DEPTH:
+        raise ScenarioError(f"{p}: base: more than {MAX_BASE_DEPTH} files stand on one another; flatten the chain")
+    parent = _resolve_base(read_yaml(bp), bp, (*seen, p.resolve()))
+    if not isinstance(parent, dict):
+        raise ScenarioError(f"{bp}: a scenario file must be a mapping of fields (it is the base: of {p})")
+    return _merged(parent, {k: v for k, v in doc.items() if k != "base"})
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Load and validate a scenario YAML file.
+
+    A file may start from another with ``base: PATH`` (relative to the file) and say only what differs:
+    mappings merge at any depth, any other value replaces the base's.
 
     >>> sc = load_scenario("scenarios/one_on_one.yaml")
     >>> sc.program.format, sc.program.cadence_weeks
@@ -215,4 +250,5 @@ def load_scenario(path: str | Path) -> Scenario:
     Traceback (most recent call last):
     mentorsim.errors.ScenarioError: scenarios/no_such.yaml: no such file
     """
-    return scenario_from_dict(read_yaml(path), str(path))
+    p = Path(path)
+    return scenario_from_dict(_resolve_base(read_yaml(p), p), str(path))
