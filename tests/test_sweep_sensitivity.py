@@ -211,3 +211,29 @@ def test_paired_gains_skip_points_that_failed(tmp_path):
     assert g.point.tolist() == [2, 3] and list(res.baselines()) == [(150,)]
     c = res.gains(np.int64(0), "retention_12m")  # a number (numpy ones too) is a constant baseline
     assert c.point.tolist() == [2, 3]
+
+
+@pytest.fixture(scope="module")
+def lhs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("lhs")
+    return ms.sweep(spec(tmp, "latin_hypercube", 80), progress=False)
+
+
+@pytest.mark.parametrize("method", [None, "delta", "rbd_fast", "pawn"])
+def test_any_sample_is_analysed_and_the_inert_parameter_ranks_last(lhs, method):
+    """A Latin hypercube has no Sobol or Morris design: delta (the default), RBD-FAST and PAWN analyse it, the
+    table says which method ran, and a parameter the metric cannot depend on (a price nobody pays without the
+    policy) is the least influential on engagement."""
+    idx = ms.sensitivity(lhs, "mean_engagement", method=method)
+    used = method or "delta"
+    assert set(idx.method) == {used}
+    key = {"delta": "delta", "rbd_fast": "S1", "pawn": "median"}[used]
+    ranked = idx[idx["index"] == key].sort_values("value").parameter.tolist()
+    assert ranked[0] == INERT, idx
+    assert ranked[-1] in ACTIVE
+    assert describe(idx).startswith("Average engagement") or "most influential first" in describe(idx)
+
+
+def test_sobol_still_needs_its_own_design(lhs):
+    with pytest.raises(MentorsimError, match="delta, rbd_fast and pawn analyse any sample"):
+        ms.sensitivity(lhs, "mean_engagement", method="sobol")

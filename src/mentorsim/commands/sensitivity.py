@@ -1,4 +1,4 @@
-"""``mentorsim sensitivity DIR --metric M``: Sobol or Morris indices of a finished sweep."""
+"""``mentorsim sensitivity DIR --metric M``: sensitivity indices of a finished sweep, whatever its sample."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import argparse
 
 DESCRIPTION = """\
 Global sensitivity analysis of a sweep store (made by 'mentorsim sweep') with SALib:
-which varied parameters drive a metric. Sobol indices need a sweep with 'sampler: sobol'
-(S1: share of the metric's variance a parameter explains alone; ST: alone and through
-interactions); Morris screening needs 'sampler: morris' (mu_star: mean absolute effect,
-in the metric's unit). Each index has a confidence interval (bootstrap over the design).
+which varied parameters drive a metric. The method follows the sweep's sample: Sobol indices
+for 'sampler: sobol' (S1: share of the metric's variance a parameter explains alone; ST: alone
+and through interactions), Morris screening for 'sampler: morris' (mu_star: mean absolute
+effect, in the metric's unit), and for any other sample (latin_hypercube, random, a grid) the
+moment-independent delta measure (delta: how much knowing the parameter shifts the whole
+distribution of the metric, 0 to 1; and S1). --method rbd_fast or pawn also take any sample.
+The table says which method it used. Each index has a confidence interval (bootstrap).
 --gain analyses each point's paired gain over no program instead of the metric's level
 (each point against its own no-program twin, simulated here; this matters when the sweep
 varies the company itself, e.g. workforce.* parameters).
@@ -21,6 +24,8 @@ examples:
   mentorsim sensitivity out/sobol --metric retention_36m
   mentorsim sensitivity out/sobol --metric program_cost --csv sobol_cost.csv --plot sobol_cost.png
   mentorsim sensitivity out/morris --metric retention_36m --method morris
+  mentorsim sensitivity out/lhs --metric retention_36m                 (a Latin hypercube: delta)
+  mentorsim sensitivity out/lhs --metric retention_36m --method pawn
   mentorsim sensitivity out/sobol --metric retention_36m --gain --workers 2
 """
 
@@ -45,7 +50,10 @@ def register(sub) -> None:
         help="metric to analyse, e.g. retention_36m (repeat for several)",
     )
     p.add_argument(
-        "--method", choices=("sobol", "morris"), default=None, help="analysis method (default: the sweep's sampler)"
+        "--method",
+        choices=("sobol", "morris", "delta", "rbd_fast", "pawn"),
+        default=None,
+        help="analysis method (default: sobol or morris for those samplers, else delta)",
     )
     p.add_argument("--level", type=float, default=0.95, help="confidence level of the intervals (default 0.95)")
     p.add_argument(
@@ -73,7 +81,7 @@ def run(a) -> int:
     import pandas as pd
 
     from mentorsim.commands.cli import _warned
-    from mentorsim.outputs.sensitivity import describe, sensitivity
+    from mentorsim.outputs.sensitivity import default_method, describe, sensitivity
     from mentorsim.run.paths import CSV, PLOT, output_file, write_or_fallback
     from mentorsim.sweeps import load_sweep
 
@@ -83,15 +91,10 @@ def run(a) -> int:
         output_file(a.plot, "--plot", PLOT)
     warnings: list[str] = []
     res = load_sweep(a.store)
-    method = a.method or res.sweep.spec.sampler
-    if a.method is None and method not in ("sobol", "morris"):
-        from mentorsim.errors import MentorsimError
-
-        raise MentorsimError(
-            f"{a.store}: sweep {res.sweep.name!r} used the {method} sampler; sensitivity analysis "
-            "needs a sweep with 'sampler: sobol' or 'sampler: morris' "
-            "(see scenarios/sweeps/sobol.yaml)"
-        )
+    method = a.method or default_method(res.sweep.spec.sampler)
+    print(
+        f"{method} analysis of sweep {res.sweep.name!r} ({res.sweep.spec.sampler} sample, {res.sweep.n_points} points)"
+    )
     if a.gain:
         res.baselines(workers=a.workers)  # simulated once for every metric
     frames = []
