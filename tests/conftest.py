@@ -17,14 +17,16 @@ import pandas as pd
 import pytest
 
 import mentorsim as ms
+from mentorsim import programs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 
-FORMATS = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
-PROGRAM_FORMATS = FORMATS[1:]
-RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
+# the shipped plug-ins, from their registries (a test that registers one removes it again)
+FORMATS = tuple(programs.FORMATS)
+PROGRAM_FORMATS = tuple(n for n, f in programs.FORMATS.items() if f.holds_sessions)
+RECOGNITIONS = tuple(programs.POLICIES)
 CADENCES = ("weekly", "biweekly", "monthly", 3, 6.5)
 
 SMALL_SIZE = 300
@@ -92,7 +94,6 @@ UNIT_INTERVAL = (
 PER_TIME_RATES = ("monthly_quit_rate", "annual_promotion_rate", "internal_mobility_rate")
 # relationships closed before matching in their final week (a mentor's slot is free again that week)
 CLOSED_BEFORE_MATCHING = ("term",)
-MICRO_BOARD_SEATS = 3
 
 
 def mentorsim_bin() -> str:
@@ -174,6 +175,7 @@ def _max_per_week(keys: np.ndarray, weeks: np.ndarray, values: np.ndarray | None
 def check_capacity(sc: ms.Scenario, rel: pd.DataFrame) -> None:
     """No mentor above capacity (circles: groups per facilitator) and no mentee over their seats."""
     prog, H = sc.program, sc.horizon_weeks
+    fmt = programs.FORMATS[prog.format]
     if len(rel) == 0:
         return
     for rep, g in rel.groupby("replication"):
@@ -181,19 +183,19 @@ def check_capacity(sc: ms.Scenario, rel: pd.DataFrame) -> None:
         rows, weeks = _weeks_active(g, H)
         mentor = g["mentor"].to_numpy()[rows]
         mentee = g["mentee"].to_numpy()[rows]
-        if prog.format == "circle":
+        if fmt.group_sessions:
             worst, where = _max_per_week(mentor, weeks, g["group"].to_numpy()[rows])
             assert worst <= prog.mentor_capacity, (
                 f"rep {rep}: facilitator {where[1:]} runs {worst} circles in week {where[:1]}, "
                 f"capacity {prog.mentor_capacity}"
             )
         else:
-            cap = 1 if prog.format == "peer" else prog.mentor_capacity
+            cap = 1 if fmt.pair_sessions else prog.mentor_capacity  # a peer mentors their one partner
             worst, where = _max_per_week(mentor, weeks)
             assert worst <= cap, (
                 f"rep {rep}: mentor {where[1:]} has {worst} active mentees in week {where[:1]}, capacity {cap}"
             )
-        seats = MICRO_BOARD_SEATS if prog.format == "micro_board" else 1
+        seats = fmt.rows_per_mentee  # a board's seats
         worst, where = _max_per_week(mentee, weeks)
         assert worst <= seats, f"rep {rep}: mentee {where[1:]} has {worst} active rows in week {where[:1]}"
 

@@ -27,7 +27,6 @@ BASELINES = ROOT / "tests" / "baselines"
 SEED = 11
 REPLICATIONS = (0, 1)
 SIZE = 300
-FORMATS = ("one_on_one", "peer", "circle", "reverse", "micro_board")
 #: the world before issue 14: nobody has an informal mentor, everyone is in one group, and the workforce is
 #: calibrated as it was then (informal mentoring's effect moved the fit to C1-C3); the goldens pin that
 #: these give the engine's results from before groups and informal mentoring existed
@@ -44,15 +43,25 @@ WORLD = {"world-none": ("baseline.yaml", {}), "world-one_on_one": ("one_on_one.y
 
 
 def cases() -> dict[str, tuple[str, dict]]:
-    """Case name -> (scenario file, overrides)."""
+    """Case name -> (scenario file, overrides).
+
+    From the registries (``mentorsim.programs``): every format that holds sessions (its scenario is
+    ``scenarios/<format>.yaml``) with no recognition and with the first recognising policy, each with
+    and without sponsorship; every other recognising policy with the reference format (the one with
+    evidence); then cases named by hand."""
+    from mentorsim.programs import FORMATS, POLICIES
+
+    formats = [n for n, f in FORMATS.items() if f.holds_sessions]
+    reference = next(n for n, f in FORMATS.items() if f.holds_sessions and f.evidenced)
+    crossed, *others = [n for n, c in POLICIES.items() if c.has_cycle()]
     out: dict[str, tuple[str, dict]] = {"none": ("baseline.yaml", {})}
-    for fmt in FORMATS:
-        for rec in ("none", "review_credit"):
+    for fmt in formats:
+        for rec in ("none", crossed):
             for sponsor in (False, True):
                 name = f"{fmt}-{rec}-{'sponsor' if sponsor else 'nosponsor'}"
                 out[name] = (f"{fmt}.yaml", {"program.recognition": rec, "program.sponsorship": sponsor})
-    out["one_on_one-learning_credits"] = ("one_on_one.yaml", {"program.recognition": "learning_credits"})
-    out["one_on_one-celebrate_impact"] = ("one_on_one.yaml", {"program.recognition": "celebrate_impact"})
+    for rec in others:
+        out[f"{reference}-{rec}"] = (f"{reference}.yaml", {"program.recognition": rec})
     out["one_on_one-evergreen"] = ("one_on_one.yaml", {"program.intake": "evergreen"})
     out["circle-evergreen"] = ("circle.yaml", {"program.intake": "evergreen"})
     out["one_on_one-random_matching"] = ("one_on_one.yaml", {"program.matching": "random"})

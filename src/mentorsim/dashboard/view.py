@@ -7,14 +7,47 @@ nothing here runs a simulation.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast, overload
 
+from mentorsim import programs
 from mentorsim.dashboard.html import CSS
 
 if TYPE_CHECKING:
     from mentorsim.outputs.comparison import Comparison
+
+
+class Registered(Sequence[tuple[str, str]]):
+    """The options of a dropdown of plug-ins, ``(label, name)``, read from their registry whenever they are
+    listed (a format or policy registered at run time is a choice at once): the ones that run a program
+    first, then the ones that do not ("No program")."""
+
+    def __init__(self, registry: str):
+        self.registry = registry  # a registry of mentorsim.programs: "FORMATS" or "POLICIES"
+
+    def _options(self) -> list[tuple[str, str]]:
+        plugins: Mapping[str, Any] = getattr(programs, self.registry)
+        last = [p for p in plugins.values() if not getattr(p, "holds_sessions", True)]
+        return [(p.label, p.name) for p in [p for p in plugins.values() if p not in last] + last]
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[tuple[str, str]]: ...
+    def __getitem__(self, i: int | slice) -> tuple[str, str] | Sequence[tuple[str, str]]:
+        return self._options()[i]
+
+    def __len__(self) -> int:
+        return len(self._options())
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._options())
+
+    def __repr__(self) -> str:
+        return f"Registered({self.registry!r}: {self._options()!r})"
+
+
 #: path: the scenario field set through ``with_overrides``; ``run`` instead names a run option.
 CONTROLS: list[dict[str, Any]] = [
     {
@@ -22,14 +55,7 @@ CONTROLS: list[dict[str, Any]] = [
         "kind": "dropdown",
         "label": "Mentoring format",
         "path": "program.format",
-        "options": [
-            ("One-on-one", "one_on_one"),
-            ("Peer", "peer"),
-            ("Circle", "circle"),
-            ("Reverse", "reverse"),
-            ("Micro-board (3 mentors)", "micro_board"),
-            ("No program", "none"),
-        ],
+        "options": Registered("FORMATS"),
     },
     {
         "name": "cadence",
@@ -43,12 +69,7 @@ CONTROLS: list[dict[str, Any]] = [
         "kind": "dropdown",
         "label": "Mentor recognition",
         "path": "program.recognition",
-        "options": [
-            ("None", "none"),
-            ("Counts in reviews", "review_credit"),
-            ("Learning credits", "learning_credits"),
-            ("Celebrate impact", "celebrate_impact"),
-        ],
+        "options": Registered("POLICIES"),
     },
     {
         "name": "sponsorship",

@@ -34,12 +34,12 @@ from typing import Any
 from mentorsim.dashboard import html as page_html
 from mentorsim.dashboard import view
 from mentorsim.dashboard.view import CONTROLS
-from mentorsim.dashboard.words import CADENCE_WORDS, FORMAT_WORDS, describe, equity, facts, headline  # noqa: F401 (re-exported)
+from mentorsim.dashboard.words import CADENCE_WORDS, describe, equity, facts, headline  # noqa: F401 (re-exported)
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.run.experiment import simulate
 from mentorsim.schema.scenario import Scenario, scenario_from_dict
 
-__all__ = ["CADENCE_WORDS", "CONTROLS", "FORMAT_WORDS", "Dashboard", "describe", "facts", "headline"]
+__all__ = ["CADENCE_WORDS", "CONTROLS", "Dashboard", "describe", "facts", "headline"]
 
 
 class Dashboard:

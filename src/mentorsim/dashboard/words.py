@@ -7,18 +7,10 @@ from typing import Any
 
 from mentorsim.outputs import fmt
 from mentorsim.outputs.comparison import Comparison
-from mentorsim.programs import mentor_capacity_hours
+from mentorsim.programs import FORMATS, mentor_capacity_hours
 from mentorsim.reports.headline import retention_change
 from mentorsim.schema.evidence import basis
 
-FORMAT_WORDS = {
-    "one_on_one": "one-on-one mentoring",
-    "peer": "peer mentoring",
-    "circle": "mentoring circles",
-    "reverse": "reverse mentoring",
-    "micro_board": "micro-board mentoring",
-    "none": "no mentoring",
-}
 CADENCE_WORDS = {"weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
 
 
@@ -32,10 +24,11 @@ def describe(program: Any) -> str:
     ...                                     "program.eligibility.groups": ["under_represented"]}).program)
     'Biweekly one-on-one mentoring for the under-represented group (mentees assigned)'
     """
-    if program.format == "none":
+    fmt = FORMATS[program.format]
+    if not fmt.holds_sessions:
         return "Sponsorship alone" if program.sponsorship else "No program"
     cad = program.cadence
-    s = FORMAT_WORDS.get(program.format, program.format.replace("_", " ") + " mentoring")  # a registered format
+    s = fmt.words  # the format's own words (``Format.words``)
     s = f"{CADENCE_WORDS[cad]} {s}" if isinstance(cad, str) else f"{s} every {cad:g} weeks"
     if program.sponsorship:
         s += " with sponsors"
@@ -64,7 +57,8 @@ def headline(cmp: Comparison) -> str:
     if row.empty:
         return f"{what} makes no difference to retention {when}."
     r = row.iloc[0]
-    keeps = "keep" if prog.scenario.program.format == "circle" and not prog.scenario.program.sponsorship else "keeps"
+    plural = FORMATS[prog.scenario.program.format].plural and not prog.scenario.program.sponsorship
+    keeps = "keep" if plural else "keeps"
     return retention_change(what, r.diff_mean, r.ci_low, r.ci_high, when, keeps)
 
 

@@ -6,6 +6,9 @@ sessions its relationships hold (properties below). How strongly a held session 
 is data in the scenario (``effects.<format>``, see scenario.FormatEffects), so it can be
 overridden and swept. The shared mechanisms (meetings, momentum, load, seasons) live in
 the engine and read only these properties and hooks: the engine never asks a format's name.
+What the rest of the package says about a format (its dashboard label, its words in a
+sentence, whether its results rest on evidence) is an attribute here too, read from the
+registry (``mentorsim.programs.FORMATS``), never a list kept elsewhere.
 """
 
 from __future__ import annotations
@@ -78,6 +81,15 @@ class Format:
     and the properties that say what their sessions are like."""
 
     name = "none"
+    #: how the dashboard's dropdown names the format (default: its name in words, capitalised)
+    label = ""
+    #: the format in a sentence, e.g. "mentoring circles" (default: "<its name in words> mentoring")
+    words = ""
+    #: whether ``words`` is plural ("mentoring circles keep ...")
+    plural = False
+    #: whether the format's effect on mentees rests on workplace evidence (C4-C6: a voluntary one-on-one
+    #: program); a design of a format without it rests mainly on assumptions (schema.evidence.basis)
+    evidenced = False
     #: whether the format runs a program at all (the baseline "none" holds no sessions)
     holds_sessions = True
     #: whether mentors come from a pool of volunteers (False: mentors are drawn from the mentees)
@@ -93,6 +105,16 @@ class Format:
     #: the mentors are the mentees' peers (a recognition policy credits them only if
     #: ``program.recognise_peers`` says peers count as mentors)
     peer_mentors = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A format that names itself and not its label or words gets them from its name."""
+        super().__init_subclass__(**kwargs)
+        if "name" in vars(cls):
+            words = cls.name.replace("_", " ")
+            if "label" not in vars(cls):
+                cls.label = words.capitalize()
+            if "words" not in vars(cls):
+                cls.words = f"{words} mentoring"
 
     def mentee_eligible(self, level: np.ndarray, program: Any) -> np.ndarray:
         return level <= program.mentee_max_level

@@ -13,6 +13,9 @@ class Circle(Format):
     """Circles of ``program.circle_size`` with one facilitator: group sessions with a hot seat."""
 
     name = "circle"
+    label = "Circle"
+    words = "mentoring circles"
+    plural = True
     group_sessions = True
 
     def form(self, ctx, waiting, mentors, free):

@@ -17,6 +17,8 @@ class MicroBoard(Format):
     """Three mentors a mentee, one per skill: three rows per mentee, seats filled in rounds."""
 
     name = "micro_board"
+    label = "Micro-board (3 mentors)"
+    words = "micro-board mentoring"
     rows_per_mentee = 3
 
     def form(self, ctx, waiting, mentors, free):

@@ -8,3 +8,6 @@ class OneOnOne(Format):
     matched on the mentee's goal skill)."""
 
     name = "one_on_one"
+    label = "One-on-one"
+    words = "one-on-one mentoring"
+    evidenced = True  # C4-C6: a voluntary one-on-one program

@@ -17,6 +17,8 @@ class Peer(Format):
     """Same-level pairs from the mentees themselves: pair sessions, no mentor pool."""
 
     name = "peer"
+    label = "Peer"
+    words = "peer mentoring"
     draws_on_mentor_pool = False  # peers come from the mentee pool
     pair_sessions = True
     peer_mentors = True

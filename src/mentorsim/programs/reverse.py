@@ -14,6 +14,8 @@ class Reverse(Format):
     """Junior mentors (levels 1-2) from the mentor pool, senior mentees, on the technical skill."""
 
     name = "reverse"
+    label = "Reverse"
+    words = "reverse mentoring"
 
     def mentee_eligible(self, level, program):
         return level >= program.mentor_min_level

@@ -119,34 +119,32 @@ DEFAULTS: dict[str, Evidence] = {
 TOPIC_ALIASES: dict[str, str] = {"replacement cost": "replacement cost of a leaver"}
 
 
-#: Formats whose effect on mentees has workplace evidence (C4-C6: a voluntary one-on-one program).
-EVIDENCED_FORMATS = frozenset({"none", "one_on_one"})
-
-
 def basis(sc: Any) -> tuple[str, str]:
     """What a scenario's program results rest on: ("evidence" | "assumptions", why, in words).
 
     A format without workplace evidence (peer, circle, reverse, micro-board: EVIDENCE.md gaps) or a
     recognition policy (its effect sizes are assumptions) or assigned enrolment (EVIDENCE.md: no figure on
     how assigned participants engage) makes a result rest mainly on assumptions; one-on-one mentoring is
-    calibrated to C4-C6 and sponsorship to C7."""
+    calibrated to C4-C6 and sponsorship to C7. Whether a format rests on evidence is its ``evidenced``
+    (``mentorsim.programs.FORMATS``)."""
+    from mentorsim.programs import FORMATS, POLICIES  # programs import the schema: read when asked
+
     prog = sc.program
     why = []
-    if prog.format not in EVIDENCED_FORMATS:
+    fmt = FORMATS[prog.format]
+    if not fmt.evidenced:
         why.append(
-            f"no workplace evidence on {prog.format.replace('_', '-')} mentoring: its effect sizes are assumptions"
+            f"no workplace evidence on {fmt.words}: {'their' if fmt.plural else 'its'} effect sizes are assumptions"
         )
-    if prog.format != "none" and prog.recognition != "none":
-        why.append(f"the effects of {prog.recognition.replace('_', ' ')} are assumptions")
-    if prog.format != "none" and prog.enrolment == "assigned":
+    if fmt.holds_sessions and POLICIES[prog.recognition].has_cycle():
+        why.append(f"the effects of {POLICIES[prog.recognition].words} are assumptions")
+    if fmt.holds_sessions and prog.enrolment == "assigned":
         why.append(
             "no evidence compares assigned with volunteer participants: how assigned mentees engage "
             "(mechanics.volunteering.assigned_preparation) is an assumption"
         )
     if why:
         return "assumptions", "; ".join(why)
-    if prog.format == "none":
+    if not fmt.holds_sessions:
         return "evidence", "no program" + (" but sponsorship (C7)" if prog.sponsorship else "")
-    return "evidence", "one-on-one mentoring, calibrated to C4-C6" + (
-        " and sponsorship to C7" if prog.sponsorship else ""
-    )
+    return "evidence", f"{fmt.words}, calibrated to C4-C6" + (" and sponsorship to C7" if prog.sponsorship else "")

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from mentorsim.schema.evidence import DEFAULTS, EVIDENCE, TOPIC_ALIASES
 from mentorsim.schema.scenario import Scenario
-from mentorsim.schema.validation import field_bounds
+from mentorsim.schema.validation import choices, field_bounds
 
 #: The figures alone, by ID and by topic.
 EVIDENCE_IDS: dict[str, str] = {k: e.figure for k, e in EVIDENCE.items()}
@@ -131,6 +131,9 @@ def _allowed(name: str, field) -> str:
     lo, hi = field_bounds(field)
     if name in VALIDATOR_RANGES:
         return VALIDATOR_RANGES[name]
+    names = choices(field)
+    if names is not None:  # a registry's names (formats, policies)
+        return ", ".join(names)
     if typing.get_origin(ann) is Literal:
         return ", ".join(str(a) for a in typing.get_args(ann))
     if ann is bool:

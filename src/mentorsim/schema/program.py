@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from mentorsim.schema.validation import SchemaModel, param
+from mentorsim.schema.validation import OneOf, SchemaModel, param
 from mentorsim.schema.world import Eligibility, Enrolment
 
-FORMATS = FORMATS_BUILTIN = ("none", "one_on_one", "peer", "circle", "reverse", "micro_board")
-RECOGNITIONS = ("none", "review_credit", "learning_credits", "celebrate_impact")
+
+def registered(registry: str) -> list[str]:
+    """The names in a plug-in registry of :mod:`mentorsim.programs` (``FORMATS``, ``POLICIES``), as they are
+    now: a format or policy registered at run time is a name a scenario may use at once."""
+    from mentorsim import programs  # programs import the schema, so the registry is read when asked
+
+    return list(getattr(programs, registry))
+
+
 CADENCES = {"weekly": 1.0, "biweekly": 2.0, "monthly": 52.0 / 12.0}
 
 
 class Program(SchemaModel):
     """The program design: the levers an organisation controls."""
 
-    format: Literal["none", "one_on_one", "peer", "circle", "reverse", "micro_board"] = param(
+    format: Annotated[str, OneOf(lambda: registered("FORMATS"))] = param(
         "none",
         unit="-",
         source="assumption",
-        desc="Mentoring format: none, one_on_one, peer, circle, reverse, micro_board (ATD: 78% of programs are one-on-one).",
+        desc="Mentoring format, a name in the format registry (mentorsim.programs.FORMATS; ATD: 78% of "
+        "programs are one-on-one).",
     )
     sponsorship: bool = param(
         False,
@@ -40,11 +48,11 @@ class Program(SchemaModel):
     session_minutes: float = param(
         60, unit="minutes", source="mentor time", ge=15, le=240, desc="Length of one session (practice: 45-60 minutes)."
     )
-    recognition: Literal["none", "review_credit", "learning_credits", "celebrate_impact"] = param(
+    recognition: Annotated[str, OneOf(lambda: registered("POLICIES"))] = param(
         "none",
         unit="-",
         source="recognition in practice",
-        desc="How mentors are recognised: none, review_credit, learning_credits, celebrate_impact.",
+        desc="How mentors are recognised, a name in the policy registry (mentorsim.programs.POLICIES).",
     )
     recognise_peers: bool = param(
         False,
@@ -266,22 +274,6 @@ class Program(SchemaModel):
         "reached), times fit, momentum and relationship quality: about "
         "half of one-on-one mentees reach their goal at the defaults.",
     )
-
-    @field_validator("format", "recognition", mode="wrap")
-    @classmethod
-    def _registered(cls, v: Any, handler: Any, info: Any) -> Any:
-        """A format or policy registered at run time (``programs.register_format``, ``POLICIES``) is
-        allowed too; the shipped ones (and their error) come from the field's choices."""
-        from mentorsim.programs import FORMATS, POLICIES
-
-        registry, shipped = (FORMATS, FORMATS_BUILTIN) if info.field_name == "format" else (POLICIES, RECOGNITIONS)
-        if isinstance(v, str) and v in registry and v not in shipped:
-            return v
-        if set(registry) == set(shipped):
-            return handler(v)
-        if isinstance(v, str) and v in shipped:
-            return handler(v)
-        raise ValueError("Input should be " + ", ".join(repr(k) for k in registry))
 
     @field_validator("cadence", mode="before")
     @classmethod

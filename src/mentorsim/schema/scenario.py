@@ -20,17 +20,15 @@ from mentorsim.schema.effects import Effects, FormatEffects, RecognitionEffects,
 from mentorsim.schema.io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
 from mentorsim.schema.mechanics import Mechanics
 from mentorsim.schema.organisation import MAX_WORKFORCE, Costs, Workforce
-from mentorsim.schema.program import CADENCES, FORMATS, RECOGNITIONS, Program
+from mentorsim.schema.program import CADENCES, Program
 from mentorsim.schema.validation import SchemaModel, param, printable, refuse_coercion
 
 MAX_HORIZON_WEEKS = 1040
 
 __all__ = [
     "CADENCES",
-    "FORMATS",
     "MAX_HORIZON_WEEKS",
     "MAX_WORKFORCE",
-    "RECOGNITIONS",
     "Costs",
     "Effects",
     "FormatEffects",

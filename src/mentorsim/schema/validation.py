@@ -24,11 +24,22 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 __all__ = [
     "Frozen",
+    "OneOf",
     "StrictFrozen",
     "describe",
     "field_bounds",
@@ -94,6 +105,37 @@ def param(
     if sensitivity is not None:
         extra["sensitivity_range"] = list(sensitivity)
     return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
+
+
+class OneOf:
+    """A field whose value is one of the names ``names()`` gives when it is validated (a registry that can
+    grow at run time): ``Annotated[str, OneOf(lambda: list(REGISTRY))]``. A wrong value is refused as a
+    ``Literal`` of those names would be (``Input should be 'a', 'b' or 'c'``), and the JSON schema lists
+    them as its ``enum``."""
+
+    def __init__(self, names: Callable[[], Sequence[str]]):
+        self.names = names
+
+    def check(self, v: Any) -> Any:
+        names = list(self.names())
+        if isinstance(v, str) and v in names:
+            return v
+        quoted = [repr(n) for n in names]
+        expected = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        out = dict(handler(schema))
+        out["enum"] = list(self.names())
+        return out
+
+
+def choices(field: FieldInfo) -> list[str] | None:
+    """The names a :class:`OneOf` field allows now (None for another field)."""
+    return next((list(m.names()) for m in field.metadata if isinstance(m, OneOf)), None)
 
 
 def field_bounds(field: FieldInfo) -> tuple[float | None, float | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,9 +24,25 @@ class _Effect:
 class Recognition:
     """A recognition policy. The engine reads its effect sizes (``supply``, ``burnout_buffer``,
     ``hazard``, ``promotion_logit``) and calls ``cycle`` every 26 weeks (when ``has_cycle``) and
-    ``weekly_cost`` when it prices the week."""
+    ``weekly_cost`` when it prices the week. What the rest of the package says about a policy (its
+    dashboard label, its words in a sentence) is an attribute here, read from the registry
+    (``mentorsim.programs.POLICIES``)."""
 
     name = "none"
+    #: how the dashboard's dropdown names the policy (default: its name in words, capitalised)
+    label = "None"
+    #: the policy in a sentence, e.g. "review credit" (default: its name in words)
+    words = "no recognition"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A policy that names itself and not its label or words gets them from its name."""
+        super().__init_subclass__(**kwargs)
+        if "name" in vars(cls):
+            words = cls.name.replace("_", " ")
+            if "label" not in vars(cls):
+                cls.label = words.capitalize()
+            if "words" not in vars(cls):
+                cls.words = words
 
     def __init__(self, effects: RecognitionEffects):
         self.effects = effects

@@ -17,6 +17,8 @@ class CelebrateImpact(Recognising):
     """A celebration per active mentor a year; each cycle it lowers the mentors' burnout."""
 
     name = "celebrate_impact"
+    label = "Celebrate impact"
+    words = "celebrate impact"
 
     def weekly_cost(self, costs: Costs, n_mentors: np.ndarray) -> np.ndarray:
         return n_mentors * (costs.celebration_per_mentor_per_year / 52.0)

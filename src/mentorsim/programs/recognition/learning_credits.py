@@ -17,6 +17,8 @@ class LearningCredits(Recognising):
     """A learning budget per active mentor a year; each cycle it lifts the mentor's skills."""
 
     name = "learning_credits"
+    label = "Learning credits"
+    words = "learning credits"
 
     def weekly_cost(self, costs: Costs, n_mentors: np.ndarray) -> np.ndarray:
         return n_mentors * (costs.learning_credit_per_mentor_per_year / 52.0)

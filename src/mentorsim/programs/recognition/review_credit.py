@@ -7,3 +7,5 @@ class ReviewCredit(Recognising):
     """Mentoring counts at reviews: its effect is the promotion log-odds and supply it adds."""
 
     name = "review_credit"
+    label = "Counts in reviews"
+    words = "review credit"
