@@ -194,3 +194,53 @@ def test_a_policy_that_only_overrides_cycle_is_scheduled(one_on_one):
     finally:
         POLICIES.pop(Plaque.name)
     assert Plaque.has_cycle() and Plaque.calls == 4
+
+
+class Slower(SameLevelGroups):
+    """The made-up format again, with effect sizes of its own (less expertise than one-on-one)."""
+
+    name = "slower_groups"
+    effect_defaults = {"expertise": 0.6, "vicarious": 0.2}
+
+
+class Badge(Recognising):
+    """A made-up policy with effect sizes of its own: a badge lifts supply a little."""
+
+    name = "badge"
+    effect_defaults = {"supply": 1.2, "engagement_boost": 0.01}
+
+
+def test_a_registered_plugin_brings_its_effect_sizes_as_scenario_keys(one_on_one):
+    """effects.<format>.* and effects.recognition.<policy>.* exist for a plug-in registered at run time, with
+    its defaults; a scenario sets them like a shipped one's, a typo is named, and they are parameters."""
+    register_format(Slower())
+    POLICIES[Badge.name] = Badge
+    try:
+        sc = small(one_on_one, program__format=Slower.name, program__recognition=Badge.name)
+        fx, rx = sc.effects.slower_groups, sc.effects.recognition.badge
+        assert (fx.expertise, fx.vicarious, fx.friction) == (0.6, 0.2, 1.0)  # its own, then one-on-one's
+        assert (rx.supply, rx.engagement_boost, rx.hazard) == (1.2, 0.01, 1.0)
+        assert FORMATS[Slower.name].effects(sc) == fx
+        set_ = sc.with_overrides({"effects.slower_groups.expertise": 0.9, "effects.recognition.badge.supply": 2.0})
+        assert set_.effects.slower_groups.expertise == 0.9 and set_.effects.slower_groups.vicarious == 0.2
+        assert set_.effects.recognition.badge.supply == 2.0
+        doc = {"program": {"format": Slower.name}, "effects": {"slower_groups": {"friction": 0.5}}}
+        assert ms.scenario_from_dict(doc).effects.slower_groups.friction == 0.5
+        with pytest.raises(ms.ScenarioError, match="did you mean 'effects.slower_groups.expertise'"):
+            sc.with_overrides({"effects.slower_groups.expertize": 1.0})
+        with pytest.raises(ms.ScenarioError, match="effects.slower_grups: unknown field; did you mean"):
+            ms.scenario_from_dict({"effects": {"slower_grups": {}}})
+        with pytest.raises(ms.ScenarioError, match=r"effects.slower_groups.expertise: Input should be less"):
+            ms.scenario_from_dict({"effects": {"slower_groups": {"expertise": 9}}})
+        reg = ms.parameter_register().set_index("name")
+        assert reg.loc["effects.slower_groups.expertise", "default"] == 0.6
+        assert reg.loc["effects.slower_groups.expertise", "sensitivity_low"] < 0.6
+        assert reg.loc["effects.recognition.badge.supply", "default"] == 1.2
+        slow = ms.simulate(sc, replications=1, seed=SEED).summary()
+        fast = ms.simulate(set_, replications=1, seed=SEED).summary()
+        assert not slow["mean"].equals(fast["mean"])  # the scenario's effect sizes are the ones used
+    finally:
+        FORMATS.pop(Slower.name)
+        POLICIES.pop(Badge.name)
+    # gone with the plug-ins
+    assert "slower_groups" not in ms.Scenario().effects.model_dump()

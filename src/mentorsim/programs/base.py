@@ -13,8 +13,9 @@ registry (``mentorsim.programs.FORMATS``), never a list kept elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 import numpy as np
 
@@ -90,6 +91,10 @@ class Format:
     #: whether the format's effect on mentees rests on workplace evidence (C4-C6: a voluntary one-on-one
     #: program); a design of a format without it rests mainly on assumptions (schema.evidence.basis)
     evidenced = False
+    #: the format's effect sizes where they differ from one-on-one's, e.g. ``{"expertise": 0.5}``, for a
+    #: format without a field of its own in ``schema.effects.Effects``: a scenario then reads and sets them
+    #: as ``effects.<name>.<field>`` like a shipped format's
+    effect_defaults: ClassVar[Mapping[str, float]] = {}
     #: whether the format runs a program at all (the baseline "none" holds no sessions)
     holds_sessions = True
     #: whether mentors come from a pool of volunteers (False: mentors are drawn from the mentees)
@@ -127,8 +132,13 @@ class Format:
         return program.mentor_hours_per_month * program.mentor_capacity
 
     def effects(self, sc: Scenario) -> FormatEffects:
-        """How strongly this format's sessions work: ``effects.<name>`` (one-on-one's if it has none)."""
+        """How strongly this format's sessions work: ``effects.<name>`` (a format registered after the
+        scenario was made: its ``effect_defaults``; one that holds no sessions: one-on-one's)."""
         fx = getattr(sc.effects, self.name, None)
+        if fx is None and self.holds_sessions:
+            from mentorsim.schema.effects import FormatEffects
+
+            return FormatEffects(**self.effect_defaults)
         return cast("FormatEffects", sc.effects.one_on_one if fx is None else fx)
 
     def form(self, ctx: SiteView, waiting: np.ndarray, mentors: np.ndarray, free: np.ndarray) -> Rows:

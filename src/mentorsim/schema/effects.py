@@ -1,12 +1,19 @@
 """Effect sizes: how strongly a held session of each format works and what each recognition policy
 changes (``scenario.effects``). Mostly assumptions, all overridable and sweepable, each with a
-sensitivity range."""
+sensitivity range.
+
+The shipped formats and policies have a field each here. A format or policy registered at run time
+(``mentorsim.programs``) without one brings its own defaults (its ``effect_defaults``) and gets the same
+keys, ``effects.<format>.<field>`` and ``effects.recognition.<policy>.<field>``: see :class:`Plugins`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from mentorsim.schema.validation import SchemaModel, param, variant
 
@@ -285,17 +292,100 @@ else:
     )
 
 
-class RecognitionPolicies(_Frozen):
+class _Unknown:
+    """A key of an effects section that names neither a field nor a registered plug-in (a typo)."""
+
+
+def _refuse_unknown(v: Any) -> Any:
+    if isinstance(v, _Unknown):
+        raise PydanticCustomError("extra_forbidden", "Extra inputs are not permitted")
+    return v
+
+
+def _json_schema(schema: dict[str, Any], cls: Any) -> None:
+    """No keys besides the fields, unless plug-ins are registered: then their names too."""
+    names = [*cls.model_fields, *cls.plugin_names()]
+    if len(names) == len(cls.model_fields):
+        schema["additionalProperties"] = False
+    else:
+        schema["propertyNames"] = {"enum": names}
+
+
+class Plugins(_Frozen):
+    """An effects section that holds, besides its fields, the effect sizes of the plug-ins of a registry
+    of :mod:`mentorsim.programs` (``registry``) that have effect sizes and no field here: each under its
+    name, a ``plugin_model`` from the plug-in's ``effect_defaults`` and what the scenario sets. Any other
+    key is refused as an unknown field."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_json_schema)
+    #: the registry of mentorsim.programs ("FORMATS" or "POLICIES") and the model of a plug-in's effect sizes
+    registry: ClassVar[str]
+    plugin_model: ClassVar[type[SchemaModel]]
+
+    @classmethod
+    def plugins(cls) -> dict[str, Mapping[str, float]]:
+        """The registered plug-ins with effect sizes and no field here: name -> their effect defaults."""
+        from mentorsim import programs  # programs import the schema, so the registry is read when asked
+
+        if cls.registry == "FORMATS":
+            on = {n: (f.holds_sessions, f.effect_defaults) for n, f in programs.FORMATS.items()}
+        else:
+            on = {n: (c.has_cycle(), c.effect_defaults) for n, c in programs.POLICIES.items()}
+        return {n: dict(d) for n, (has, d) in on.items() if has and n not in cls.model_fields}
+
+    @classmethod
+    def plugin_names(cls) -> list[str]:
+        return list(cls.plugins())
+
+    @classmethod
+    def plugin_defaults(cls, name: str) -> type[SchemaModel]:
+        """The model of a plug-in's effect sizes with its defaults (and their sensitivity ranges)."""
+        return _variant(cls.plugin_model, name, tuple(sorted(cls.plugins()[name].items())))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plugins(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        plugins = cls.plugins()
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            if k in cls.model_fields:
+                out[k] = v
+            elif k in plugins:
+                out[k] = {**plugins[k], **v} if isinstance(v, dict) else v
+            else:
+                out[k] = _Unknown()
+        for k, d in plugins.items():
+            out.setdefault(k, d)
+        return out
+
+
+@cache
+def _variant(base: type[SchemaModel], name: str, defaults: tuple[tuple[str, float], ...]) -> type[SchemaModel]:
+    title = "".join(w.capitalize() for w in name.split("_")) + "Effects"
+    return variant(base, title, f"Effect sizes of {name} (a registered plug-in).", **dict(defaults))
+
+
+class RecognitionPolicies(Plugins):
     """Effect sizes of each mentor recognition policy; ``program.recognition`` picks one."""
+
+    registry: ClassVar[str] = "POLICIES"
+    plugin_model: ClassVar[type[SchemaModel]] = RecognitionEffects
+    __pydantic_extra__: dict[str, Annotated[RecognitionEffects, BeforeValidator(_refuse_unknown)]] = Field(init=False)
 
     review_credit: ReviewCreditEffects = Field(default_factory=ReviewCreditEffects)
     learning_credits: LearningCreditsEffects = Field(default_factory=LearningCreditsEffects)
     celebrate_impact: CelebrateImpactEffects = Field(default_factory=CelebrateImpactEffects)
 
 
-class Effects(_Frozen):
+class Effects(Plugins):
     """Effect sizes of the formats and recognition policies: mostly assumptions, all overridable
     (e.g. ``effects.circle.vicarious``) so sweeps and sensitivity analysis can vary them."""
+
+    registry: ClassVar[str] = "FORMATS"
+    plugin_model: ClassVar[type[SchemaModel]] = FormatEffects
+    __pydantic_extra__: dict[str, Annotated[FormatEffects, BeforeValidator(_refuse_unknown)]] = Field(init=False)
 
     one_on_one: OneOnOneEffects = Field(default_factory=OneOnOneEffects)
     peer: PeerEffects = Field(default_factory=PeerEffects)

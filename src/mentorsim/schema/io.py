@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from mentorsim.errors import ScenarioError
-from mentorsim.schema.validation import model_at, nearest, summarize
+from mentorsim.schema.validation import field_names, model_at, nearest, summarize
 
 if TYPE_CHECKING:
     from mentorsim.schema.scenario import Scenario
@@ -30,7 +30,7 @@ def _schema() -> type[Scenario]:
 
 def _suggest(keys: list[str]) -> str:
     model = model_at(_schema(), keys[:-1])
-    return "" if model is None else nearest(keys[-1], list(model.model_fields), ".".join([*keys[:-1], ""]))
+    return "" if model is None else nearest(keys[-1], field_names(model), ".".join([*keys[:-1], ""]))
 
 
 def _set_dotted(doc: dict[str, Any], key: str, value: Any, source: str) -> None:

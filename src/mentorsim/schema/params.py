@@ -164,6 +164,9 @@ def _walk(model: type[BaseModel], prefix: str = ""):
             yield from _walk(ann, f"{name}.")
         else:
             yield name, field
+    plugins = getattr(model, "plugin_names", None)
+    for key in plugins() if plugins is not None else ():  # effect sizes of a plug-in registered at run time
+        yield from _walk(model.plugin_defaults(key), f"{prefix}{key}.")  # type: ignore[attr-defined]
 
 
 def parameter_register() -> pd.DataFrame:

@@ -43,6 +43,7 @@ __all__ = [
     "StrictFrozen",
     "describe",
     "field_bounds",
+    "field_names",
     "location",
     "model_at",
     "nearest",
@@ -186,12 +187,25 @@ def _field_model(ann: Any) -> type[BaseModel] | None:
     return None
 
 
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The keys a model takes: its fields, and the plug-ins registered in it (``schema.effects.Plugins``)."""
+    plugins = getattr(model, "plugin_names", None)
+    return [*model.model_fields, *(plugins() if plugins is not None else ())]
+
+
 def model_at(root: type[BaseModel] | None, keys: Sequence[str]) -> type[BaseModel] | None:
-    """The model reached from ``root`` along field names (through optional and union fields), or None."""
+    """The model reached from ``root`` along field names (through optional and union fields, and the
+    plug-ins of a ``schema.effects.Plugins`` section), or None."""
     model = root
     for k in keys:
-        if model is None or k not in model.model_fields:
+        if model is None:
             return None
+        if k not in model.model_fields:
+            plugins = getattr(model, "plugin_names", None)
+            if plugins is None or k not in plugins():
+                return None
+            model = getattr(model, "plugin_model", None)
+            continue
         model = _field_model(model.model_fields[k].annotation)
     return model
 
@@ -278,9 +292,7 @@ def describe(
         model = model_at(root, keys[:-1])
         if model is None:
             return f"{where}: unknown field"
-        return (
-            f"{where}: unknown field{nearest(keys[-1], list(model.model_fields), where[: len(where) - len(keys[-1])])}"
-        )
+        return f"{where}: unknown field{nearest(keys[-1], field_names(model), where[: len(where) - len(keys[-1])])}"
     if err["type"] == "missing" and missing is not None:
         return f"{where}: {missing}"
     if rewrite is not None:

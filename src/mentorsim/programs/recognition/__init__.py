@@ -27,7 +27,9 @@ def recognition_of(sc: Scenario, peer_mentors: bool = False) -> Recognition:
     if peer_mentors and not sc.program.recognise_peers:
         cls = NoRecognition
     fx = getattr(sc.effects.recognition, cls.name, None) if cls.has_cycle() else None
-    return cls(fx if fx is not None else RecognitionEffects())
+    if fx is None:  # no recognition, or a policy registered after the scenario was made
+        fx = RecognitionEffects(**(cls.effect_defaults if cls.has_cycle() else {}))
+    return cls(fx)
 
 
 __all__ = ["POLICIES", "NoRecognition", "Recognising", "Recognition", "recognition_of"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -33,6 +34,10 @@ class Recognition:
     label = "None"
     #: the policy in a sentence, e.g. "review credit" (default: its name in words)
     words = "no recognition"
+    #: the policy's effect sizes where they differ from no effect, e.g. ``{"supply": 1.2}``, for a policy
+    #: without a field of its own in ``schema.effects.RecognitionPolicies``: a scenario then reads and sets
+    #: them as ``effects.recognition.<name>.<field>`` like a shipped policy's
+    effect_defaults: ClassVar[Mapping[str, float]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A policy that names itself and not its label or words gets them from its name."""
