@@ -244,3 +244,102 @@ def test_a_registered_plugin_brings_its_effect_sizes_as_scenario_keys(one_on_one
         POLICIES.pop(Badge.name)
     # gone with the plug-ins
     assert "slower_groups" not in ms.Scenario().effects.model_dump()
+
+
+class Huddles(SameLevelGroups):
+    """The made-up format once more, as a newcomer would ship it: a label, words and effect sizes."""
+
+    name = "huddles"
+    label = "Huddles (same level)"
+    words = "mentoring huddles"
+    plural = True
+    effect_defaults = {"expertise": 0.7}
+
+
+def _saved_share(base, design):
+    """A made-up paired metric: the share of the baseline's turnover cost the design saves."""
+    b = np.asarray(base["turnover_cost"], dtype=float)
+    return (b - np.asarray(design["turnover_cost"], dtype=float)) / np.where(b > 0, b, np.nan)
+
+
+@pytest.fixture
+def newcomers():
+    """A format, a recognition policy and a paired metric defined here, registered for one test."""
+    from mentorsim.schema.metrics import PAIRED, Paired
+
+    register_format(Huddles())
+    POLICIES[Badge.name] = Badge
+    PAIRED["turnover_saved"] = Paired(
+        "Turnover cost saved", "share", True, "Share of turnover cost saved.", _saved_share
+    )
+    yield
+    FORMATS.pop(Huddles.name)
+    POLICIES.pop(Badge.name)
+    PAIRED.pop("turnover_saved")
+
+
+def test_a_format_a_policy_and_a_paired_metric_defined_here_reach_every_layer(newcomers, tmp_path):
+    """Schema, a run, the comparison and the scorecard's tables, and the dashboard's choices: no list to edit."""
+    import ipywidgets as W
+
+    from mentorsim.dashboard import view, widgets, words
+    from mentorsim.outputs.fmt import compare_table
+    from mentorsim.reports import collect
+    from mentorsim.reports.tables import scorecard, settings_table
+
+    # the schema: a scenario file naming them loads, the JSON schema and the register list them
+    path = tmp_path / "huddles.yaml"
+    path.write_text(
+        "name: huddles\nhorizon_weeks: 60\nworkforce: {size: 300}\n"
+        "program: {format: huddles, recognition: badge, mentor_capacity: 3}\n"
+        "effects: {huddles: {friction: 0.8}, recognition: {badge: {supply: 1.4}}}\n"
+    )
+    sc = ms.load_scenario(path)
+    assert (sc.program.format, sc.program.recognition) == ("huddles", "badge")
+    assert (sc.effects.huddles.expertise, sc.effects.huddles.friction, sc.effects.recognition.badge.supply) == (
+        0.7,
+        0.8,
+        1.4,
+    )
+    props = ms.Scenario.model_json_schema()["$defs"]["Program"]["properties"]
+    assert "huddles" in props["format"]["enum"] and "badge" in props["recognition"]["enum"]
+    reg = ms.parameter_register().set_index("name")
+    assert "huddles" in reg.loc["program.format", "allowed"] and "badge" in reg.loc["program.recognition", "allowed"]
+    assert reg.loc["effects.huddles.expertise", "default"] == 0.7
+
+    # a run, and a comparison with the paired metric in its table
+    cmp = ms.compare([sc.without_program("no program"), sc], replications=2, seed=SEED)
+    assert cmp["huddles"].relationships.meetings_held.sum() > 0
+    t = cmp.table()
+    row = t[(t.scenario == "huddles") & (t.metric == "turnover_saved")]
+    assert len(row) == 1
+    want = _saved_share(cmp.baseline.metrics, cmp["huddles"].metrics).mean()
+    assert row.diff_mean.iloc[0] == pytest.approx(want)
+    assert "Turnover cost saved (mean) [turnover_saved]" in compare_table(t)
+
+    # the scorecard's tables: the paired metric's row, the format and policy in the settings, the basis in words
+    data = collect(cmp)
+    s = data["scenarios"][0]
+    assert s["format"] == "huddles" and s["paired"]["turnover_saved"]["values"]
+    assert "no workplace evidence on mentoring huddles" in s["basis"]["why"]
+    assert "the effects of badge are assumptions" in s["basis"]["why"]
+    card = scorecard(data)
+    assert "Turnover cost saved (median)" in card and 'data-metric="turnover_saved"' in card
+    settings = settings_table(cmp)
+    assert '<td class="chg">huddles</td>' in settings and '<td class="chg">badge</td>' in settings
+    page = ms.report(cmp, path=tmp_path / "report.html", both=False).read_text(encoding="utf-8")
+    assert 'data-metric="turnover_saved"' in page and "effects.huddles.friction" in page
+
+    # the dashboard's choices, labelled, and its words for the design
+    spec = {c["name"]: c for c in widgets.CONTROLS}
+    assert ("Huddles (same level)", "huddles") in list(spec["format"]["options"])
+    assert ("Badge", "badge") in list(spec["recognition"]["options"])
+    assert list(spec["format"]["options"])[-1] == ("No program", "none")  # no program stays last
+    assert view.make_control(W, dict(spec["format"]), "huddles").label == "Huddles (same level)"
+    assert words.describe(sc.program) == "Biweekly mentoring huddles"
+    dash = ms.Dashboard(sc, workforce_size=200, replications=2, threaded=False)
+    try:
+        assert dash.controls["format"].value == "huddles" and dash.controls["recognition"].value == "badge"
+        assert dash.error is None and dash.headline.startswith("Biweekly mentoring huddles")
+    finally:
+        dash.close()

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.errors import MentorsimError
-from mentorsim.schema.metrics import OUTCOMES
+from mentorsim.schema.metrics import OUTCOMES, PAIRED
 from mentorsim.schema.validation import nearest
 
 #: columns of a sweep or a comparison that are neither inputs nor outcomes
@@ -149,7 +149,8 @@ def _comparison_frame(cmp: Any, scenario: str | None) -> tuple[pd.DataFrame, lis
     r = cmp[name]
     draws = r.parameter_draws.set_index("replication")
     d = cmp.diffs(r)
-    d["roi"] = cmp.roi(r)
+    for m in PAIRED:
+        d[m] = cmp.paired(r, m)
     d.index = draws.index[: len(d)] if len(d) == len(draws) else d.index
     f = draws.join(d, how="inner").reset_index()  # parameter names and metric names differ
     inputs = [c for c in draws.columns if f[c].nunique() > 1 and reads(r.scenario, c)]

@@ -17,7 +17,7 @@ import pandas as pd
 from mentorsim.design.search import derived_seed, paired, run_designs
 from mentorsim.design.spec import Lever, is_cost
 from mentorsim.outputs.pareto import non_dominated
-from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.schema.metrics import METRICS, PAIRED, interval
 from mentorsim.schema.scenario import Scenario
 
 FRONT_SEED_TAG = 1_000_003  # the re-run's seed is derived from the search's seed and this tag
@@ -155,9 +155,9 @@ class OptimizeResult:
 
     def _p_better(self, m: dict[str, np.ndarray]) -> float:
         k = self.primary
-        if k == "roi":
+        if k in PAIRED:
             v = paired(m, self._rerun_base, k)
-            return float(np.nanmean(v > 0))
+            return float(np.nanmean(v > 0 if PAIRED[k].higher_is_better else v < 0))
         if is_cost(k):  # beats no program on a cost: costs less than no program (never, for program_cost)
             v = self._rerun_base[k] - m[k]
         else:
@@ -175,7 +175,7 @@ class OptimizeResult:
         for _, r in f.iterrows():
             row = {"trial": int(r["trial"]), **{k.split(".")[-1]: r[k] for k in self.keys}}
             for m in metrics:
-                fmt = (lambda v, m=m: f"{v:.2f}") if m == "roi" else (lambda v, m=m: value(m, v, diff=not is_cost(m)))
+                fmt = (lambda v, m=m: f"{v:.2f}") if m in PAIRED else (lambda v, m=m: value(m, v, diff=not is_cost(m)))
                 row[m] = f"{fmt(r[m])} [{fmt(r[m + '_ci_low'])}, {fmt(r[m + '_ci_high'])}]"
             row["p_better"] = f"{r['p_better']:.0%}"
             rows.append(row)

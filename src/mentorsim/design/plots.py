@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import METRICS, PAIRED
 from mentorsim.viz.style import root_figure
 
 
 def _label(m: str) -> str:
-    if m == "roi":
-        return "ROI (return per dollar of program cost)"
+    if m in PAIRED:
+        return f"{PAIRED[m].label} ({PAIRED[m].unit})"
     meta = METRICS[m]
     return f"{meta.label} ({meta.unit})" if meta.unit == "USD" else f"{meta.label}: gain over no program"
 

@@ -24,7 +24,7 @@ import numpy as np
 from mentorsim.design.spec import Lever, check_budget, check_count, check_levers, check_objectives, is_cost, spec_hash
 from mentorsim.errors import MentorsimError, ScenarioError
 from mentorsim.run.executors import EXECUTORS, Workers, spawn_pool
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import METRICS, PAIRED
 from mentorsim.schema.scenario import Scenario, load_scenario
 from mentorsim.schema.validation import given_or_loaded
 
@@ -80,10 +80,10 @@ def run_designs(
 
 
 def paired(design: dict[str, np.ndarray], base: dict[str, np.ndarray], metric: str) -> np.ndarray:
-    """Per replication: the design's cost, its ROI, or its gain over no program on ``metric``."""
-    if metric == "roi":
-        prog = np.where(design["program_cost"] > 0, design["program_cost"], np.nan)
-        return (base["turnover_cost"] - design["turnover_cost"] - design["program_cost"]) / prog
+    """Per replication: the design's cost, a paired metric (ROI: ``schema.metrics.PAIRED``), or its gain
+    over no program on ``metric``."""
+    if metric in PAIRED:
+        return np.asarray(PAIRED[metric].compute(base, design), dtype=float)
     if is_cost(metric):
         return design[metric]
     return design[metric] - base[metric]

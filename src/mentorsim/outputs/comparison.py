@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from mentorsim.outputs.results import Results
-from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.schema.metrics import METRICS, PAIRED, interval
 
 if TYPE_CHECKING:
     from mentorsim.schema.scenario import Scenario
@@ -47,18 +47,22 @@ class Comparison:
         b = self.baseline.metrics
         return results.metrics.sub(b).dropna(how="all", axis=1)
 
+    def paired(self, results: Results, metric: str) -> pd.Series:
+        """Per replication, a paired metric of ``results`` against the baseline (``schema.metrics.PAIRED``)."""
+        s = results.metrics
+        b = self.baseline.metrics.reindex(s.index)  # paired by replication
+        return pd.Series(np.asarray(PAIRED[metric].compute(b, s), dtype=float), index=s.index, name=metric)
+
     def roi(self, results: Results) -> pd.Series:
         """Per-replication ROI: (turnover cost avoided - program cost) / program cost."""
-        b, s = self.baseline.metrics, results.metrics
-        avoided = b["turnover_cost"] - s["turnover_cost"]
-        prog = s["program_cost"].replace(0.0, np.nan)
-        return ((avoided - s["program_cost"]) / prog).rename("roi")
+        return self.paired(results, "roi")
 
     def table(self, level: float = 0.95) -> pd.DataFrame:
         """``scenario, metric, diff_mean, ci_low, ci_high, p_better`` against the baseline.
 
         p_better is the share of paired replications in which the scenario beats the
-        baseline on that metric (ties count half). The row ``roi`` holds the ROI itself.
+        baseline on that metric (ties count half). The row of a paired metric (``schema.metrics.PAIRED``:
+        ``roi``) holds the metric itself, and p_better the share of replications on its good side of 0.
         ``attrs["interval"]`` says which kind of interval the table shows.
         """
         rows = []
@@ -73,11 +77,12 @@ class Comparison:
                 better = v > 0 if METRICS[m].higher_is_better else v < 0
                 p = float((better.sum() + 0.5 * (v == 0).sum()) / len(v))
                 rows.append((r.name, m, mean, lo, hi, p))
-            roi = self.roi(r).to_numpy(dtype=float)
-            roi = roi[~np.isnan(roi)]
-            if len(roi):
-                mean, lo, hi = interval(roi, level)
-                rows.append((r.name, "roi", mean, lo, hi, float((roi > 0).mean())))
+            for name, pm in PAIRED.items():
+                v = self.paired(r, name).to_numpy(dtype=float)
+                v = v[~np.isnan(v)]
+                if len(v):
+                    mean, lo, hi = interval(v, level)
+                    rows.append((r.name, name, mean, lo, hi, float((v > 0 if pm.higher_is_better else v < 0).mean())))
         out = pd.DataFrame(rows, columns=["scenario", "metric", "diff_mean", "ci_low", "ci_high", "p_better"])
         out.attrs["interval"] = f"{level:.0%} paired interval over " + (
             "luck and what we don't know (uncertain parameters drawn)"

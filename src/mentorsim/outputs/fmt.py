@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import METRICS, PAIRED
 
 
 def value(metric: str, v: float, diff: bool = False) -> str:
     """A metric value in its unit, e.g. 0.512 -> '51.2%', 1.3e6 -> '$1.30M'."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
-    unit = METRICS[metric].unit if metric in METRICS else ""
+    meta = METRICS.get(metric) or PAIRED.get(metric)
+    unit = meta.unit if meta is not None else ""
     sign = "+" if diff and v > 0 else ""
     if unit in ("share", "per month", "per year"):
         return f"{sign}{v * 100:.{2 if abs(v) < 0.1 else 1}f}%" + (" pts" if diff else "")
@@ -24,7 +25,7 @@ def value(metric: str, v: float, diff: bool = False) -> str:
         return ("-" if v < 0 else sign) + s
     if unit == "0..1":
         return f"{sign}{v:.3f}"
-    if metric == "roi":
+    if unit == "return per dollar of program cost":  # ROI
         return f"{sign}{v * 100:.0f}%"
     return f"{sign}{v:,.1f}" if abs(v) < 100 else f"{sign}{v:,.0f}"
 
@@ -46,8 +47,8 @@ def compare_table(table: pd.DataFrame) -> str:
         rows = [(f"{name} vs baseline", "difference", "95% interval", "P(better)")]
         for _, r in g.iterrows():
             m = r.metric
-            label = "Return on investment (mean)" if m == "roi" else METRICS[m].label
-            diff = m != "roi"
+            label = f"{PAIRED[m].label} (mean)" if m in PAIRED else METRICS[m].label
+            diff = m not in PAIRED
             ci = "-" if math.isnan(r.ci_low) else f"{value(m, r.ci_low, diff)} to {value(m, r.ci_high, diff)}"
             rows.append((f"{label} [{m}]", value(m, r.diff_mean, diff), ci, f"{r.p_better:.0%}"))
         out.append(_align(rows))

@@ -19,6 +19,7 @@ from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.results import Results
 from mentorsim.reports.text import show
 from mentorsim.schema.evidence import basis
+from mentorsim.schema.metrics import PAIRED
 from mentorsim.schema.scenario import Scenario
 
 #: The register's kinds of source, as the report names them.
@@ -70,22 +71,9 @@ def collect(cmp: Comparison) -> dict[str, Any]:
                 "p_better": _f(row.p_better),
             }
             for m, row in t.iterrows()
-            if m != "roi"
+            if m not in PAIRED
         }
-        rs = cmp.roi(r).dropna()
-        v = rs.to_numpy(dtype=float)
-        roi: dict[str, Any] = {"replications": [int(i) for i in rs.index], "values": [float(x) for x in v]}
-        if len(v):
-            lo, hi = np.percentile(v, [2.5, 97.5])
-            roi.update(
-                {
-                    "median": float(np.median(v)),
-                    "low": float(lo),
-                    "high": float(hi),
-                    "p_positive": float((v > 0).mean()),
-                    **_ci(*(t.loc["roi", ["diff_mean", "ci_low", "ci_high"]] if "roi" in t.index else (np.nan,) * 3)),
-                }
-            )
+        paired = {m: _paired(cmp, r, m, t) for m in PAIRED}
         summ = _summary(r)
         money = {
             "program_cost": summ["program_cost"],
@@ -114,7 +102,8 @@ def collect(cmp: Comparison) -> dict[str, Any]:
                 "format": r.scenario.program.format,
                 "summary": summ,
                 "diff": diffs,
-                "roi": roi,
+                "paired": paired,
+                "roi": paired["roi"],  # the money section, the headline and the figures speak of ROI
                 "money": money,
                 "effects": eff,
                 "meetings_scheduled": _f(_scheduled(r)),
@@ -123,6 +112,28 @@ def collect(cmp: Comparison) -> dict[str, Any]:
         )
     data["evidence"] = evidence_register([x.scenario for x in cmp.results])
     return data
+
+
+def _paired(cmp: Comparison, r: Results, metric: str, t: Any) -> dict[str, Any]:
+    """A paired metric of a design (``schema.metrics.PAIRED``) as the report shows it: its value in every
+    run, their median and middle 95%, the share on its good side of 0 (``p_positive``), and the mean with
+    its interval (``Comparison.table``)."""
+    rs = cmp.paired(r, metric).dropna()
+    v = rs.to_numpy(dtype=float)
+    out: dict[str, Any] = {"replications": [int(i) for i in rs.index], "values": [float(x) for x in v]}
+    if len(v):
+        lo, hi = np.percentile(v, [2.5, 97.5])
+        good = v > 0 if PAIRED[metric].higher_is_better else v < 0
+        out.update(
+            {
+                "median": float(np.median(v)),
+                "low": float(lo),
+                "high": float(hi),
+                "p_positive": float(good.mean()),
+                **_ci(*(t.loc[metric, ["diff_mean", "ci_low", "ci_high"]] if metric in t.index else (np.nan,) * 3)),
+            }
+        )
+    return out
 
 
 def story_dicts(cmp: Comparison) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from mentorsim.outputs import fmt
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.reports.text import E, attr, num, pts, show, span, unit
 from mentorsim.schema.evidence import DEFAULTS, EVIDENCE, TOPIC_ALIASES
-from mentorsim.schema.metrics import METRICS
+from mentorsim.schema.metrics import METRICS, PAIRED
 from mentorsim.schema.params import parameter_register, source_kind
 from mentorsim.schema.scenario import Scenario
 
@@ -88,27 +88,27 @@ def scorecard(data: dict) -> str:
                 + "".join(_cell(s, m) for s in scs)
                 + "</tr>"
             )
-    roi_cells = []
-    for s in scs:
-        r = s["roi"]
-        if r.get("median") is None:
-            roi_cells.append("<td>–</td>")
-            continue
-        roi_cells.append(
-            f'<td data-scenario="{E(s["name"])}" data-metric="roi" data-value="{attr(r["median"])}" '
-            f'data-p-positive="{attr(r["p_positive"])}"><div class="v">{fmt.value("roi", r["median"])}</div>'
-            f'<div class="sub">95% of runs {fmt.value("roi", r["low"])} to {fmt.value("roi", r["high"])}</div>'
-            f'<div class="sub">positive in {r["p_positive"]:.0%} of runs</div></td>'
+    for m, pm in PAIRED.items():  # a design against the baseline, per paired run: no baseline value
+        rows.append(
+            f'<tr><th class="m" title="{E(pm.description)}">{E(pm.label)} (median)'
+            f'<div class="sub">{E(pm.unit)}</div></th><td>–</td>' + "".join(_paired_cell(s, m) for s in scs) + "</tr>"
         )
-    rows.append(
-        '<tr><th class="m" title="(turnover cost avoided - program cost) / program cost, per paired run">'
-        'ROI (median)<div class="sub">return per dollar of program cost</div></th><td>–</td>'
-        + "".join(roi_cells)
-        + "</tr>"
-    )
     return (
         f'<table class="score"><thead><tr><th></th><th>{E(base["name"])}<div class="sub">no program</div></th>'
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _paired_cell(s: dict, m: str) -> str:
+    r = s["paired"][m]
+    if r.get("median") is None:
+        return "<td>–</td>"
+    side = "positive" if PAIRED[m].higher_is_better else "negative"
+    return (
+        f'<td data-scenario="{E(s["name"])}" data-metric="{m}" data-value="{attr(r["median"])}" '
+        f'data-p-positive="{attr(r["p_positive"])}"><div class="v">{fmt.value(m, r["median"])}</div>'
+        f'<div class="sub">95% of runs {fmt.value(m, r["low"])} to {fmt.value(m, r["high"])}</div>'
+        f'<div class="sub">{side} in {r["p_positive"]:.0%} of runs</div></td>'
     )
 
 

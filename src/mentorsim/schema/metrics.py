@@ -6,8 +6,9 @@ numpy only (no pandas), so worker processes that run replications stay light to 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -104,8 +105,42 @@ METRICS: dict[str, Metric] = {
     "total_cost": Metric("Program plus turnover cost", "USD", False, "Program cost plus turnover cost."),
 }
 SUMMARY_METRICS = tuple(METRICS)
-#: what a design search can aim at and scenario discovery can ask about: every metric, and the paired ROI
-OUTCOMES = (*METRICS, "roi")
+
+
+@dataclass(frozen=True)
+class Paired:
+    """A paired metric: a design's outcome against its baseline, per paired replication (the same seed),
+    computed from both runs' summary metrics, e.g. ROI. Its label, unit, which direction is better, what it
+    measures, and ``compute(baseline, design)``: from the two runs' metrics by name (per replication,
+    arrays or pandas columns), the value per replication (NaN where it is undefined)."""
+
+    label: str
+    unit: str
+    higher_is_better: bool
+    description: str
+    compute: Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
+
+
+def _roi(base: Mapping[str, Any], design: Mapping[str, Any]) -> np.ndarray:
+    cost = np.asarray(design["program_cost"], dtype=float)
+    avoided = np.asarray(base["turnover_cost"], dtype=float) - np.asarray(design["turnover_cost"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (avoided - cost) / np.where(cost > 0, cost, np.nan)
+
+
+#: the paired metrics by name: ``Comparison.table`` has a row of each (the value itself, not a difference),
+#: and the scorecard a row of each under its metrics
+PAIRED: dict[str, Paired] = {
+    "roi": Paired(
+        "Return on investment",
+        "return per dollar of program cost",
+        True,
+        "(turnover cost avoided - program cost) / program cost, per paired run",
+        _roi,
+    )
+}
+#: what a design search can aim at and scenario discovery can ask about: every metric, and the paired ones
+OUTCOMES = (*METRICS, *PAIRED)
 
 
 #: the retention metrics and the week each is measured at, longest first

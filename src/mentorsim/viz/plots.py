@@ -27,7 +27,7 @@ import numpy as np
 from mentorsim.outputs import fmt
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.results import Results
-from mentorsim.schema.metrics import METRICS, interval
+from mentorsim.schema.metrics import METRICS, PAIRED, interval
 from mentorsim.viz.decision import acceptability_plot, voi_plot
 from mentorsim.viz.mentors import mentor_load
 from mentorsim.viz.style import (
@@ -200,7 +200,7 @@ def differences(
             _usd_axis(ax, "x")
         elif share:
             _pct_axis(ax, "x", points=True)
-        lab = METRICS[m].label if m in METRICS else ("Return on investment" if m == "roi" else m)
+        lab = METRICS[m].label if m in METRICS else PAIRED[m].label if m in PAIRED else m
         unit = "percentage points" if share else "USD" if usd else METRICS[m].unit if m in METRICS else ""
         ax.set_title(lab, loc="left", fontsize="medium")
         ax.set_xlabel(f"difference ({unit})" if unit else "difference")
