@@ -11,6 +11,7 @@ import pytest
 
 import mentorsim as ms
 from mentorsim.dashboard import widgets
+from mentorsim.programs import FORMATS, POLICIES
 
 SIZE, REPS = 200, 3
 
@@ -34,8 +35,13 @@ def test_controls_are_declared_as_data():
     kinds = {c["name"]: c["kind"] for c in widgets.CONTROLS}
     assert kinds["format"] == kinds["cadence"] == kinds["recognition"] == "dropdown"
     assert kinds["sponsorship"] == "toggle"
-    formats = [v for _, v in widgets.CONTROLS[0]["options"]]
-    assert set(formats) == {"none", "one_on_one", "peer", "circle", "reverse", "micro_board"}
+    # the dropdowns offer the registries' plug-ins, by their labels, no program last
+    spec = {c["name"]: c for c in widgets.CONTROLS}
+    assert list(spec["format"]["options"]) == [
+        *((f.label, n) for n, f in FORMATS.items() if f.holds_sessions),
+        ("No program", "none"),
+    ]
+    assert [v for _, v in spec["recognition"]["options"]] == list(POLICIES)
 
 
 def test_controls_start_from_the_scenario(dash, start):
