@@ -143,3 +143,21 @@ def test_cli_params(capsys):
 def test_cli_params_help_has_example(capsys):
     assert main(["params", "--help"]) == 0
     assert "mentorsim params --assumptions" in capsys.readouterr().out
+
+
+def test_the_register_owns_each_parameter_role():
+    """A role is declared where the parameter is (param(role=...)): the register's levers and inputs are exactly
+    the declared ones (plus prices and non-numeric settings as inputs), and nothing else keeps a list of them."""
+    from mentorsim.schema.params import declared
+    from mentorsim.uncertainty import LEVERS
+
+    reg = ms.parameter_register().set_index("name")
+    assert set(reg.index[reg.role == "lever"]) == set(declared("lever")) == set(LEVERS)
+    assert {"program.format", "program.cadence", "program.eligibility.groups"} <= set(LEVERS)
+    assert {"workforce.size", "horizon_weeks", "workforce.level_shares"} <= set(declared("input"))
+    assert (reg.loc[list(declared("input")), "role"] == "input").all()
+    assert not (set(reg.index[reg.role == "uncertain"]) & (declared("lever") | declared("input")))
+    import mentorsim.schema.params as params_module
+    import mentorsim.uncertainty as unc
+
+    assert not hasattr(params_module, "INPUTS") and "role" not in vars(unc)  # one place for roles

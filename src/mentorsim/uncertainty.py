@@ -24,67 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-#: The program's choices: what a design search varies, never drawn.
-LEVERS = frozenset(
-    {
-        "program.format",
-        "program.sponsorship",
-        "program.cadence",
-        "program.session_minutes",
-        "program.recognition",
-        "program.recognise_peers",
-        "program.participation_target",
-        "program.waiting_list_weeks",
-        "program.mentee_max_level",
-        "program.mentor_min_level",
-        "program.min_tenure_weeks",
-        "program.mentor_capacity",
-        "program.mentor_hours_per_month",
-        "program.intake",
-        "program.term_weeks",
-        "program.matching",
-        "program.preparation",
-        "program.commitments_per_session",
-        "program.boundaries",
-        "program.seasons",
-        "program.circle_size",
-        "program.sponsor_supply",
-        "program.sponsor_capacity",
-        "program.enrolment",
-        "program.eligibility.max_tenure_weeks",
-        "program.eligibility.groups",
-        "program.eligibility.without_informal_mentor",
-        "program.prioritise_without_informal",
-    }
-)
-
 KINDS = ("noise", "parameters")
-
-
-def role(row: Any) -> str:
-    """The role of one register row: lever, input, uncertain or fixed."""
-    from mentorsim.schema.params import INPUTS
-
-    name = row["name"]
-    if name in LEVERS:
-        return "lever"
-    if name in INPUTS or name.startswith("costs.") or name == "horizon_weeks":
-        return "input"
-    d = row["default"]
-    numeric = isinstance(d, (int, float)) and not isinstance(d, bool)
-    if numeric and not math.isnan(row["sensitivity_low"]):
-        return "uncertain"
-    return "fixed" if numeric else "input"
-
-
-def distribution(row: Any) -> str:
-    """The distribution an uncertain parameter is drawn from, in words ('' for the others)."""
-    if role(row) != "uncertain":
-        return ""
-    lo, hi, d = row["sensitivity_low"], row["sensitivity_high"], row["default"]
-    if row["source_kind"] in ("evidence", "defaults table") and lo < d < hi:
-        return f"triangular({lo:g}, {d:g}, {hi:g})"
-    return f"uniform({lo:g}, {hi:g})"
 
 
 def uncertain_parameters(register: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -177,3 +117,12 @@ def check_kind(uncertainty: str) -> str:
             "or 'parameters' (luck and what we don't know)"
         )
     return uncertainty
+
+
+def __getattr__(name: str) -> Any:
+    """``LEVERS``: the program's choices (declared ``param(role="lever")`` in the schema), read when asked."""
+    if name == "LEVERS":
+        from mentorsim.schema.params import declared
+
+        return declared("lever")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,12 +27,14 @@ class Workforce(SchemaModel):
         ge=10,
         le=MAX_WORKFORCE,
         desc=f"Target headcount; the starting workforce (10 to {MAX_WORKFORCE:,}).",
+        role="input",
     )
     level_shares: tuple[float, float, float, float, float] = param(
         (0.34, 0.28, 0.2, 0.12, 0.06),
         unit="share",
         source="assumption",
         desc="Share of the starting workforce at levels 1..5 (a typical pyramid); must sum to 1.",
+        role="input",
     )
     persona_shares: tuple[float, float, float, float] = param(
         (0.3, 0.15, 0.1, 0.45),
@@ -40,6 +42,7 @@ class Workforce(SchemaModel):
         source="assumption",
         desc="Share of early_career, first_time_manager, career_pivoter, established; must sum to 1. "
         "Early-career people sit at levels 1-2 and first-time managers at 2-3.",
+        role="input",
     )
     base_weekly_quit_hazard: float = param(
         0.0043,

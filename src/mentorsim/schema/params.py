@@ -53,30 +53,6 @@ VALIDATOR_RANGES: dict[str, str] = {
     "program.eligibility.groups": "all, or a list of names in workforce.groups",
 }
 
-#: Assumption-sourced parameters that describe the organisation or the design being tried
-#: (set them to your case) rather than uncertain model mechanics: not varied by default.
-INPUTS = frozenset(
-    {
-        "horizon_weeks",
-        "workforce.size",
-        "workforce.level_shares",
-        "workforce.persona_shares",
-        "program.format",
-        "program.mentor_min_level",
-        "program.min_tenure_weeks",
-        "program.mentor_capacity",
-        "program.commitments_per_session",
-        "program.circle_size",
-        "program.sponsor_capacity",
-        "costs.hourly_cost_by_level",
-        "costs.annual_salary_by_level",
-        "costs.admin_per_participant_per_year",
-        "costs.learning_credit_per_mentor_per_year",
-        "costs.celebration_per_mentor_per_year",
-        "costs.prep_hours_per_session",
-    }
-)
-
 #: Parameters whose range the schema does not enforce yet (reported to scenario.py's owner).
 UNCHECKED = "not range-checked by the schema"
 
@@ -169,6 +145,40 @@ def _walk(model: type[BaseModel], prefix: str = ""):
         yield from _walk(model.plugin_defaults(key), f"{prefix}{key}.")  # type: ignore[attr-defined]
 
 
+def role(row: Any) -> str:
+    """The role of one register row: as declared (``param(role=...)``: lever, input), else ``input`` for a price
+    (``costs.*``) or a non-numeric setting, ``uncertain`` for a number with a sensitivity range, ``fixed`` for one
+    without."""
+    declared = row.get("declared_role")
+    if isinstance(declared, str):
+        return declared
+    d = row["default"]
+    numeric = isinstance(d, (int, float)) and not isinstance(d, bool)
+    if row["name"].startswith("costs.") or not numeric:
+        return "input"
+    return "uncertain" if not math.isnan(row["sensitivity_low"]) else "fixed"
+
+
+def distribution(row: Any) -> str:
+    """The distribution an uncertain parameter is drawn from, in words ('' for the others)."""
+    if row["role"] != "uncertain":
+        return ""
+    lo, hi, d = row["sensitivity_low"], row["sensitivity_high"], row["default"]
+    if row["source_kind"] in ("evidence", "defaults table") and lo < d < hi:
+        return f"triangular({lo:g}, {d:g}, {hi:g})"
+    return f"uniform({lo:g}, {hi:g})"
+
+
+def declared(role_name: str) -> frozenset[str]:
+    """The parameters declared with a role (``param(role="lever")`` or ``"input"``), from the schema alone."""
+    out = set()
+    for name, field in _walk(Scenario):
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if extra.get("role") == role_name:
+            out.add(name)
+    return frozenset(out)
+
+
 def parameter_register() -> pd.DataFrame:
     """The register, one row per parameter of the scenario schema (dotted name order as in the schema).
 
@@ -203,13 +213,13 @@ def parameter_register() -> pd.DataFrame:
                 "source_kind": source_kind(source),
                 "sensitivity_low": float(sens[0]),
                 "sensitivity_high": float(sens[1]),
+                "declared_role": extra.get("role"),
                 "description": field.description or "",
             }
         )
-    from mentorsim.uncertainty import distribution, role
-
-    out = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("role", "distribution")])
+    out = pd.DataFrame(rows, columns=[*[c for c in COLUMNS if c not in ("role", "distribution")], "declared_role"])
     out.insert(10, "role", [role(r) for _, r in out.iterrows()])
+    out = out.drop(columns="declared_role")
     out.insert(11, "distribution", [distribution(r) for _, r in out.iterrows()])
     return out
 
@@ -220,16 +230,17 @@ def assumptions(register: pd.DataFrame | None = None) -> pd.DataFrame:
     ``sensitivity_low/high`` is the range declared in the schema when there is one
     (``range_basis`` "declared"); otherwise, for a numeric parameter, the default
     +-50% clipped to its allowed range ("default +-50%"); for a list of values, each
-    value scaled +-20%. Parameters in :data:`INPUTS` describe your organisation or the
+    value scaled +-20%. Levers and inputs (their declared role) describe your organisation or the
     design being tried: set them to your case ("your input", no range). Format and recognition
     effect sizes are scenario fields under ``effects.`` and appear here like any other parameter.
     """
     reg = parameter_register() if register is None else register
     a = reg[reg.source_kind == "assumption"].copy()
+    yours = declared("lever") | declared("input")
     basis, lows, highs = [], [], []
     for _, r in a.iterrows():
         d = r["default"]
-        if r["name"] in INPUTS and math.isnan(r["sensitivity_low"]):
+        if (r["name"] in yours or r["name"].startswith("costs.")) and math.isnan(r["sensitivity_low"]):
             basis.append("your input")
             lows.append(math.nan)
             highs.append(math.nan)

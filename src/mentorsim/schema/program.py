@@ -31,6 +31,7 @@ class Program(SchemaModel):
         source="assumption",
         desc="Mentoring format, a name in the format registry (mentorsim.programs.FORMATS; ATD: 78% of "
         "programs are one-on-one).",
+        role="lever",
     )
     sponsorship: bool = param(
         False,
@@ -38,21 +39,30 @@ class Program(SchemaModel):
         source="C7",
         desc="Overlay: senior sponsors advocate for some mentees at promotion reviews "
         "(it needs mentees: with format none there is no program at all).",
+        role="lever",
     )
     cadence: float | str = param(
         "biweekly",
         unit="weeks",
         source="C6",
         desc="Meeting cadence: weekly, biweekly, monthly or a number of weeks between 1 and 26.",
+        role="lever",
     )
     session_minutes: float = param(
-        60, unit="minutes", source="mentor time", ge=15, le=240, desc="Length of one session (practice: 45-60 minutes)."
+        60,
+        unit="minutes",
+        source="mentor time",
+        ge=15,
+        le=240,
+        desc="Length of one session (practice: 45-60 minutes).",
+        role="lever",
     )
     recognition: Annotated[str, OneOf(lambda: registered("POLICIES"))] = param(
         "none",
         unit="-",
         source="recognition in practice",
         desc="How mentors are recognised, a name in the policy registry (mentorsim.programs.POLICIES).",
+        role="lever",
     )
     recognise_peers: bool = param(
         False,
@@ -61,6 +71,7 @@ class Program(SchemaModel):
         desc="Whether the recognition policy counts peer partners as mentors (review credit, "
         "learning credits, celebrations). Off: recognition is for mentoring others, and a "
         "peer format with a policy runs as without one.",
+        role="lever",
     )
     participation_target: float = param(
         0.25,
@@ -70,6 +81,7 @@ class Program(SchemaModel):
         le=1,
         sensitivity=(0.1, 0.5),
         desc="Share of eligible employees the program aims to enrol as mentees (37% of workers have a mentor).",
+        role="lever",
     )
     enrolment: Enrolment = param(
         "voluntary",
@@ -77,13 +89,14 @@ class Program(SchemaModel):
         source="assumption",
         desc="voluntary (people choose, selection on ambition) or assigned (the eligible are "
         "enrolled up to the target at random).",
+        role="lever",
     )
     eligibility: Eligibility = Field(
         default_factory=Eligibility,
         description="Who may enrol besides level and tenure: max_tenure_weeks, groups, without_informal_mentor.",
     )
     prioritise_without_informal: bool = param(
-        False, unit="-", source="assumption", desc="Enrol people with no informal mentor first."
+        False, unit="-", source="assumption", desc="Enrol people with no informal mentor first.", role="lever"
     )
     selection_strength: float = param(
         1.5,
@@ -105,6 +118,7 @@ class Program(SchemaModel):
         sensitivity=(6, 26),
         desc="How long an enrolled mentee waits for a match before leaving the waiting list "
         "(Sun SEED: 81% matched within 3 weeks); they may enrol again at a later intake.",
+        role="lever",
     )
     mentee_max_level: int = param(
         3,
@@ -113,6 +127,7 @@ class Program(SchemaModel):
         ge=1,
         le=5,
         desc="Highest level eligible to be a mentee (mentoring is mostly junior: 57% junior, 35% mid).",
+        role="lever",
     )
     mentor_min_level: int = param(
         3,
@@ -121,9 +136,16 @@ class Program(SchemaModel):
         ge=1,
         le=5,
         desc="Lowest level eligible to mentor in one_on_one, micro_board and as circle facilitator.",
+        role="lever",
     )
     min_tenure_weeks: int = param(
-        8, unit="weeks", source="assumption", ge=0, le=520, desc="Tenure before someone may enrol as a mentee."
+        8,
+        unit="weeks",
+        source="assumption",
+        ge=0,
+        le=520,
+        desc="Tenure before someone may enrol as a mentee.",
+        role="lever",
     )
     mentor_supply: float = param(
         0.18,
@@ -141,6 +163,7 @@ class Program(SchemaModel):
         ge=1,
         le=20,
         desc="Most mentees (or circles, for facilitators) one mentor takes on.",
+        role="lever",
     )
     mentor_hours_per_month: float = param(
         3.0,
@@ -151,12 +174,14 @@ class Program(SchemaModel):
         sensitivity=(2.0, 4.0),
         desc="Mentor time per mentee (or circle) a month before overload; times capacity "
         "gives a mentor's limit (practice: 2-4 hours a month).",
+        role="lever",
     )
     intake: Literal["cohort", "evergreen"] = param(
         "cohort",
         unit="-",
         source="mentor time",
         desc="Fixed cohorts that start together, or evergreen enrolment every week.",
+        role="lever",
     )
     term_weeks: int = param(
         52,
@@ -165,12 +190,14 @@ class Program(SchemaModel):
         ge=4,
         le=520,
         desc="Length of a mentoring term (formal terms run 6-12 months).",
+        role="lever",
     )
     matching: Literal["random", "goal_fit"] = param(
         "goal_fit",
         unit="-",
         source="matching input",
         desc="Random pairing, or an optimal assignment on goal fit within mentor capacity.",
+        role="lever",
     )
     preparation: float = param(
         0.5,
@@ -180,6 +207,7 @@ class Program(SchemaModel):
         le=1,
         sensitivity=(0.0, 1.0),
         desc="How well sessions are prepared (agenda, two commitments); raises commitment follow-through.",
+        role="lever",
     )
     commitments_per_session: int = param(
         2,
@@ -188,6 +216,7 @@ class Program(SchemaModel):
         ge=0,
         le=5,
         desc="Commitments a mentee takes away from each session.",
+        role="lever",
     )
     scheduling_friction: float = param(
         0.15,
@@ -206,15 +235,23 @@ class Program(SchemaModel):
         le=1,
         sensitivity=(0.0, 1.0),
         desc="How clearly availability and scope are agreed; lowers early dissolution and burnout.",
+        role="lever",
     )
     seasons: bool = param(
         True,
         unit="-",
         source="relationship phases",
         desc="Quarterly reviews decide per relationship to deepen, narrow or sunset.",
+        role="lever",
     )
     circle_size: int = param(
-        5, unit="members", source="assumption", ge=4, le=6, desc="Members of a circle (4-6) besides its facilitator."
+        5,
+        unit="members",
+        source="assumption",
+        ge=4,
+        le=6,
+        desc="Members of a circle (4-6) besides its facilitator.",
+        role="lever",
     )
     sponsor_supply: float = param(
         0.15,
@@ -223,8 +260,11 @@ class Program(SchemaModel):
         ge=0,
         le=1,
         desc="Share of level 4-5 employees who act as sponsors (sponsors are scarce).",
+        role="lever",
     )
-    sponsor_capacity: int = param(2, unit="proteges", source="assumption", ge=1, le=10, desc="Proteges per sponsor.")
+    sponsor_capacity: int = param(
+        2, unit="proteges", source="assumption", ge=1, le=10, desc="Proteges per sponsor.", role="lever"
+    )
     sponsor_odds_ratio: float = param(
         2.0,
         unit="odds ratio per review",

@@ -64,6 +64,7 @@ class Scenario(SchemaModel):
         ge=1,
         le=MAX_HORIZON_WEEKS,
         desc=f"Weeks simulated (156 = 3 years; at most {MAX_HORIZON_WEEKS}).",
+        role="input",
     )
     workforce: Workforce = Field(default_factory=Workforce)
     program: Program = Field(default_factory=Program)

@@ -100,11 +100,17 @@ def param(
     ge: float | None = None,
     le: float | None = None,
     sensitivity: tuple[float, float] | None = None,
+    role: Literal["lever", "input"] | None = None,
 ) -> Any:
-    """A documented parameter: default, unit, source (evidence ID or 'assumption'), range."""
+    """A documented parameter: default, unit, source (evidence ID or 'assumption'), range, and its role when it
+    is declared: ``lever`` (a program choice: what a design search varies, never drawn) or ``input`` (a fact of
+    your organisation: set it to your case). Any other parameter is uncertain (drawn under parameter
+    uncertainty, from its sensitivity range) or fixed (no range); see :func:`mentorsim.schema.params.role`."""
     extra: dict[str, Any] = {"unit": unit, "source": source}
     if sensitivity is not None:
         extra["sensitivity_range"] = list(sensitivity)
+    if role is not None:
+        extra["role"] = role
     return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
 
 

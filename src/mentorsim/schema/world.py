@@ -121,12 +121,17 @@ class Eligibility(SchemaModel):
         ge=0,
         le=1040,
         desc="Longest tenure at enrolment (e.g. 52 for a new-hire program); none = no limit.",
+        role="lever",
     )
     groups: Literal["all"] | tuple[str, ...] = param(
-        "all", unit="-", source="assumption", desc="Groups the program is for: all, or a list of group names."
+        "all",
+        unit="-",
+        source="assumption",
+        desc="Groups the program is for: all, or a list of group names.",
+        role="lever",
     )
     without_informal_mentor: bool = param(
-        False, unit="-", source="assumption", desc="Only people with no informal mentor may enrol."
+        False, unit="-", source="assumption", desc="Only people with no informal mentor may enrol.", role="lever"
     )
 
 
