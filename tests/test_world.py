@@ -130,3 +130,33 @@ def test_groups_and_informal_mentors_are_the_same_on_one_or_two_workers(one):
     b = ms.simulate(sc, replications=2, seed=3, workers=2).people
     assert (a.group.to_numpy() == b.group.to_numpy()).all()
     assert (a.informal_mentor.to_numpy() == b.informal_mentor.to_numpy()).all()
+
+
+def test_the_comparators_of_a_no_informal_mentor_program_follow_the_engines_rule():
+    """Eligibility means "no informal mentor when enrolled": in participant_effects' risk set, someone who had
+    none on joining but found one later (informal_mentor, "ever", true) is still a comparator."""
+    import numpy as np
+    import pandas as pd
+
+    from mentorsim.outputs.comparison import _risk_set
+    from mentorsim.programs import FORMATS
+
+    sc = ms.load_scenario("scenarios/one_on_one.yaml").with_overrides(
+        {"program.eligibility.without_informal_mentor": True}
+    )
+    b = pd.DataFrame(
+        {
+            "hired_week": [-100.0] * 4,
+            "left_week": [np.nan, 30.0, np.nan, np.nan],
+            "first_promotion_week": [np.nan] * 4,
+            "start_level": [1] * 4,
+            "promotions": [0] * 4,
+            # person 1 found an informal mentor later; person 2 had one all along; person 3 never
+            "informal_mentor": [False, True, True, False],
+            "informal_mentor_on_joining": [False, False, True, False],
+        }
+    )
+    matched = np.array([4.0, np.nan, np.nan, np.nan])
+    mentee = np.array([True, False, False, False])
+    stay, _ = _risk_set(b, np.ones(4, dtype=bool), matched, mentee, sc, FORMATS["one_on_one"])
+    assert stay == pytest.approx(1 / 2)  # persons 1 (left) and 3 (stayed) compared; person 2 was not eligible

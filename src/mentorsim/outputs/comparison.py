@@ -246,8 +246,11 @@ def _risk_set(
     rules = np.ones(len(b), dtype=bool)  # the program's eligibility rules: who a targeted program may enrol
     if prog.eligibility.groups != "all" and "group" in b:
         rules &= b.group.isin(list(prog.eligibility.groups)).to_numpy()
-    if prog.eligibility.without_informal_mentor and "informal_mentor" in b:
-        rules &= ~b.informal_mentor.to_numpy(dtype=bool)
+    if prog.eligibility.without_informal_mentor and "informal_mentor_on_joining" in b:
+        # the rule is "no informal mentor when the program enrols" (programs.volunteering.eligible); the
+        # baseline records who had one on joining and who had one at some point, not when: on joining is
+        # the closer record for the comparators of an intake (someone who finds a mentor later was eligible)
+        rules &= ~b.informal_mentor_on_joining.to_numpy(dtype=bool)
     s_sum = p_sum = total = 0.0
     when = matched[mentee & ~np.isnan(matched)]
     for w in np.unique(when):
