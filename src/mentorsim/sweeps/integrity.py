@@ -247,7 +247,7 @@ class StoreLock:
             os.close(fd)
             raise StoreError(
                 f"{self.subject}: the {self.what} is locked by another {self.by} ({holder}); only one {self.by} may "
-                f"write a {self.what}: wait for it to finish (or stop it), or use another output directory"
+                f"write it at a time: wait for it to finish (or stop it), or use another output directory"
             ) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         try:
