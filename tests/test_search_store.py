@@ -329,3 +329,12 @@ def test_a_finished_search_extended_with_more_trials_runs_only_the_new_ones(kw, 
         assert c.execute("select count(*) from trials").fetchone()[0] == 12  # nothing ran twice
     assert search(kw, db, trials=4).resumed == 4  # fewer: the first four, nothing run
     assert "another spec" in refused(kw, db, seed=6)
+
+
+def test_a_full_disk_while_writing_the_results_is_one_line_and_keeps_the_trials(spec_file, db, monkeypatch, capsys):
+    def full(self, path, *a, **k):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    line = cli_line(capsys, "optimize", str(spec_file), "--out", str(db.parent), "--no-progress")
+    assert f"{db.parent}: cannot write the results (the disk is full); the search's trials are kept in {db}" in line
