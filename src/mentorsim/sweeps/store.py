@@ -81,9 +81,10 @@ class Store(StoreReader):
         chunks = (self._m or {}).get("chunks") or {}
         points = sum(int(c.get("points", 0)) for c in chunks.values())
         return StoreError(
-            f"{self.path}: {write_failed(e)} while writing {what}; the {len(chunks):,} finished chunks "
-            f"({points:,} points) are kept: free some space, then run 'mentorsim sweep SPEC --out {self.path} "
-            "--resume' to finish the sweep"
+            f"{self.path}: {write_failed(e)} while writing {what}; the {len(chunks):,} finished "
+            f"chunk{'s' if len(chunks) != 1 else ''} ({points:,} point{'s' if points != 1 else ''}) "
+            f"{'are' if len(chunks) != 1 else 'is'} kept: free some space, then run 'mentorsim sweep SPEC --out "
+            f"{self.path} --resume' to finish the sweep"
         )
 
     def open(self, manifest: dict[str, Any], resume: bool) -> set[int]:
