@@ -71,24 +71,41 @@ def register(sub) -> None:
 
 def run_optimize(a) -> int:
     """Run ``mentorsim optimize``."""
-    from pathlib import Path
-
-    from mentorsim.commands.cli import _warned
     from mentorsim.design import optimize
     from mentorsim.design.spec import load_spec
+    from mentorsim.design.storage import search_lock
+    from mentorsim.errors import MentorsimError
     from mentorsim.run.paths import output_dir
+    from mentorsim.sweeps.integrity import write_failed
 
     kw = load_spec(a.spec)
     out = output_dir(a.out, "--out", "search.db, trials.csv, front.csv, front.png, best_design.yaml")
     out.mkdir(parents=True, exist_ok=True)
-    res = optimize(
-        storage=f"sqlite:///{(out / 'search.db').resolve()}",
-        workers=a.workers,
-        executor=a.executor,
-        scheduler=a.scheduler,
-        progress=not a.no_progress,
-        **kw,
-    )
+    db = out / "search.db"
+    with search_lock(db):  # one writer of DIR, from the first trial to the last output file
+        res = optimize(
+            storage=f"sqlite:///{db.resolve()}",
+            workers=a.workers,
+            executor=a.executor,
+            scheduler=a.scheduler,
+            progress=not a.no_progress,
+            **kw,
+        )
+        try:
+            return _report(res, out)
+        except OSError as e:  # a full disk: the trials are in search.db, and running again runs none of them
+            raise MentorsimError(
+                f"{out}: cannot write the results ({write_failed(e)}); the search's trials are kept in {db}: free "
+                "some space and run the same command again (it runs no trial again)"
+            ) from None
+
+
+def _report(res, out) -> int:
+    """Write and print the results of a finished search (trials.csv, front.csv, the front, best_design.yaml)."""
+    from pathlib import Path
+
+    from mentorsim.commands.cli import _warned
+
     res.trials().to_csv(out / "trials.csv", index=False)
     front = res.front()
     front.to_csv(out / "front.csv", index=False)

@@ -6,8 +6,9 @@ seed and the earlier results alone, never on the executor, the worker count or a
 Every design runs replications 0..R-1 with the search's seed, as its no-program twin does (run
 once): common random numbers, so the designs differ from no program (and from each other) only
 through what they do. Each finished trial is written to the storage (an Optuna RDB storage,
-e.g. ``sqlite:///search.db``) at once; a search started again on the same storage replays the
-stored trials through the sampler and runs only those missing.
+e.g. ``sqlite:///search.db``, see ``storage.SearchStore``) at once; a search started again on the
+same storage replays the stored trials through the sampler and runs only those missing, so a
+finished search given a larger trial count runs only the new trials (the first ones unchanged).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from mentorsim.design.spec import Lever, check_budget, check_count, check_levers, check_objectives, is_cost, spec_hash
+from mentorsim.design.storage import SearchStore
 from mentorsim.errors import MentorsimError, ScenarioError
 from mentorsim.run.executors import EXECUTORS, Workers, spawn_pool
 from mentorsim.schema.metrics import METRICS, PAIRED
@@ -29,7 +31,6 @@ from mentorsim.schema.scenario import Scenario, load_scenario
 from mentorsim.schema.validation import given_or_loaded
 
 KEPT = tuple(METRICS)  # every summary metric of every replication is kept
-STUDY = "mentorsim-optimize"
 
 
 def derived_seed(seed: int, *tags: int) -> int:
@@ -99,29 +100,6 @@ def _quiet_optuna() -> None:
 _Direction = Literal["minimize", "maximize"]
 
 
-def _rdb(storage: str | None, directions: list[_Direction], digest: str) -> Any:
-    """The Optuna study in the storage (made if new); refuses a storage that holds another search."""
-    if storage is None:
-        return None
-    import optuna
-
-    url = storage if "://" in storage else f"sqlite:///{Path(storage).resolve()}"
-    try:
-        st = optuna.storages.RDBStorage(url)
-    except Exception as e:  # a bad URL, a missing driver, a directory that does not exist
-        raise MentorsimError(f"storage: cannot open {storage!r}: {type(e).__name__}: {e}".splitlines()[0]) from None
-    study = optuna.create_study(storage=st, study_name=STUDY, directions=directions, load_if_exists=True)
-    got = study.user_attrs.get("spec_hash")
-    if got is None:
-        study.set_user_attr("spec_hash", digest)
-    elif got != digest:
-        raise MentorsimError(
-            f"storage: {storage!r} holds a search with another spec (levers, objectives, budget, "
-            "trials, replications, batch or seed); give a new storage to start this one"
-        )
-    return study
-
-
 def optimize(
     base: Scenario | str | Path,
     levers: dict[str, Any],
@@ -146,7 +124,9 @@ def optimize(
     ceiling in USD over the horizon (an Optuna constraint; the front keeps only designs within it on
     the re-run). trials designs, each with ``replications`` paired replications, asked in batches of
     ``batch`` (NSGA-II's population). storage: an Optuna storage URL (``sqlite:///file.db``) or a file
-    path: an interrupted search resumes from it. executor/scheduler/workers: where designs run
+    path: an interrupted search resumes from it, and a finished one given a larger ``trials`` runs only
+    the new trials; one search writes it at a time, and a storage made by another model, damaged or of
+    another application is refused (``storage.SearchStore``). executor/scheduler/workers: where designs run
     (``serial``, ``processes``, ``dask``); results do not depend on it. The non-dominated designs are
     re-run with fresh seeds and ``front_replications`` (default twice ``replications``, at least 10).
 
@@ -180,12 +160,14 @@ def optimize(
         raise MentorsimError(f"executor: {name!r} is not allowed; use one of {', '.join(EXECUTORS)}")
     EXECUTORS[name].check(workers)
     _quiet_optuna()
-    digest = spec_hash(base, lv, objectives, budget, trials=trials, replications=replications, batch=batch, seed=seed)
+    # the trial count is not part of the spec: a finished search may be extended with more trials
+    digest = spec_hash(base, lv, objectives, budget, replications=replications, batch=batch, seed=seed)
     directions: list[_Direction] = ["maximize" if d == "max" else "minimize" for d in objectives.values()]
-    rdb = _rdb(storage, directions, digest)
     from mentorsim.design.front import OptimizeResult
 
-    with open_workers(name, workers, scheduler) as w:
+    # the lock, the file's checks, the model and the spec it was made by; released when the search ends
+    rdb = SearchStore(storage).open(directions, digest) if storage is not None else None
+    with rdb if rdb is not None else contextlib.nullcontext(), open_workers(name, workers, scheduler) as w:
         twin = base.without_program(name="no program")
         base_m = run_designs(w, [(-1, twin)], seed, replications)[-1]
         if isinstance(base_m, str):
@@ -225,7 +207,7 @@ def _search(
     reps: int,
     seed: int,
     batch: int,
-    rdb: Any,
+    rdb: SearchStore | None,
     base_m: dict[str, np.ndarray],
     progress: bool,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -234,10 +216,7 @@ def _search(
     from optuna.trial import TrialState, create_trial
 
     dists = {x.key: x.distribution() for x in lv}
-    stored: dict[int, Any] = {}
-    if rdb is not None:
-        for t in rdb.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.FAIL)):
-            stored[int(t.user_attrs["n"])] = t
+    stored: dict[int, Any] = rdb.stored() if rdb is not None else {}
     study = optuna.create_study(directions=["maximize" if d == "max" else "minimize" for d in objectives.values()])
     records: list[dict[str, Any]] = []
     bar = None
@@ -300,14 +279,15 @@ def _search(
                         "error": m if isinstance(m, str) else "",
                         "metrics": {} if isinstance(m, str) else {k: v.tolist() for k, v in m.items()},
                     }
-                    rdb.add_trial(
+                    rdb.add(
+                        n,
                         create_trial(
                             params=t.params,
                             distributions=dists,
                             values=vals,
                             state=TrialState.FAIL if vals is None else TrialState.COMPLETE,
                             user_attrs=attrs,
-                        )
+                        ),
                     )
                 if bar is not None:
                     bar.update(1)

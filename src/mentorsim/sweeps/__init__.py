@@ -33,8 +33,10 @@ The package, a module a concept:
     samplers   SAMPLERS: grid, random, latin_hypercube, sobol, morris (one class each)
     spec       SweepSpec (the file's schema), its validation, Sweep (the points), load_sweep_spec
     running    sweep(): chunks of points on an executor (mentorsim.run.executors), the sink, progress
-    store      the resumable store on disk (Parquet chunks and a manifest), checked on every read
-    integrity  the writer's lock, the model fingerprint, chunk checksums (docs/reliability.md)
+    store      the resumable store on disk (Parquet chunks and a manifest), one writer at a time
+    reading    reading a store: the manifest and every chunk checked, each row once
+    manifest   the manifest's keys, types and ranges, checked before it is trusted
+    integrity  the writer's lock, the model fingerprint, chunk checksums, files that are files (docs/reliability.md)
     summary    per-point intervals and the Pareto front, as functions of frames
     results    SweepResult (summaries, gains, pareto) and load_sweep
 """

@@ -1,9 +1,14 @@
-"""What keeps a sweep store honest: the writer's lock, the model fingerprint, chunk checksums.
+"""What keeps a sweep store honest: the writer's lock, the model fingerprint, chunk checksums, files that are files.
 
 - ``StoreLock``: an exclusive ``fcntl.flock`` on ``DIR/.lock``, held by the one run that
   writes the store, for the whole run. The file records the holder (pid, host, start
   time) so a second writer is refused with one line naming it. The kernel releases the
-  lock when its holder exits or dies, so a lock left by a killed run never blocks.
+  lock when its holder exits or dies, so a lock left by a killed run never blocks. The
+  design search locks its storage the same way.
+- ``open_regular``/``read_regular``: a store's files are opened without following links
+  (``O_NOFOLLOW``, ``O_NONBLOCK``) and must be regular files (``fstat``), so a planted
+  link is never written through and a FIFO never blocks; ``check_folder`` refuses a
+  store folder that is a link or a file.
 - ``model_fingerprint()``: a sha256 over the source files that decide a simulation's
   results, so a store knows which model wrote it, beyond the version string.
 - ``check_chunk``: a chunk's bytes against the checksum the manifest recorded when it
@@ -12,10 +17,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import socket
+import stat
 import time
 from functools import cache
 from pathlib import Path
@@ -33,6 +40,22 @@ MODEL_FOLDERS = ("schema", "engine", "programs", "run")
 
 class StoreError(MentorsimError):
     """A store cannot be created, resumed or read."""
+
+
+class NotRegular(StoreError):
+    """A store's file is not a regular file of its own (a symbolic link, a pipe, a folder...): ``got`` says what."""
+
+    def __init__(self, message: str, got: str):
+        super().__init__(message)
+        self.got = got
+
+
+class TooLarge(StoreError):
+    """A store's file is larger than it may be (``size`` bytes)."""
+
+    def __init__(self, message: str, size: int):
+        super().__init__(message)
+        self.size = size
 
 
 def model_files(root: Path | None = None) -> list[Path]:
@@ -82,17 +105,118 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+# ---- files that are what they claim to be -------------------------------------------------------
+
+
+def kind(mode: int) -> str:
+    """What a file is, in words, from its ``st_mode``."""
+    for test, words in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if test(mode):
+            return words
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def open_regular(path: Path, flags: int = os.O_RDONLY, what: str = "file") -> int:
+    """A descriptor of ``path``, opened without following a symbolic link and without waiting on a pipe.
+
+    Anything but a regular file with one name (a symbolic link, even dangling or to ``/dev/null``, a FIFO,
+    a directory, a device, a second hard link) is refused with a ``StoreError`` naming it and what to do,
+    so nothing outside the store is ever read or written through it. Other errors are ``OSError``.
+    """
+    nofollow = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | nofollow, 0o644)
+    except OSError as e:
+        if e.errno not in (errno.ELOOP, errno.EMLINK, errno.EISDIR, errno.ENXIO, errno.EOPNOTSUPP):
+            raise
+        try:
+            got = kind(os.lstat(path).st_mode)
+        except OSError:
+            raise e from None
+        raise _not_regular(path, got, what) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(path, kind(st.st_mode), what)
+        if flags & (os.O_WRONLY | os.O_RDWR) and st.st_nlink > 1:
+            raise _not_regular(path, f"a file with {st.st_nlink} hard links", what)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _not_regular(path: Path, got: str, what: str) -> NotRegular:
+    return NotRegular(
+        f"{path}: is {got}, not the store's {what}; refusing to use it (nothing outside the store is read or "
+        "written through it): remove it or move it away, then run again",
+        got,
+    )
+
+
+def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file (see ``open_regular``); a file larger than ``limit`` bytes is refused."""
+    fd = open_regular(path, os.O_RDONLY, what)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise TooLarge(f"{path}: is {size:,} bytes, more than the {limit:,} a store's {what} may have", size)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(size + 1)
+    finally:
+        os.close(fd)
+
+
+def check_folder(path: Path, what: str) -> None:
+    """Refuse a store folder that exists but is not a real directory (a symbolic link, a file)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISDIR(mode):
+        raise StoreError(
+            f"{path}: is {kind(mode)}, not the store's {what} folder; a store's folders must be real directories "
+            "inside it: remove it or move it away, then run again"
+        )
+
+
+def write_failed(e: OSError) -> str:
+    """Why a write failed, in a few words (the disk is full, a quota, or the system's reason)."""
+    if e.errno == errno.ENOSPC:
+        return "the disk is full"
+    if e.errno == getattr(errno, "EDQUOT", -1):
+        return "the disk quota is used up"
+    return f"cannot write ({e.strerror or e})"
+
+
 # ---- one writer --------------------------------------------------------------------------------
 
 _HELD: dict[str, list[int]] = {}  # real path of a lock file -> [fd, depth] (re-entrant within a process)
 
 
 class StoreLock:
-    """The exclusive, re-entrant (within one process) writer's lock of a store directory."""
+    """The exclusive, re-entrant (within one process) writer's lock of a store directory.
 
-    def __init__(self, store: Path):
+    ``name``: the lock file in ``store``; ``subject``, ``what`` and ``by`` word the refusal (the design
+    search locks ``DIR/.search.db.lock`` for ``DIR/search.db``). The lock file is opened without following
+    links and must be a regular file (``open_regular``): a planted symbolic link is refused, never written
+    through.
+    """
+
+    def __init__(
+        self, store: Path, name: str = LOCK, subject: Path | None = None, what: str = "sweep store", by: str = "run"
+    ):
         self.store = store
-        self.path = store / LOCK
+        self.path = store / name
+        self.subject = subject if subject is not None else store
+        self.what, self.by = what, by
         self._key: str | None = None
 
     def acquire(self) -> None:
@@ -100,26 +224,39 @@ class StoreLock:
             return
         if self.store.exists() and not self.store.is_dir():
             raise StoreError(f"{self.store}: exists and is not a directory")
-        self.store.mkdir(parents=True, exist_ok=True)
+        try:
+            self.store.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{self.store}: cannot create the directory ({e.strerror or e})") from None
         key = os.path.realpath(self.path)
         if key in _HELD:
             _HELD[key][1] += 1
             self._key = key
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = open_regular(self.path, os.O_RDWR | os.O_CREAT, "lock file")
+        except OSError as e:
+            raise StoreError(
+                f"{self.path}: cannot open the {self.what}'s lock file ({e.strerror or e}); check the directory's "
+                "permissions, or use another output directory"
+            ) from None
         try:
             _lock(fd)
         except OSError:
-            holder = _describe(self.path)
+            holder = _describe(fd)
             os.close(fd)
             raise StoreError(
-                f"{self.store}: the sweep store is locked by another run ({holder}); only one run may write a "
-                "store: wait for it to finish (or stop it), or use another output directory"
+                f"{self.subject}: the {self.what} is locked by another {self.by} ({holder}); only one {self.by} may "
+                f"write it at a time: wait for it to finish (or stop it), or use another output directory"
             ) from None
         info = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(info).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
+        except OSError as e:  # the lock is held; only the note of who holds it is missing
+            if e.errno not in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                os.close(fd)
+                raise StoreError(f"{self.path}: cannot write the lock file: {write_failed(e)}") from None
         _HELD[key] = [fd, 1]
         self._key = key
 
@@ -152,12 +289,12 @@ def _lock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-def _describe(path: Path) -> str:
+def _describe(fd: int) -> str:
     try:
-        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+        info = json.loads(os.pread(fd, 4096, 0).decode("utf-8") or "{}")
     except (OSError, ValueError):
         info = {}
-    if not info:
+    if not isinstance(info, dict) or not info:
         return "holder unknown"
     return f"pid {info.get('pid', '?')} on {info.get('host', '?')}, started {info.get('started', '?')}"
 

@@ -19,6 +19,7 @@ from mentorsim.errors import MentorsimError
 from mentorsim.run.worker import STATUS_OK
 from mentorsim.schema.metrics import METRICS, interval
 from mentorsim.schema.validation import nearest
+from mentorsim.sweeps.manifest import check_recorded
 from mentorsim.sweeps.spec import Sweep
 from mentorsim.sweeps.store import Store
 from mentorsim.sweeps.summary import SUMMARY_ROWS, grouped, pareto_mask, summarize
@@ -273,13 +274,14 @@ class SweepResult:
 def load_sweep(path: str | Path) -> SweepResult:
     """Open a sweep store directory (written by ``sweep(..., store=DIR)`` or ``mentorsim sweep --out DIR``).
 
-    Every chunk is checked first (checksum, footer, schema): a damaged chunk, or one the
-    manifest does not know, raises a one-line ``StoreError`` naming it and saying to run
-    ``mentorsim sweep SPEC --out DIR --resume`` (or ``--repair``), which recomputes its points.
+    The manifest is checked first (``manifest.parse_manifest``), then every chunk (checksum, footer,
+    schema): a damaged chunk, one the manifest does not know, or one it records whose file is missing,
+    raises a one-line ``StoreError`` naming it and saying to run ``mentorsim sweep SPEC --out DIR
+    --resume`` (or ``--repair``), which recomputes its points.
     """
     st = Store(path)
-    m = st.manifest()
-    sw = Sweep.from_manifest(m)
+    m = st.manifest()  # checked: a manifest that is not what this code writes is one line
+    sw = check_recorded(st.manifest_path, m)
     st.schema = sw.arrow_schema()
-    st.check()  # a damaged or unknown chunk: one line naming it and what to do
+    st.check()  # a damaged, unknown or missing chunk: one line naming it and what to do
     return SweepResult(sw, st, run_info=(m.get("runs") or [{}])[-1])

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from mentorsim.errors import ScenarioError
+from mentorsim.schema.io import parse_yaml
 from mentorsim.schema.metrics import METRICS
 from mentorsim.schema.scenario import Scenario, read_yaml, scenario_from_dict
 from mentorsim.schema.validation import Frozen, nearest, printable, summarize
@@ -192,13 +193,19 @@ class Sweep:
 
     @classmethod
     def from_manifest(cls, m: dict[str, Any]) -> Sweep:
-        """Rebuild a sweep from a store's manifest (the base scenario is stored in it)."""
-        import yaml
+        """Rebuild a sweep from a store's manifest (the base scenario is stored in it).
 
+        The manifest is checked first (``manifest.parse_manifest``); the stored base scenario is read
+        with the strict YAML loader and must be a mapping (never a path to read elsewhere).
+        """
+        source = m.get("spec_source", "sweep")
         doc = dict(m["spec"])
-        doc["base"] = yaml.safe_load(m["base_scenario"])
+        base = parse_yaml(m["base_scenario"], f"{source}: base scenario")
+        if not isinstance(base, dict):
+            raise ScenarioError(f"{source}: base scenario: must be a mapping of fields (got {type(base).__name__})")
+        doc["base"] = base
         doc["overrides"] = {}  # already applied to the stored base scenario
-        return cls.from_dict(doc, source=m.get("spec_source", "sweep"), text=m.get("spec_text", ""))
+        return cls.from_dict(doc, source=source, text=m.get("spec_text", ""))
 
     # ---- identity ----
     @cached_property

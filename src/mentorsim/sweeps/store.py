@@ -14,40 +14,38 @@ atomically), and only then is it renamed into place. So a reader, or a run kille
 any moment, never sees a chunk the manifest does not know; a temporary file left by a
 killed run does not end in ``.parquet`` and is removed on resume.
 
-Reading checks every chunk (its checksum, footer and schema) and keeps one row per
-(point, replication) whatever the files say. A damaged or unknown chunk stops a read
-with one line naming it; ``--resume`` (or ``--repair``) moves it to ``damaged/`` and
-recomputes its points. Resuming is refused for another spec (hash), another mentorsim
-version or another model (fingerprint, see ``integrity.model_fingerprint``), and while
-another run holds the lock. See docs/reliability.md.
+Reading (``reading.StoreReader``) checks the manifest and every chunk (its checksum, footer
+and schema) and keeps one row per (point, replication) whatever the files say. A damaged,
+unknown or missing chunk stops a read with one line naming it; ``--resume`` (or ``--repair``)
+moves it to ``damaged/`` and recomputes its points. Resuming is refused for another spec
+(hash), another mentorsim version or another model (fingerprint, see
+``integrity.model_fingerprint``), a manifest that is not what this code writes, a lock or a
+folder that is not what it claims (a link, a pipe), and while another run holds the lock. A
+write that fails (a full disk) stops the run with one line: the finished chunks are kept
+and ``--resume`` finishes it. See docs/reliability.md.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from mentorsim.sweeps.integrity import DAMAGED, StoreError, StoreLock, check_chunk, fsync_dir, sha256
+from mentorsim.sweeps.integrity import DAMAGED, StoreError, StoreLock, check_folder, fsync_dir, sha256, write_failed
+from mentorsim.sweeps.manifest import FORMAT, check_recorded
+from mentorsim.sweeps.reading import CHUNKS, MANIFEST, TMP, StoreReader
 
-FORMAT = "mentorsim-sweep-store/2"
-LEGACY = ("mentorsim-sweep-store/1",)  # no fingerprint, no checksums: readable, never resumed
-MANIFEST = "manifest.json"
-CHUNKS = "chunks"
-_TMP = ".tmp"
-
-__all__ = ["CHUNKS", "FORMAT", "MANIFEST", "Store", "StoreError"]
+__all__ = ["CHUNKS", "FORMAT", "MANIFEST", "Store", "StoreError", "StoreReader"]
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write via ``write(tmp_path)`` to a temporary file beside ``path``, fsync, then os.replace."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{_TMP}")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP}")
     try:
         write(tmp)
         with open(tmp, "rb+") as f:
@@ -62,42 +60,32 @@ def _short(h: object) -> str:
     return str(h)[:12] if h else "none"
 
 
-class Store:
-    """A directory of Parquet chunks and a manifest (see the module docstring).
+class Store(StoreReader):
+    """A directory of Parquet chunks and a manifest, written by one run at a time (see the module docstring).
 
-    schema: the chunks' expected ``pyarrow.Schema`` (checked when given).
+    schema: the chunks' expected ``pyarrow.Schema`` (checked when given). Reading: ``StoreReader``.
     """
 
     def __init__(self, path: str | Path, schema: Any = None):
-        self.path = Path(path)
-        self.chunk_dir = self.path / CHUNKS
-        self.manifest_path = self.path / MANIFEST
-        self.schema = schema
+        super().__init__(path, schema)
         self.lock = StoreLock(self.path)
         self.set_aside: list[tuple[str, str]] = []  # chunks the last resume moved to damaged/, and why
-        self._m: dict[str, Any] | None = None  # the writer's manifest, while it holds the lock
 
-    def __repr__(self) -> str:
-        return f"Store({str(self.path)!r})"
-
-    # ---- manifest -----------------------------------------------------------------------
-    def exists(self) -> bool:
-        return self.manifest_path.exists()
-
-    def manifest(self) -> dict[str, Any]:
-        if not self.manifest_path.exists():
-            raise StoreError(f"{self.path}: not a sweep store (no {MANIFEST})")
-        try:
-            m = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise StoreError(f"{self.manifest_path}: unreadable manifest: {e}") from None
-        if not isinstance(m, dict) or m.get("format") not in (FORMAT, *LEGACY):
-            raise StoreError(f"{self.manifest_path}: not a mentorsim sweep manifest (format {FORMAT})")
-        return m
-
+    # ---- writing ------------------------------------------------------------------------
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         text = json.dumps({**manifest, "format": FORMAT}, indent=1, default=str)
         _atomic_write(self.manifest_path, lambda p: p.write_text(text, encoding="utf-8"))
+
+    def _write_failed(self, e: OSError, what: str) -> StoreError:
+        """A failed write (a full disk, mostly) in one line: what is kept and how to go on."""
+        chunks = (self._m or {}).get("chunks") or {}
+        points = sum(int(c.get("points", 0)) for c in chunks.values())
+        return StoreError(
+            f"{self.path}: {write_failed(e)} while writing {what}; the {len(chunks):,} finished "
+            f"chunk{'s' if len(chunks) != 1 else ''} ({points:,} point{'s' if points != 1 else ''}) "
+            f"{'are' if len(chunks) != 1 else 'is'} kept: free some space, then run 'mentorsim sweep SPEC --out "
+            f"{self.path} --resume' to finish the sweep"
+        )
 
     def open(self, manifest: dict[str, Any], resume: bool) -> set[int]:
         """Take the writer's lock and prepare the store for a run; return the points already finished.
@@ -108,6 +96,7 @@ class Store:
         """
         self.lock.acquire()
         try:
+            self.check_layout()
             return self._open(manifest, resume)
         except BaseException:
             self.close()
@@ -128,6 +117,7 @@ class Store:
                     "or choose another output directory"
                 )
             self._refuse_other(old, manifest)
+            check_recorded(self.manifest_path, old)  # the spec it records is the one its hash names
             self._clean_tmp()
             self._m = {**old, "runs": old.get("runs", []), "chunks": dict(old.get("chunks") or {})}
             self._set_aside_damaged()
@@ -141,8 +131,11 @@ class Store:
             raise StoreError(
                 f"{self.path}: exists, is not empty and is not a sweep store; choose another output directory"
             )
-        self.chunk_dir.mkdir(parents=True, exist_ok=True)
         self._m = {**manifest, "chunks": {}, "runs": []}
+        try:
+            self.chunk_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise self._write_failed(e, f"{CHUNKS}/") from None
         self._save()
         return set()
 
@@ -175,7 +168,10 @@ class Store:
 
     def _save(self) -> None:
         assert self._m is not None
-        self.write_manifest(self._m)
+        try:
+            self.write_manifest(self._m)
+        except OSError as e:
+            raise self._write_failed(e, MANIFEST) from None
 
     def _writer_manifest(self) -> dict[str, Any]:
         if self._m is None:
@@ -191,7 +187,7 @@ class Store:
         for d in (self.path, self.chunk_dir):
             if d.is_dir():
                 for p in d.iterdir():
-                    if p.name.endswith(_TMP):
+                    if p.name.endswith(TMP):
                         p.unlink(missing_ok=True)
 
     @staticmethod
@@ -199,55 +195,13 @@ class Store:
         chunks = m.get("chunks")
         return "?" if not isinstance(chunks, dict) else f"{sum(int(e.get('points', 0)) for e in chunks.values()):,}"
 
-    # ---- integrity ------------------------------------------------------------------------
-    def scan(self) -> tuple[list[Path], list[tuple[Path, str]]]:
-        """The intact chunks, and the damaged or unknown ones with what is wrong with each."""
-        files = self.chunk_files()  # listed before the manifest is read: a writer records a chunk before renaming it
-        entries = (self._m or self.manifest()).get("chunks")
-        good: list[Path] = []
-        bad: list[tuple[Path, str]] = []
-        for f in files:
-            why, _ = self._check(f, entries)
-            if why is None:
-                good.append(f)
-            elif why != "gone":
-                bad.append((f, why))
-        return good, bad
-
-    def _check(self, f: Path, entries: dict[str, Any] | None) -> tuple[str | None, bytes]:
-        if entries is not None and f.name not in entries:
-            return "unknown: not in the manifest (copied in, or left by another run)", b""
-        try:
-            data = f.read_bytes()
-        except FileNotFoundError:
-            return "gone", b""  # moved aside by a resume meanwhile
-        except OSError as e:
-            return f"unreadable ({e.strerror})", b""
-        why, _ = check_chunk(data, None if entries is None else entries[f.name], self.schema)
-        return why, data
-
-    def damage_message(self, f: Path, why: str, more: int = 0) -> str:
-        kind = "unknown" if why.startswith("unknown") else "damaged"
-        why = why.removeprefix("unknown: ")
-        return (
-            f"{self.path}: {kind} chunk {CHUNKS}/{f.name} ({why})"
-            + (f", and {more} more damaged or unknown chunk{'s' if more > 1 else ''}" if more else "")
-            + f"; run 'mentorsim sweep SPEC --out {self.path} --resume' (or --repair) to move it to "
-            f"{DAMAGED}/ and recompute the points it held"
-        )
-
-    def check(self) -> None:
-        """Raise a one-line StoreError naming the first damaged or unknown chunk, if any."""
-        _, bad = self.scan()
-        if bad:
-            raise StoreError(self.damage_message(*bad[0], more=len(bad) - 1))
-
     def _set_aside_damaged(self) -> None:
         """Move damaged and unknown chunks to damaged/ and forget chunks whose file is gone."""
         m = self._writer_manifest()
         good, bad = self.scan()
         for f, why in bad:
             dest_dir = self.path / DAMAGED
+            check_folder(dest_dir, DAMAGED)
             dest_dir.mkdir(exist_ok=True)
             dest = dest_dir / f.name
             if dest.exists():
@@ -258,12 +212,6 @@ class Store:
         present = {f.name for f in good}
         for name in [n for n in m["chunks"] if n not in present]:  # deleted, or killed before its rename
             del m["chunks"][name]
-
-    # ---- chunks ---------------------------------------------------------------------------
-    def chunk_files(self) -> list[Path]:
-        if not self.chunk_dir.is_dir():
-            return []
-        return sorted(self.chunk_dir.glob("part-*.parquet"))
 
     def write_chunk(self, df: pd.DataFrame, schema: Any = None) -> Path:
         """Write one chunk: bytes to a temporary file (fsynced), its checksum to the manifest, then the rename.
@@ -279,9 +227,9 @@ class Store:
         buf = pa.BufferOutputStream()
         pq.write_table(pa.Table.from_pandas(df, schema=schema or self.schema, preserve_index=False), buf)
         data = buf.getvalue().to_pybytes()
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{_TMP}")
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TMP}")
         try:
-            with open(tmp, "wb") as f:
+            with open(tmp, "xb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
@@ -291,55 +239,21 @@ class Store:
                 "rows": len(df),
                 "points": int(df["point"].nunique()),
             }
-            self._save()
+            try:
+                self.write_manifest(m)
+            except BaseException as e:
+                del m["chunks"][path.name]  # not recorded: the run stops, and its points run again on resume
+                if isinstance(e, OSError):
+                    tmp.unlink(missing_ok=True)
+                    raise self._write_failed(e, MANIFEST) from None
+                raise
             os.replace(tmp, path)
             fsync_dir(self.chunk_dir)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            m["chunks"].pop(path.name, None)
+            raise self._write_failed(e, f"{CHUNKS}/{path.name}") from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         return path
-
-    def done_points(self) -> set[int]:
-        done: set[int] = set()
-        for df in self.iter_chunks(["point"]):
-            done.update(df["point"].tolist())
-        return done
-
-    def iter_chunks(self, columns: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
-        """Yield each intact chunk as a DataFrame (for sweeps too large to read at once).
-
-        Each (point, replication) is kept once, from the first chunk that holds it, so a
-        duplicated chunk never counts twice. A damaged or unknown chunk raises a one-line
-        StoreError naming it.
-        """
-        cols = list(columns) if columns is not None else None
-        need = None if cols is None else cols + [k for k in ("point", "replication") if k not in cols]
-        files = self.chunk_files()
-        entries = (self._m or self.manifest()).get("chunks")
-        seen: set[tuple[int, int]] = set()
-        for f in files:
-            why, data = self._check(f, entries)
-            if why == "gone":
-                continue
-            if why is not None:
-                raise StoreError(self.damage_message(f, why))
-            df = pd.read_parquet(io.BytesIO(data), columns=need)
-            keep = []
-            for k in zip(df["point"].tolist(), df["replication"].tolist(), strict=True):
-                keep.append(k not in seen)
-                seen.add(k)
-            if not all(keep):
-                df = df[keep].reset_index(drop=True)
-            if cols is not None:
-                df = df[cols]
-            if len(df):
-                yield df
-
-    def read(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
-        """All chunks as one frame, sorted by point and replication."""
-        parts = list(self.iter_chunks(columns))
-        if not parts:
-            return pd.DataFrame()
-        df = pd.concat(parts, ignore_index=True)
-        keys = [c for c in ("point", "replication") if c in df.columns]
-        return df.sort_values(keys, kind="stable").reset_index(drop=True) if keys else df
