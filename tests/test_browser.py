@@ -237,3 +237,47 @@ def test_equity_view_renders_updates_and_fits_a_1280x800_screen(tmp_path):
                 browser.close()
     finally:
         _stop(proc)
+
+
+def _load(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=180) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_twenty_scripted_page_loads_then_a_browser_still_gets_the_dashboard(tmp_path):
+    """Twenty page loads from a script (which never connect a websocket) fill the cap of 4 pages; a browser
+    opening the address right after is told the dashboard is busy, its page reloads itself, and it gets the
+    dashboard once the scripted pages pass the connect deadline (20 s): within a minute or so, not minutes."""
+    _need_browser()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    log = tmp_path / "dashboard.log"
+    proc, url = _serve(tmp_path, log, "--workers", "1")
+    try:
+        with ThreadPoolExecutor(20) as ex:
+            codes = list(ex.map(_load, [url] * 20))
+        # (the probe in _serve may have loaded one page already)
+        assert 3 <= codes.count(200) <= 4 and codes.count(200) + codes.count(503) == 20, codes
+        t0 = time.monotonic()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                statuses = []
+                page.on("response", lambda r: statuses.append(r.status) if r.url == url else None)
+                page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+                page.wait_for_selector("text=/people per 100|Without a program|as many people/", timeout=150_000)
+            finally:
+                browser.close()
+        waited = time.monotonic() - t0
+        assert waited < 100, waited
+        assert statuses[-1] == 200 and set(statuses) <= {200, 503}, statuses
+        assert "no browser connected to its page within 20 s" in log.read_text()
+        assert len(_kernel_sessions(proc.pid)) <= 4
+    finally:
+        _stop(proc)

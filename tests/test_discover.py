@@ -128,3 +128,60 @@ def test_discover_on_a_parameter_uncertainty_comparison():
     assert box.n == 40
     with pytest.raises(MentorsimError, match="uncertainty='parameters'"):
         ms.discover(ms.compare([base, prog], replications=2, seed=4), condition="roi < 0")
+
+
+def test_a_condition_true_everywhere_is_a_box_of_everything():
+    """PRIM asserts that the condition fails somewhere (an AssertionError traceback before): here, one sentence."""
+    box = ms.discover(synthetic(), condition="roi > -100")
+    assert box.limits.empty and box.coverage == box.density == box.share == 1.0
+    assert box.sentence() == "roi > -100 holds in all 2,000 cases, whatever the inputs: there is no box to find"
+    x = synthetic().rename(columns={"a": "program.a"})  # a dotted column and a decimal number in one condition
+    assert ms.discover(x, condition="roi > -100.5 and program.a >= 0.0").share == 1.0
+
+
+def test_a_failure_inside_prim_is_one_line(monkeypatch):
+    from ema_workbench.analysis import prim
+
+    def broken(*a, **k):
+        raise AssertionError
+
+    monkeypatch.setattr(prim.Prim, "find_box", broken)
+    with pytest.raises(
+        MentorsimError, match=r"PRIM found no box for 'roi < 0' in these 2,000 cases \(AssertionError\)"
+    ):
+        ms.discover(synthetic(), condition="roi < 0")
+
+
+def test_duplicate_column_names_are_one_line():
+    x = synthetic()
+    x.columns = ["a", "b", "a", "roi"]
+    with pytest.raises(MentorsimError, match="more than one column named 'a'") as e:
+        ms.discover(x, condition="roi < 0")
+    assert "\n" not in str(e.value)
+
+
+def test_cli_discover_everywhere_and_a_bad_csv_before_the_work(sweep_dir, tmp_path):
+    r = subprocess.run(
+        [BIN, "discover", str(sweep_dir), "--condition", "retention_12m > -1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert r.stdout.startswith("retention_12m > -1 holds in all 80 cases") and "(no input restricted)" in r.stdout
+    (tmp_path / "adir.csv").mkdir()
+    for csv, says in (
+        (tmp_path / "missing" / "box.csv", "does not exist"),
+        (tmp_path / "adir.csv", "is a directory"),
+        (tmp_path / "box.txt", "must end in .csv"),
+    ):
+        # checked first: the unknown column of the condition would be the error otherwise
+        bad = subprocess.run(
+            [BIN, "discover", str(sweep_dir), "--condition", "nothing > 1", "--csv", str(csv)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--csv" in bad.stderr and says in bad.stderr, (
+            bad.stderr
+        )

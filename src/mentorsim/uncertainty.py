@@ -11,8 +11,8 @@ Each parameter of the register has a *role*:
 
 With ``uncertainty="parameters"``, :func:`draws` gives each replication one value of every
 uncertain parameter (a Latin hypercube over the replications, from the seed), the same for every
-scenario of that replication, so comparisons stay paired; a scenario's own setting of a
-parameter (a value other than the default) is never drawn.
+scenario of that replication, so comparisons stay paired; a parameter a scenario sets itself (its
+file or an override gives the key, whatever the value, see ``Scenario.explicit``) is never drawn.
 """
 
 from __future__ import annotations
@@ -84,7 +84,10 @@ def draws(
 
 
 def explicit(sc: Any, name: str, default: Any) -> bool:
-    """Whether the scenario sets ``name`` itself: its value differs from the register default."""
+    """Whether the scenario sets ``name`` itself: its document or an override gave the key (whatever the
+    value, the default included), or its value differs from the register default."""
+    if sc.sets(name):
+        return True
     v = sc.get(name)
     if isinstance(v, float) or isinstance(default, float):
         return not math.isclose(float(v), float(default), rel_tol=1e-12, abs_tol=1e-15)

@@ -14,7 +14,7 @@ from mentorsim.calibration.measures import evaluate, is_share
 from mentorsim.calibration.spec import Item, is_shared, load_targets
 from mentorsim.calibration.targets import CorrelationTarget, GapTarget, PromotionTarget, TargetsFile
 from mentorsim.errors import MentorsimError
-from mentorsim.schema.scenario import Scenario, scenario_from_dict
+from mentorsim.schema.scenario import Scenario
 
 
 class _Stop(Exception):
@@ -249,8 +249,8 @@ def calibrate(
         )
         + "."
     )
-    calibrated = at[""].model_copy(update={"name": name, "description": desc[:2000]})
-    calibrated = scenario_from_dict(calibrated.model_dump(mode="json"), "calibrated scenario")
+    # the keys the base and the fit set stay the calibrated scenario's own (parameter uncertainty draws the rest)
+    calibrated = at[""].with_overrides({"name": name, "description": desc[:2000]}, "calibrated scenario")
     at[""] = calibrated
     sname = {sid: sc.name for sid, sc in at.items()}
     shown = _labels(spec.items, sname)

@@ -14,17 +14,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mentorsim.dashboard.server import BUSY, CONNECT_DEADLINE, CULL_IDLE, MAX_PAGES, TOKEN_ENV, busy_message, new_token
 from mentorsim.errors import MentorsimError
 
-CULL_IDLE = 90  # seconds a page's kernel may sit with no page connected before it is stopped
-MAX_PAGES = 4  # pages (kernels) served at once; one more is refused with BUSY
-BUSY = "the dashboard is busy: {who} using it, try again in a minute"
-
-
-def busy_message(n: int) -> str:
-    """What a page past the cap says: 'the dashboard is busy: 4 people are using it, try again in a minute'."""
-    return BUSY.format(who="1 person is" if n == 1 else f"{n} people are")
-
+__all__ = ["BUSY", "CELL_ERROR", "busy_message", "notebook", "register", "run", "voila_options"]
 
 CELL_ERROR = "The reason is in the terminal where `mentorsim dashboard` runs; reload the page to try again."
 
@@ -33,16 +26,18 @@ EPILOG = """examples:
   mentorsim dashboard scenarios/circle.yaml --port 8866
   mentorsim dashboard scenarios/one_on_one.yaml --size 1000 --replications 10
 
-Open the printed address (http://127.0.0.1:PORT/) in a browser on this machine and
-press F11 for full screen. Nothing is fetched from the internet. Ctrl+C stops it.
-Each open page has its own Python kernel: a page closed (or never connected) is
-stopped after --cull-idle seconds, and at most --max-pages pages are served at once.
+Open the printed address (http://127.0.0.1:PORT/?token=...) in a browser on this
+machine and press F11 for full screen. Only that address works: another host name,
+another site or a missing token is refused. Nothing is fetched from the internet.
+Ctrl+C stops it. Each open page has its own Python kernel: a page closed is stopped
+after --cull-idle seconds, one whose browser never connected after 20 seconds, and
+at most --max-pages pages are served at once.
 """
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``mentorsim dashboard`` to the command line."""
-    from mentorsim.commands.cli import _positive, port_type
+    from mentorsim.commands.cli import _positive, port_type, replications_type, workers_type
 
     p = sub.add_parser(
         "dashboard",
@@ -63,17 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="people simulated at the start (default 500, so changes feel instant)",
     )
     p.add_argument(
-        "--replications",
-        "-r",
-        type=_positive("replications"),
-        default=20,
-        help="paired replications per run (default 20)",
+        "--replications", "-r", type=replications_type(), default=20, help="paired replications per run (default 20)"
     )
     p.add_argument("--seed", "-s", type=_positive("seed"), default=7, help="random seed (default 7)")
     p.add_argument(
         "--workers",
         "-w",
-        type=_positive("workers"),
+        type=workers_type(),
         default=min(2, os.cpu_count() or 1),
         help="processes that run the replications (default: 2 where there are 2 cores)",
     )
@@ -100,47 +91,12 @@ def _cull_interval(cull_idle: int) -> int:
     return max(1, min(10, cull_idle // 10))
 
 
-def _capped_kernel_manager() -> type:
-    """Voila's kernel manager with a cap: a page past ``max_kernels`` is refused (HTTP 503) with :func:`busy_message`."""
-    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-    from tornado.web import HTTPError
-    from traitlets import Integer
-
-    class CappedKernelManager(AsyncMappingKernelManager):
-        """Starts a kernel only while fewer than ``max_kernels`` are running or starting."""
-
-        max_kernels = Integer(MAX_PAGES, config=True, help="kernels (pages) at once; more are refused")
-
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self._starting = 0
-
-        # jupyter_client types MultiKernelManager.start_kernel as sync; the async managers make it a
-        # coroutine (jupyter_server's MappingKernelManager ignores the same mismatch)
-        async def start_kernel(  # type: ignore[override]
-            self, *args: Any, kernel_id: str | None = None, **kwargs: Any
-        ) -> str:
-            if kernel_id is None or kernel_id not in self:
-                # counted and claimed before any await, so concurrent requests cannot all slip past the cap
-                n = len(self._kernels) + self._starting
-                if n >= self.max_kernels:
-                    self.log.warning("mentorsim dashboard: refused a page, %d kernels running", n)
-                    raise HTTPError(503, reason=busy_message(n))
-            self._starting += 1
-            try:
-                return str(await super().start_kernel(*args, kernel_id=kernel_id, **kwargs))
-            finally:
-                self._starting -= 1
-
-    return CappedKernelManager
-
-
 def __getattr__(name: str) -> Any:
-    # Voila imports the kernel manager by name; it is built on first use so the CLI does not import Jupyter
+    # the kernel manager Voila imports by name (kept here too for configurations that name it so)
     if name == "CappedKernelManager":
-        cls = _capped_kernel_manager()
-        globals()[name] = cls
-        return cls
+        from mentorsim.dashboard import server
+
+        return server.CappedKernelManager
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -184,9 +140,11 @@ def voila_options(port: int, cull_idle: int = CULL_IDLE, max_pages: int = MAX_PA
     """Voila's command-line settings: localhost, no code, no tracebacks, idle kernels culled, at most max_pages.
 
     A kernel with a page connected (an open browser tab holds a websocket) is never culled, however long
-    the presenter pauses; one with none (the tab was closed, or the request came without a browser) is
-    stopped after ``cull_idle`` seconds of quiet. Busy kernels (a run in progress) are left to finish.
-    Preheated kernels stay off: they would keep spare kernels running.
+    the presenter pauses; one with none (the tab was closed) is stopped after ``cull_idle`` seconds of quiet,
+    and one no browser ever connected to (a script, a link preview) after ``CONNECT_DEADLINE`` seconds (or
+    ``cull_idle``, if shorter). Busy kernels (a run in progress) are left to finish. Preheated kernels stay
+    off: they would keep spare kernels running. Kernel websocket frames are checked (see
+    :mod:`mentorsim.dashboard.server`, which also refuses other hosts and sites, and asks for the token).
     """
     return [
         "--no-browser",
@@ -199,8 +157,10 @@ def voila_options(port: int, cull_idle: int = CULL_IDLE, max_pages: int = MAX_PA
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
         "--VoilaConfiguration.preheat_kernel=False",
-        "--VoilaConfiguration.multi_kernel_manager_class=mentorsim.commands.dashboard.CappedKernelManager",
+        "--VoilaConfiguration.multi_kernel_manager_class=mentorsim.dashboard.server.CappedKernelManager",
+        "--Voila.kernel_websocket_connection_class=mentorsim.dashboard.server.CheckedConnection",
         f"--CappedKernelManager.max_kernels={max_pages}",
+        f"--CappedKernelManager.connect_deadline={min(CONNECT_DEADLINE, cull_idle)}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={_cull_interval(cull_idle)}",
         "--MappingKernelManager.cull_connected=False",
@@ -253,8 +213,11 @@ def run(a: argparse.Namespace) -> int:
         env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(tmp / "share" / "jupyter"), env.get("JUPYTER_PATH")]))
         env.setdefault("MPLBACKEND", "Agg")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        cmd = [sys.executable, "-m", "voila", str(nb), *voila_options(port, a.cull_idle, a.max_pages)]
-        url = f"http://127.0.0.1:{port}/"
+        token = new_token()
+        env[TOKEN_ENV] = token  # in the environment, which only this user can read, not on the command line
+        server = [sys.executable, "-m", "mentorsim.dashboard.server"]
+        cmd = [*server, str(nb), *voila_options(port, a.cull_idle, a.max_pages)]
+        url = f"http://127.0.0.1:{port}/?token={token}"
         what = Path(a.scenario).name if a.scenario else "a default one-on-one program"
         print(f"mentorsim dashboard: {what}, {a.size:,} people, {a.replications} replications", flush=True)
         print(f"Serving on {url}  (open it in a browser on this machine; Ctrl+C stops)", flush=True)

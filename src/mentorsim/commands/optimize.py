@@ -133,14 +133,19 @@ def _report(res, out) -> int:
 
 def run_discover(a) -> int:
     """Run ``mentorsim discover``."""
+    from mentorsim.commands.cli import _warned
     from mentorsim.design import discover
+    from mentorsim.run.paths import CSV, output_file, write_or_fallback
 
+    if a.csv:
+        output_file(a.csv, "--csv", CSV)  # before the work: a missing directory, a directory, a wrong extension
     inputs = [s.strip() for s in a.inputs.split(",") if s.strip()] if a.inputs else None
     box = discover(a.sweep, condition=a.condition, inputs=inputs)
     print(box.sentence())
     print()
     print(box.limits.to_string(index=False) if len(box.limits) else "(no input restricted)")
     if a.csv:
-        box.limits.to_csv(a.csv, index=False)
-        print(f"\nwrote {a.csv}", file=sys.stdout)
+        out, warning = write_or_fallback(lambda p: box.limits.to_csv(p, index=False), a.csv, "--csv")
+        print(f"\nwrote {out}", file=sys.stdout)
+        return _warned(warning)
     return 0

@@ -78,6 +78,8 @@ class Box:
 
     def sentence(self) -> str:
         """The box in plain words."""
+        if self.limits.empty and self.share == 1:
+            return f"{self.condition} holds in all {self.n:,} cases, whatever the inputs: there is no box to find"
         if self.limits.empty:
             return (
                 f"{self.condition} holds in {self.share:.0%} of the {self.n:,} cases, and no range of the inputs "
@@ -191,6 +193,12 @@ def frame_of(
     elif isinstance(result, Comparison):
         f, ins = _comparison_frame(result, scenario)
     elif isinstance(result, pd.DataFrame):
+        dup = list(dict.fromkeys(str(c) for c in result.columns[result.columns.duplicated()]))
+        if dup:
+            raise MentorsimError(
+                f"discover: the DataFrame has more than one column named {', '.join(repr(c) for c in dup)}; "
+                "give each column its own name"
+            )
         f = result
         used = set(_names(condition))
         ins = [c for c in f.columns if c not in used and c not in OUTCOMES and c not in BOOKKEEPING]
@@ -218,10 +226,12 @@ def _holds(f: pd.DataFrame, condition: str) -> np.ndarray:
                 f"{', '.join(str(c) for c in f.columns)}"
             )
     try:
+        # dotted column names (program.format) cannot be named in eval: rename them, not the numbers (0.5)
+        dotted = re.sub(r"[A-Za-z_][A-Za-z0-9_.]*", lambda m: m.group(0).replace(".", "__"), condition)
         y = (
             f.eval(condition)
-            if "." not in condition
-            else f.rename(columns=lambda c: str(c).replace(".", "__")).eval(condition.replace(".", "__"))
+            if dotted == condition
+            else f.rename(columns=lambda c: str(c).replace(".", "__")).eval(dotted)
         )
     except Exception as e:
         raise MentorsimError(f"condition: cannot evaluate {condition!r}: {e}".splitlines()[0]) from None
@@ -268,6 +278,8 @@ def discover(
         raise MentorsimError(f"discover: {len(x)} cases is too few for PRIM (give at least 10)")
     if not y.any():
         raise MentorsimError(f"discover: {condition!r} holds in none of the {len(x):,} cases")
+    if y.all():  # PRIM needs cases where it fails too (it asserts so): the box is everything
+        return _everywhere(condition, x)
     for c in x.columns:
         if not pd.api.types.is_numeric_dtype(x[c]) or pd.api.types.is_bool_dtype(x[c]):
             x[c] = x[c].astype(str).astype(object)  # PRIM reads object columns as categories
@@ -280,8 +292,14 @@ def discover(
 
         # PRIM counts y >= threshold as a case of interest and keeps its box only when the box mean reaches
         # it (else an empty "dump box"): a tiny threshold does both for 0/1 cases; the box is chosen here
-        p = prim.Prim(x, y.astype(int), threshold=1e-6, peel_alpha=peel_alpha, mass_min=mass_min)
-        pbox = p.find_box()
+        try:
+            p = prim.Prim(x, y.astype(int), threshold=1e-6, peel_alpha=peel_alpha, mass_min=mass_min)
+            pbox = p.find_box()
+        except Exception as e:  # the EMA Workbench asserts and raises its own errors: one line, not its traceback
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise MentorsimError(
+                f"discover: PRIM found no box for {condition!r} in these {len(x):,} cases ({why})"
+            ) from None
     traj = pbox.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].reset_index(drop=True)
     pick = traj if max_inputs is None else traj[traj.res_dim <= max_inputs]
     if threshold is None:
@@ -302,6 +320,13 @@ def discover(
         len(x),
         float(y.mean()),
     )
+
+
+def _everywhere(condition: str, x: pd.DataFrame) -> Box:
+    """The box of a condition that holds in every case: no input restricted, coverage and density 100%."""
+    traj = pd.DataFrame({"coverage": [1.0], "density": [1.0], "mass": [1.0], "res_dim": [0]})
+    limits = pd.DataFrame(columns=["input", "kind", "low", "high", "values", "min", "max"])
+    return Box(condition, limits, 1.0, 1.0, 1.0, traj, 0, len(x), 1.0)
 
 
 def _limits(lim: pd.DataFrame, init: pd.DataFrame, x: pd.DataFrame) -> pd.DataFrame:

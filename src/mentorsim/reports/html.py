@@ -18,7 +18,7 @@ from mentorsim.reports.tables import (
     scorecard,
     settings_table,
 )
-from mentorsim.reports.text import RETENTION_YEARS, E, num, retention_key, years
+from mentorsim.reports.text import RETENTION_YEARS, E, num, retention_key, script_json, years
 from mentorsim.viz.style import COLORS
 
 _INTERVAL = {
@@ -100,11 +100,11 @@ def _img(b64: str, alt: str) -> str:
 def _story_html(st: dict, data: dict) -> str:
     facts = E(json.dumps(st["facts"]))
     if st["person_id"] is None:
-        return f'<div class="story" data-persona="{st["persona"]}"><h4>{E(st["title"])}</h4></div>'
+        return f'<div class="story" data-persona="{E(st["persona"])}"><h4>{E(st["title"])}</h4></div>'
     prog = " ".join(E(x) for x in st["program_sentences"])
     base = " ".join(E(x) for x in st["baseline_sentences"])
     return (
-        f'<div class="story" data-persona="{st["persona"]}" data-person="{st["person_id"]}" '
+        f'<div class="story" data-persona="{E(st["persona"])}" data-person="{E(str(st["person_id"]))}" '
         f'data-scenario="{E(st["scenario"])}" data-facts="{facts}"><h4>{E(st["title"])}</h4>'
         f'<div class="two"><div><div class="lbl">With {E(st["scenario"])}</div><p>{prog}</p></div>'
         f'<div><div class="lbl">Same person, no program ({E(st["baseline"])})</div><p>{base}</p></div></div>'
@@ -132,7 +132,7 @@ def render(
     equity = equity_section.section(cmp, data.get("equity"))
     k = 4 + bool(equity)  # the sections after the equity one move down when it is there
     equity = f"<h2>4. Each group: who the program reaches and what changes</h2>\n{equity}" if equity else ""
-    payload = json.dumps(data, allow_nan=False).replace("</", "<\\/")
+    payload = script_json(data)
     body = f"""
 <main>
 <h1>{E(title)}</h1>

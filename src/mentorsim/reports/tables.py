@@ -234,7 +234,7 @@ def evidence_table(data: dict) -> str:
     for cid, ev in EVIDENCE.items():
         ps = by.get(cid, [])
         out.append(
-            f'<tr data-evidence="{cid}"><td><b>{cid}</b><div class="sub">confidence {ev.confidence}</div>'
+            f'<tr data-evidence="{E(cid)}"><td><b>{E(cid)}</b><div class="sub">confidence {ev.confidence}</div>'
             f'</td><td>{E(ev.says)}<div class="sub">{E(ev.source)}</div></td><td>{_param_list(ps)}</td></tr>'
         )
     for topic, ev in DEFAULTS.items():
@@ -271,7 +271,7 @@ def evidence_table(data: dict) -> str:
         rng = "–" if not r["sensitivity_range"] else " to ".join(show(x) for x in r["sensitivity_range"])
         used = "".join(f'<div class="sub">{E(k)}: {E(v)}</div>' for k, v in r["scenario_values"].items())
         out.append(
-            f'<tr data-parameter="{r["parameter"]}" data-source="assumption"><td><code>{r["parameter"]}'
+            f'<tr data-parameter="{E(r["parameter"])}" data-source="assumption"><td><code>{E(r["parameter"])}'
             f"</code></td><td>{E(r['default'])} {unit(r['unit'])}{used}</td>"
             f'<td>{E(rng)}</td><td class="desc">{E(r["description"])}</td></tr>'
         )
@@ -285,8 +285,8 @@ def _param_list(ps: list[dict]) -> str:
         used = "; ".join(f"{k}: {v}" for k, v in r["scenario_values"].items())
         extra = f' <span class="sub">(set to {E(used)})</span>' if used else ""
         items.append(
-            f'<li data-parameter="{r["parameter"]}" data-source="{E(r["source"])}" title="{E(r["description"])}">'
-            f"<code>{r['parameter']}</code> = {E(r['default'])}{unit(r['unit'])}"
+            f'<li data-parameter="{E(r["parameter"])}" data-source="{E(r["source"])}" title="{E(r["description"])}">'
+            f"<code>{E(r['parameter'])}</code> = {E(r['default'])}{unit(r['unit'])}"
             f"{extra}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>" if items else '<span class="sub">none</span>'
@@ -309,7 +309,7 @@ def settings_table(cmp: Comparison) -> str:
             changed = v != default.get(k)
             cls = ' class="chg"' if changed else ""
             vals.append(f"<td{cls}>{E(show(v))}</td>")
-        rows.append(f"<tr><td><code>{k}</code></td>{''.join(vals)}</tr>")
+        rows.append(f"<tr><td><code>{E(k)}</code></td>{''.join(vals)}</tr>")
     desc = "".join(f"<p><b>{E(s.name)}</b>: {E(s.description) or 'no description'}</p>" for s in scs)
     yamls = "".join(
         f"<details><summary>{E(s.name)}: full scenario (YAML)</summary><pre>{E(s.to_yaml())}</pre></details>"

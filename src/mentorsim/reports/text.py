@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 from mentorsim.outputs import fmt
@@ -10,6 +11,27 @@ from mentorsim.schema.metrics import METRICS, retention_metric
 
 #: HTML escaping of every text the report writes.
 E = html.escape
+
+#: what must not appear raw in JSON inside a ``<script>`` element, and its JSON escape
+_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON that can sit inside a ``<script>`` element whatever its strings hold.
+
+    ``<``, ``>`` and ``&`` (which can only occur inside JSON strings) and the line separators U+2028 and
+    U+2029 are written as ``\\uXXXX`` escapes, so a name such as ``</script>`` or ``<!--<script>`` cannot end
+    the element or change how the browser parses it; ``json.loads`` reads the same data back.
+
+    >>> s = script_json({"name": "</script><!--<script>&"})
+    >>> any(c in s for c in "<>&"), json.loads(s)["name"]
+    (False, '</script><!--<script>&')
+    """
+    s = json.dumps(data, allow_nan=False)
+    for raw, escaped in _IN_SCRIPT.items():
+        s = s.replace(raw, escaped)
+    return s
+
 
 #: The retention metric of each horizon in words.
 RETENTION_YEARS = {"retention_12m": "1 year", "retention_24m": "2 years", "retention_36m": "3 years"}

@@ -10,6 +10,7 @@ never at import; one worker is a plain loop.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -291,9 +292,15 @@ def _compare_auto(
     where: tuple[str, str | None],
 ) -> Comparison:
     """Replications in batches until every paired interval of ``metric`` is narrow enough (or the cap)."""
-    if half_width is None or not half_width > 0:
+    if not isinstance(half_width, (int, float)) or isinstance(half_width, bool) or not 0 < half_width < math.inf:
         raise MentorsimError(f"compare: replications='auto' needs half_width > 0 (got {half_width!r})")
-    if metric not in METRICS:
+    for name, v, lo in (("max_replications", cap, 2), ("batch", batch, 1)):
+        if not isinstance(v, int) or isinstance(v, bool) or v < lo:
+            raise MentorsimError(f"compare: {name} must be a whole number >= {lo} (got {v!r})")
+    why = replications_problem(cap)
+    if why:
+        raise MentorsimError(f"compare: max_replications: {why}")
+    if not isinstance(metric, str) or metric not in METRICS:
         raise MentorsimError(f"compare: metric {metric!r} is not a summary metric")
     n, b = 0, 0
     cmp: Comparison | None = None

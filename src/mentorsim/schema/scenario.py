@@ -10,11 +10,12 @@ too); the pydantic base, ``param`` and the error wording are :mod:`mentorsim.sch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from mentorsim.schema.effects import Effects, FormatEffects, RecognitionEffects, RecognitionPolicies  # noqa: F401 (part of the schema)
 from mentorsim.schema.io import _set_dotted, load_scenario, read_yaml, scenario_from_dict
@@ -46,8 +47,34 @@ __all__ = [
 ]
 
 
+def _given(model: BaseModel, prefix: str = "") -> Iterator[str]:
+    """The dotted keys a validated document gave (pydantic's ``model_fields_set``, recursively): inside a
+    section, its own keys, not the section as a whole."""
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _given(value, f"{prefix}{name}.")
+        else:
+            yield prefix + name
+
+
+def _leaves(key: str, value: Any) -> Iterator[str]:
+    """The dotted keys an override sets: ``key`` itself, or each key inside a mapping it gives."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(f"{key}.{k}", v)
+    else:
+        yield key
+
+
 class Scenario(SchemaModel):
-    """One program design on one workforce, over a horizon."""
+    """One program design on one workforce, over a horizon.
+
+    Besides its values, a scenario remembers which dotted keys it sets itself (:attr:`explicit`), whatever
+    their values: parameter uncertainty never draws those. Two scenarios with the same values are equal.
+    """
+
+    _explicit: frozenset[str] | None = PrivateAttr(default=None)
 
     name: str = Field("scenario", min_length=1, max_length=80, description="Short name shown in tables and plots.")
 
@@ -110,7 +137,32 @@ class Scenario(SchemaModel):
         doc = self.model_dump(mode="json")
         for key, value in overrides.items():
             _set_dotted(doc, key, value, source)
-        return scenario_from_dict(doc, source)
+        new = scenario_from_dict(doc, source)
+        new._explicit = self.explicit | {k for key, value in overrides.items() for k in _leaves(key, value)}
+        return new
+
+    @property
+    def explicit(self) -> frozenset[str]:
+        """The dotted keys this scenario sets itself: those its document gave (a scenario file's keys, down to
+        each parameter) and those :meth:`with_overrides` set since, whatever their values.
+
+        >>> sc = scenario_from_dict({"program": {"format": "peer"}})
+        >>> sorted(sc.with_overrides({"workforce.informal_mentoring.effect_share": 0.5}).explicit)
+        ['program.format', 'workforce.informal_mentoring.effect_share']
+        """
+        if self._explicit is None:
+            self._explicit = frozenset(_given(self))
+        return self._explicit
+
+    def sets(self, dotted: str) -> bool:
+        """Whether this scenario sets ``dotted`` itself (the key, a key inside it, or a key it lies inside)."""
+        return any(k == dotted or k.startswith(dotted + ".") or dotted.startswith(k + ".") for k in self.explicit)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal values: which keys a scenario sets itself is not part of its value."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     @property
     def is_no_program(self) -> bool:
