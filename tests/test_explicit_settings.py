@@ -71,7 +71,7 @@ def test_pinned_parameters_stay_paired_in_a_comparison():
 @pytest.mark.parametrize(
     ("kw", "says"),
     [
-        ({"max_replications": "lots"}, "max_replications must be a whole number"),
+        ({"max_replications": "lots"}, "max_replications: must be an integer"),
         ({"max_replications": 1}, "max_replications must be a whole number >= 2"),
         ({"max_replications": 10**9}, "max_replications: 1,000,000,000 is more than"),
         ({"batch": "ten"}, "batch must be a whole number"),

@@ -157,6 +157,7 @@ def _cmd_run(a) -> int:
     sc = ms.load_scenario(a.scenario)
     if a.out:
         output_dir(a.out, "--out", RUN_FILES)
+        _plan_writes(sc, a)
     res = ms.simulate(sc, replications=a.replications, seed=a.seed, uncertainty=a.uncertainty, **where(a))
     print(
         f"{sc.name}: {a.replications} replications, seed {a.seed}, {sc.workforce.size:,} people, "
@@ -168,6 +169,18 @@ def _cmd_run(a) -> int:
         print(f"\nwrote {out}/ ({RUN_FILES})")
         return _warned(warning)
     return 0
+
+
+def _plan_writes(sc, a) -> None:
+    """Refuse a run whose results would fit in memory but not their tables being written (``--out``)."""
+    from mentorsim.run.limits import memory_problem, replications_problem
+
+    if replications_problem(a.replications):
+        return  # said by ms.simulate
+    local = 1 if a.scheduler else a.workers
+    why = memory_problem([sc], a.replications, local, writes=True)
+    if why:
+        raise MentorsimError(f"replications: {why.replace(' (results kept', ' (results kept and written')}")
 
 
 RUN_FILES = (

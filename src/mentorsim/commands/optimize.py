@@ -80,6 +80,7 @@ def run_optimize(a) -> int:
 
     kw = load_spec(a.spec)
     out = output_dir(a.out, "--out", "search.db, trials.csv, front.csv, front.png, best_design.yaml")
+    check_search(a.spec, kw, a.workers, a.executor, a.scheduler)  # before the storage is made
     out.mkdir(parents=True, exist_ok=True)
     db = out / "search.db"
     with search_lock(db):  # one writer of DIR, from the first trial to the last output file
@@ -129,6 +130,33 @@ def _report(res, out) -> int:
         f"wrote {Path(out)}/ (search.db, trials.csv, front.csv, front.png, best_design.yaml)"
     )
     return 0
+
+
+def check_search(src: str, kw: dict, workers: int, executor: str | None, scheduler: str | None) -> None:
+    """Refuse, before any work, a search spec asking for too many trials or replications, one whose planned
+    memory does not fit (each worker runs one design at a time, keeping only its metrics), or a scheduler
+    that cannot be used."""
+    from mentorsim.errors import MentorsimError
+    from mentorsim.run.executors import EXECUTORS
+    from mentorsim.run.limits import memory_problem, replications_problem, trials_problem
+
+    reps = kw.get("replications", 10)
+    front = kw.get("front_replications") or max(2 * reps, 10)
+    for key, v, problem in (
+        ("trials", kw.get("trials", 50), trials_problem),
+        ("replications", reps, replications_problem),
+        ("front_replications", front, replications_problem),
+    ):
+        why = problem(v)
+        if why:
+            raise MentorsimError(f"{src}: {key}: {why}")
+    local = 1 if scheduler is not None else workers
+    why = memory_problem([kw["base"]], max(reps, front), local, streamed=True)
+    if why:
+        raise MentorsimError(f"{src}: {why}")
+    name = executor or ("dask" if scheduler else "serial")
+    if name in EXECUTORS:
+        EXECUTORS[name].reach(scheduler)
 
 
 def run_discover(a) -> int:

@@ -116,8 +116,10 @@ def run(a) -> int:
 
     with warm as pool:
         from mentorsim.sweeps import load_sweep_spec, sweep
+        from mentorsim.sweeps.running import check_sweep
 
         sw = load_sweep_spec(a.spec)
+        check_sweep(sw, executor, n, a.scheduler)  # its scheduler and memory, before the store directory exists
         with StoreLock(Path(a.out)):  # one writer, from the first chunk to summary.csv
             res = sweep(
                 sw,

@@ -23,6 +23,7 @@ recognition policies and overlays are plug-ins in ``mentorsim.programs``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,6 +43,11 @@ __doc__ = __doc__.replace("{order}", order_text())
 BATCH_PEOPLE = 50_000
 BATCH_WEEKS = 156
 BATCH_PERSON_WEEKS = BATCH_PEOPLE * BATCH_WEEKS
+# a finished batch's state is a web of reference cycles (the processes and the SimPy environment refer to the
+# simulation), freed only by the cyclic garbage collector, which may not run before the next batch has
+# allocated its own: a batch this large (in people x weeks) is collected as soon as it is done (a collection
+# takes about 25 ms, such a batch at least 0.3 s), so a call's memory is its results and one running batch
+COLLECT_PERSON_WEEKS = BATCH_PERSON_WEEKS // 8
 
 
 def batches(scenario: Scenario, replications: list[int]) -> list[list[int]]:
@@ -62,6 +68,8 @@ def run_batch(scenario: Scenario, seed: int, replications: Iterable[int], trace:
         for r in Simulation(scenario, seed, part, trace).run():
             r.metrics = rep_metrics(scenario, r)
             out.append(r)
+        if len(part) * scenario.workforce.size * max(scenario.horizon_weeks, BATCH_WEEKS) >= COLLECT_PERSON_WEEKS:
+            gc.collect()  # the finished batch's state, before anything else is allocated
     return out
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from mentorsim.schema.io import possible_path
 from mentorsim.schema.metrics import SUMMARY_METRICS, interval
 from mentorsim.schema.tables import END_REASONS, EVENT_COLUMNS, TS_METRICS, WEEKS_PER_MONTH
 from mentorsim.schema.traits import PERSONA_NAMES
@@ -167,7 +168,7 @@ class Results:
 
     def to_dir(self, out: str | Path) -> Path:
         """Write people, timeseries, relationships, group_series (.parquet), summary.csv, scenario.yaml, meta.json."""
-        out = Path(out)
+        out = possible_path(out, "out")
         out.mkdir(parents=True, exist_ok=True)
         self.people.to_parquet(out / "people.parquet", index=False)
         self.timeseries.to_parquet(out / "timeseries.parquet", index=False)

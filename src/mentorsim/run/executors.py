@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ClassVar
 
 from mentorsim.errors import MentorsimError
@@ -113,17 +113,39 @@ def process_pool(workers: int, pool: ProcessPoolExecutor | None = None) -> conte
 Wait = Callable[[Collection[Any]], Collection[Any]]
 
 
-@dataclass(frozen=True)
 class Workers:
     """An open executor: ``submit(fn, *args)`` returns a future; ``wait(pending)`` returns those done.
 
-    size: tasks that run at once besides the caller's. helps: the caller runs tasks too.
+    size: tasks that run at once besides the caller's. helps: the caller runs tasks too. An executor whose
+    workers can die says so: ``lost(error)`` tells a dead worker from a failing task, ``renew(pending)``
+    replaces the dead workers (a fresh pool; ``epoch`` counts the pools), ``alive()`` counts the workers
+    there are now. ``run.driver`` uses these to run a dead worker's tasks again.
     """
 
-    submit: Callable[..., Any]
-    wait: Wait
-    size: int
-    helps: bool = False
+    def __init__(self, submit: Callable[..., Any], wait: Wait, size: int, helps: bool = False):
+        self.submit, self.wait, self.size, self.helps = submit, wait, size, helps
+        self.epoch = 0
+
+    def poll(self, pending: Collection[Any], timeout: float) -> Collection[Any]:
+        """The futures of ``pending`` done within ``timeout`` seconds (none when none finished)."""
+        return self.wait(pending)
+
+    def lost(self, error: BaseException) -> bool:
+        """Whether ``error`` (raised by a task's future) means its worker died rather than the task failed."""
+        return False
+
+    def explain(self, error: BaseException) -> str:
+        """A lost task's ``error`` in words, for messages."""
+        text = str(error).splitlines()[0].strip() if str(error).strip() else ""
+        return f"{type(error).__name__}: {text}"[:160] if text else type(error).__name__
+
+    def renew(self, pending: Collection[Any]) -> None:
+        """Replace dead workers; a MentorsimError says why that is not possible."""
+        raise MentorsimError("its workers cannot be replaced")
+
+    def alive(self) -> int:
+        """How many workers there are now."""
+        return self.size
 
 
 def _run_now(fn: Callable[..., Any], *args: Any) -> Future[Any]:
@@ -139,6 +161,61 @@ def _wait_cf(pending: Collection[Any]) -> Collection[Any]:
 SERIAL = Workers(submit=_run_now, wait=lambda pending: list(pending), size=1)
 
 
+class PoolWorkers(Workers):
+    """A spawn-context pool of ``n`` processes (``pool`` when given, left running); a pool broken by a dead
+    worker is replaced by a fresh one of this call's own, which is stopped on ``close``."""
+
+    def __init__(self, n: int, pool: ProcessPoolExecutor | None = None, helps: bool = False):
+        super().__init__(self._submit, _wait_cf, n, helps)
+        self.px = pool if pool is not None else self._start(n)
+        self.own = pool is None
+
+    @staticmethod
+    def _start(n: int) -> ProcessPoolExecutor:
+        with main_importable():
+            return _new_pool(n)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        return self.px.submit(fn, *args)
+
+    def poll(self, pending: Collection[Any], timeout: float) -> Collection[Any]:
+        return wait_futures(pending, timeout=timeout, return_when=FIRST_COMPLETED).done
+
+    def lost(self, error: BaseException) -> bool:
+        return isinstance(error, BrokenProcessPool)
+
+    def explain(self, error: BaseException) -> str:
+        return "a worker process died: killed, or out of memory"
+
+    def renew(self, pending: Collection[Any]) -> None:
+        wait_futures(pending)  # a broken pool fails every task it held: let them all report first
+        if self.own:
+            stop_pool(self.px)
+        self.px, self.own = self._start(self.size), True
+        self.epoch += 1
+
+    def close(self, wait: bool = False) -> None:
+        """Stop this call's own pool (a given one is left running)."""
+        if self.own:
+            if wait:
+                self.px.shutdown(wait=True, cancel_futures=True)
+            else:
+                stop_pool(self.px)
+
+
+@contextlib.contextmanager
+def pool_workers(n: int, pool: ProcessPoolExecutor | None = None, helps: bool = False) -> Iterator[PoolWorkers]:
+    """``PoolWorkers`` of ``n`` processes, stopped on exit (after finishing what runs, if the block failed)."""
+    w = PoolWorkers(n, pool, helps)
+    try:
+        yield w
+    except BaseException:
+        w.close(wait=True)
+        raise
+    else:
+        w.close()
+
+
 class Executor:
     """Where tasks run; ``open`` starts it and yields ``Workers``, stopping it on exit."""
 
@@ -150,6 +227,9 @@ class Executor:
 
     def check(self, workers: int | None) -> None:
         """Raise a MentorsimError when this executor cannot run on ``workers``."""
+
+    def reach(self, scheduler: str | None) -> None:
+        """Raise a MentorsimError (in seconds, before any work) when ``scheduler`` cannot be used."""
 
     def open(
         self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
@@ -200,8 +280,8 @@ class Processes(Executor):
         if workers == 1:
             yield SERIAL
             return
-        with process_pool(workers - 1, pool) as px:
-            yield Workers(submit=px.submit, wait=_wait_cf, size=workers - 1, helps=True)
+        with pool_workers(workers - 1, pool, helps=True) as w:
+            yield w
 
 
 @register
@@ -211,42 +291,20 @@ class Dask(Executor):
     name = "dask"
     uses_scheduler = True
 
+    def reach(self, scheduler: str | None) -> None:
+        if scheduler is not None:
+            from mentorsim.run.reach import check_scheduler
+
+            check_scheduler(scheduler)
+
     @contextlib.contextmanager
     def open(
         self, workers: int, scheduler: str | None = None, pool: ProcessPoolExecutor | None = None
     ) -> Iterator[Workers]:
-        import logging
+        from mentorsim.run.cluster import DaskWorkers
 
+        w = DaskWorkers(workers, scheduler)
         try:
-            from dask.distributed import Client, LocalCluster
-            from dask.distributed import wait as dwait
-        except ImportError:  # pragma: no cover - dask is a dependency
-            raise MentorsimError("executor: dask needs the 'dask[distributed]' package") from None
-
-        cluster = None
-        if scheduler is not None:
-            try:
-                client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as e:
-                raise MentorsimError(f"scheduler: cannot connect to {scheduler!r}: {e}".splitlines()[0]) from None
-        else:
-            with main_importable():
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
-            client = Client(cluster)
-        try:
-            n = len(client.scheduler_info().get("workers", {})) or workers
-            yield Workers(
-                submit=lambda fn, *args: client.submit(fn, *args, pure=False),
-                wait=lambda pending: dwait(list(pending), return_when="FIRST_COMPLETED").done,
-                size=n,
-            )
+            yield w
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            w.close()

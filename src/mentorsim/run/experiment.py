@@ -11,18 +11,19 @@ never at import; one worker is a plain loop.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
-from mentorsim.engine import RepResult, run_batch
+from mentorsim.engine import RepResult, batches, run_batch
 from mentorsim.errors import MentorsimError
 from mentorsim.outputs.comparison import Comparison
 from mentorsim.outputs.results import Results
 from mentorsim.programs import added
-from mentorsim.run.executors import EXECUTORS, process_pool, spawn_pool, start_pool, stop_pool
+from mentorsim.run.driver import LostWork, TaskFailed, drive, spans
+from mentorsim.run.executors import EXECUTORS, pool_workers, spawn_pool, start_pool, stop_pool
 from mentorsim.run.limits import memory_problem, replications_problem, workers_problem
 from mentorsim.run.worker import run_reps
 from mentorsim.schema.metrics import METRICS
@@ -37,18 +38,27 @@ def _as_scenario(s: Scenario | str | Path) -> Scenario:
     return given_or_loaded(s, Scenario, load_scenario, "a Scenario or a path to a scenario file")
 
 
-def _check_counts(replications: int, workers: int, seed: int, scenarios: Sequence[Scenario] = ()) -> None:
-    for name, v, lo in (("replications", replications, 1), ("workers", workers, 1)):
+def _check_counts(
+    replications: int,
+    workers: int,
+    seed: int,
+    scenarios: Sequence[Scenario] = (),
+    name: str = "replications",
+    scheduler: str | None = None,
+) -> None:
+    """Counts, caps and the memory plan, before any work (workers run elsewhere when a scheduler is given)."""
+    for what, v, lo in ((name, replications, 1), ("workers", workers, 1)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
-            raise MentorsimError(f"{name}: must be an integer >= {lo} (got {v!r})")
+            raise MentorsimError(f"{what}: must be an integer >= {lo} (got {v!r})")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise MentorsimError(f"seed: must be a non-negative integer (got {seed!r})")
-    for name, why in (("replications", replications_problem(replications)), ("workers", workers_problem(workers))):
+    for what, why in ((name, replications_problem(replications)), ("workers", workers_problem(workers))):
         if why:
-            raise MentorsimError(f"{name}: {why}")
-    why = memory_problem(scenarios, replications) if scenarios else None
+            raise MentorsimError(f"{what}: {why}")
+    local = 1 if scheduler is not None else workers
+    why = memory_problem(scenarios, replications, local) if scenarios else None
     if why:
-        raise MentorsimError(f"replications: {why}")
+        raise MentorsimError(f"{name}: {why}")
 
 
 def run_many(
@@ -65,22 +75,52 @@ def run_many(
     executor: None (serial on one worker, local processes on more), or a name from
     ``executors.EXECUTORS`` (``serial``, ``processes``, ``dask``); ``scheduler`` is the address
     of a running Dask scheduler (else dask starts a local cluster of ``workers`` processes).
+    A task whose worker dies (killed, out of memory) runs again on fresh workers (``run.driver``); if it
+    cannot, a one-line MentorsimError names the replications that are missing.
     """
     name = _executor(executor, workers, scheduler, pool)
     if name == "serial" or (name == "processes" and pool is None and (workers <= 1 or len(jobs) <= 1)):
         return _serial(jobs, trace)
-    # a chunk runs as one batch (see engine.run_batch): each scenario's replications are split
-    # into one chunk per worker, so the batches stay long and every worker gets a share of each
+    # each scenario's replications are split into one part per worker, and a part into batches (see
+    # engine.run_batch), so every worker gets a share of each scenario and holds one batch's results at a time
     plugins = added()
-    if name == "processes":
-        n = getattr(pool, "_max_workers", workers) if pool is not None else workers
-        chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, n)]
-        with process_pool(min(workers, len(chunks)), pool) as px:
-            return [rr for part in px.map(run_reps, chunks) for rr in part]
-    with EXECUTORS[name].open(workers, scheduler) as w:
-        chunks = [(sc, seed, part, trace, plugins) for sc, seed, reps in _runs(jobs) for part in _split(reps, w.size)]
-        futures = [w.submit(run_reps, c) for c in chunks]
-        return [rr for f in futures for rr in f.result()]
+    n = getattr(pool, "_max_workers", workers) if pool is not None else workers
+    tasks = [
+        (k, ((sc, seed, part, trace, plugins),))
+        for k, (sc, seed, part) in enumerate(
+            (sc, seed, b) for sc, seed, reps in _runs(jobs) for part in _split(reps, n) for b in batches(sc, part)
+        )
+    ]
+    opened = (
+        pool_workers(min(workers, len(tasks)), pool)
+        if name == "processes"
+        else EXECUTORS[name].open(workers, scheduler)
+    )
+    out: dict[Hashable, list[RepResult]] = {}
+    with opened as w:
+        try:
+            drive(w, run_reps, tasks, out.__setitem__)
+        except LostWork as e:
+            raise MentorsimError(_missing(tasks, out, e.why)) from None
+        except TaskFailed as e:  # the replication's own error, as if it had run here
+            raise e.error from None
+    return [rr for k in range(len(tasks)) for rr in out[k]]
+
+
+def _missing(tasks: list[tuple[int, tuple]], out: dict[Hashable, list[RepResult]], why: str) -> str:
+    """The one line that says which replications could not be run, and what to do."""
+    lost: dict[str, list[int]] = {}
+    for k, ((sc, _, part, _, _),) in tasks:
+        if k not in out:
+            lost.setdefault(sc.name, []).extend(part)
+    said = "; ".join(f"{name!r}: replications {spans(reps)}" for name, reps in lost.items())
+    ran = sum(len(v) for v in out.values())
+    total = ran + sum(len(v) for v in lost.values())
+    return (
+        f"replications could not be run ({why}); missing {said} ({ran} of {total} finished, but a run returns "
+        "all its replications or none): run the command again (results do not depend on the executor or the "
+        "worker count; fewer --workers if they ran out of memory)"
+    )
 
 
 def _executor(executor: str | None, workers: int, scheduler: str | None, pool: ProcessPoolExecutor | None) -> str:
@@ -184,9 +224,10 @@ def simulate(
     True
     """
     sc = _as_scenario(scenario)
-    _check_counts(replications, workers, seed, [sc])
-    jobs, used = _with_draws([sc], seed, replications, uncertainty)
+    _check_counts(replications, workers, seed, [sc], scheduler=scheduler)
     name = _executor(executor, workers, scheduler, pool)
+    EXECUTORS[name].reach(scheduler)  # an address that is not a usable scheduler: refused in seconds
+    jobs, used = _with_draws([sc], seed, replications, uncertainty)
     reps = run_many(jobs, workers, trace, pool, name, scheduler)
     res = Results(sc, seed, reps, executor=name, workers=workers)
     res.uncertainty, res.parameter_draws = uncertainty, used[0]
@@ -247,11 +288,14 @@ def compare(
             fixed.append(s if k == 0 else s.model_copy(update={"name": f"{s.name} ({k + 1})"}))
         scs = fixed
     where = (_executor(executor, workers, scheduler, None), scheduler)
-    if replications == "auto":
+    if replications == "auto":  # planned for the most replications it may run, so it never stops half way
+        _check_counts(max_replications, workers, seed, scs, "max_replications", scheduler)
+        EXECUTORS[where[0]].reach(scheduler)  # an address that is not a usable scheduler: refused in seconds
         return _compare_auto(scs, seed, workers, trace, uncertainty, half_width, metric, max_replications, batch, where)
     if not isinstance(replications, int):
         raise MentorsimError(f"compare: replications {replications!r} is not allowed; use a whole number or 'auto'")
-    _check_counts(replications, workers, seed, scs)
+    _check_counts(replications, workers, seed, scs, scheduler=scheduler)
+    EXECUTORS[where[0]].reach(scheduler)
     return _run_compare(scs, seed, replications, workers, trace, uncertainty, where=where)
 
 
@@ -306,7 +350,7 @@ def _compare_auto(
     cmp: Comparison | None = None
     while True:
         k = min(max(batch, 2) if n == 0 else batch, cap - n)
-        _check_counts(n + k, workers, seed, scs)
+        _check_counts(n + k, workers, seed, scs, scheduler=where[1])
         new = _run_compare(scs, seed, k, workers, trace, uncertainty, first=n, batch=b, where=where)  # the new batch
         if cmp is not None:
             for old, add in zip(cmp.results, new.results, strict=True):

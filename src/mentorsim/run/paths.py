@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from mentorsim.errors import MentorsimError
+from mentorsim.schema.io import possible_path, shown_path
 
 __all__ = ["CSV", "HTML", "PLOT", "YAML", "output_dir", "output_file", "write_or_fallback"]
 
@@ -25,8 +26,7 @@ YAML = (".yaml", ".yml")
 
 
 def _shown(path: str | Path) -> str:
-    s = str(path)
-    return s if s.isprintable() else ascii(s)
+    return shown_path(path)
 
 
 def _reason(e: OSError) -> str:
@@ -61,9 +61,9 @@ def output_file(
     what: how the option is named in errors (e.g. ``--csv``). suffixes: the allowed extensions.
     create_dirs: its missing directories will be created (else its directory must exist).
     """
-    p = Path(path)
     if not str(path) or str(path).endswith(("/", os.sep)):
         raise MentorsimError(f"{what}: {_shown(path)}: give a file name, not a directory")
+    p = possible_path(path, what)
     if p.is_dir():
         raise MentorsimError(f"{what}: {_shown(path)} is a directory; give a file name")
     if suffixes is not None and p.suffix.lower() not in suffixes:
@@ -92,7 +92,7 @@ def output_dir(path: str | Path, what: str, contents: str = "") -> Path:
 
     contents: what goes in it, for the message when ``path`` is a file.
     """
-    p = Path(path)
+    p = possible_path(path, what)
     if p.exists() and not p.is_dir():
         raise MentorsimError(
             f"{what}: {_shown(path)} is a file; {what} takes a directory" + (f" (for {contents})" if contents else "")

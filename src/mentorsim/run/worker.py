@@ -81,10 +81,11 @@ def run_chunk(
         out = []
         try:
             t0 = time.perf_counter()
-            reps = engine.run_batch(sc, seed, range(replications))  # the point's replications as one batch
+            got: list[dict[str, float]] = []
+            for part in engine.batches(sc, list(range(replications))):  # only a batch's results at a time
+                got.extend(rr.metrics for rr in engine.run_batch(sc, seed, part))
             each = (time.perf_counter() - t0) / max(replications, 1)
-            for r, rr in enumerate(reps):
-                m = rr.metrics
+            for r, m in enumerate(got):
                 out.append((point, r, STATUS_OK, "", each, who, *(float(m.get(k, float("nan"))) for k in metrics)))
         except Exception as e:  # a failing point is recorded and the sweep goes on
             msg = f"{type(e).__name__}: {e}".splitlines()[0][:500]

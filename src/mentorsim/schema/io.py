@@ -177,31 +177,65 @@ def parse_yaml(text: str, source: str = "YAML") -> Any:
         raise ScenarioError(f"{source}: invalid YAML: nested too deeply") from None
 
 
+#: the longest path and file name shown in a message (a longer one is cut, with its length said)
+SHOWN_PATH = 120
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as messages show it: control characters escaped, a very long one cut."""
+    s = str(path)
+    s = s if s.isprintable() else ascii(s)[1:-1]
+    return s if len(s) <= SHOWN_PATH else f"{s[: SHOWN_PATH // 2]}...{s[-SHOWN_PATH // 4 :]} ({len(s):,} characters)"
+
+
+def possible_path(path: str | Path, what: str = "") -> Path:
+    """``path`` as a Path, or a one-line ScenarioError when no file system could hold it: empty, a NUL byte,
+    a name longer than 255 bytes or a path longer than 4,096 (the OS would raise ValueError or OSError)."""
+    if not isinstance(path, (str, Path)):
+        raise ScenarioError(f"{what or 'path'}: expected a file path, got {type(path).__name__}")
+    s = str(path)
+    head = f"{what}: " if what else ""
+    why = None
+    if not s:
+        why = "an empty path"
+    elif "\0" in s:
+        why = "a path cannot hold a NUL byte"
+    elif len(os.fsencode(s)) > 4096:
+        why = "a path can be at most 4,096 bytes long"
+    elif any(len(os.fsencode(part)) > 255 for part in Path(s).parts):
+        why = "a file or directory name can be at most 255 bytes long"
+    if why:
+        raise ScenarioError(f"{head}{shown_path(s)}: not a possible path ({why})")
+    return Path(path)
+
+
 def read_yaml(path: str | Path) -> Any:
     """Safely read a YAML file; errors name the file and say what is wrong in one line.
 
     Only a regular file of at most ``MAX_YAML_BYTES`` is opened (a FIFO, a device or a directory is
     refused before opening); its YAML is read with :class:`StrictLoader`.
     """
-    p = Path(path)
+    p = possible_path(path)
+    shown = shown_path(p)
     try:
         st = os.stat(p)
     except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
+        raise ScenarioError(f"{shown}: no such file") from None
     except OSError as e:
-        raise ScenarioError(f"{p}: cannot read: {e.strerror or e}") from None
+        raise ScenarioError(f"{shown}: cannot read: {e.strerror or e}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise ScenarioError(f"{p}: is a directory, expected a YAML file")
+        raise ScenarioError(f"{shown}: is a directory, expected a YAML file")
     if not stat.S_ISREG(st.st_mode):
-        raise ScenarioError(f"{p}: is not a regular file (a pipe, socket or device), expected a YAML file")
+        raise ScenarioError(f"{shown}: is not a regular file (a pipe, socket or device), expected a YAML file")
     if st.st_size > MAX_YAML_BYTES:
         raise ScenarioError(
-            f"{p}: is {st.st_size / 1e6:,.1f} MB; a YAML file here may be at most {MAX_YAML_BYTES // (1024 * 1024)} MB"
+            f"{shown}: is {st.st_size / 1e6:,.1f} MB; a YAML file here may be at most "
+            f"{MAX_YAML_BYTES // (1024 * 1024)} MB"
         )
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"{p}: cannot read: {e}") from None
+        raise ScenarioError(f"{shown}: cannot read: {e}") from None
     return parse_yaml(text, str(p))
 
 

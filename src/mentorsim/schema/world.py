@@ -14,10 +14,12 @@ import numpy as np
 from pydantic import field_validator
 
 from mentorsim.rng import counter_key, counter_uniform
-from mentorsim.schema.validation import SchemaModel, param
+from mentorsim.schema.validation import SchemaModel, param, printable
 
 N_LEVELS = 5
 SENIOR_LEVELS = (4, 5)
+#: the longest group name (group names head table columns and report rows, as scenario names do)
+MAX_GROUP_NAME = 100
 #: the highest informal-mentor share a level and group can have (a share of 1 would never end)
 MAX_INFORMAL_SHARE = 0.95
 
@@ -41,6 +43,16 @@ class Group(SchemaModel):
     )
 
     _shares = field_validator("share_by_level")(_unit_shares)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        """Group names are validated like scenario names: not empty, printable, not too long."""
+        if not v.strip():
+            raise ValueError("must not be empty")
+        if len(v) > MAX_GROUP_NAME:
+            raise ValueError(f"must be at most {MAX_GROUP_NAME} characters long")
+        return printable(v)
 
 
 #: assumed pipeline: the under-represented group is 40% of level 1 and thins to 18% of level 5

@@ -21,8 +21,10 @@ import pandas as pd
 
 from mentorsim.errors import MentorsimError
 from mentorsim.programs import added
+from mentorsim.run.driver import LostWork, TaskFailed, drive, spans
 from mentorsim.run.executors import EXECUTORS, Workers
 from mentorsim.run.worker import STATUS_OK, run_chunk  # workers import the light module only
+from mentorsim.schema.io import possible_path
 from mentorsim.schema.scenario import Scenario
 from mentorsim.schema.validation import nearest
 from mentorsim.sweeps.results import SweepResult, concat
@@ -30,6 +32,16 @@ from mentorsim.sweeps.spec import Sweep, SweepSpec, as_sweep
 from mentorsim.sweeps.store import Store
 
 STATUS_INVALID = "invalid"
+
+
+class Unwritten(Exception):
+    """A chunk the store could not write (``error``, an OSError)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
 Chunk = list[tuple[int, Scenario]]
 
 
@@ -53,6 +65,7 @@ class _Sink:
         self.schema = sw.arrow_schema() if store is not None else None
         self.failed: list[tuple[int, str]] = []
         self.ok = 0
+        self.seen: set[int] = set()  # points whose rows arrived
         self._buf: list[tuple[Any, ...]] = []
         self._last = time.perf_counter()
 
@@ -62,6 +75,7 @@ class _Sink:
         first: dict[int, tuple[Any, ...]] = {}
         for r in rows:
             first.setdefault(int(r[0]), r)
+        self.seen.update(first)
         for i, r in first.items():
             if r[2] == STATUS_OK:
                 self.ok += 1
@@ -88,7 +102,10 @@ class _Sink:
         for i in set(int(i) for i in pts):
             self.overrides.pop(i, None)
         if self.store is not None:
-            self.store.write_chunk(df, self.schema)
+            try:
+                self.store.write_chunk(df, self.schema)
+            except OSError as e:  # a full disk, a quota: said in one line by sweep()
+                raise Unwritten(e) from e
         else:
             self.frames.append(df)
 
@@ -166,6 +183,8 @@ def _check(
         raise MentorsimError(f"chunk_size: must be an integer >= 1 (got {chunk_size!r})")
     if resume and store is None:
         raise MentorsimError("resume: needs a store directory to resume from")
+    if store is not None:
+        possible_path(store, "store")
 
 
 def sweep(
@@ -201,6 +220,7 @@ def sweep(
     resume = resume or repair
     _check(executor, workers, scheduler, chunk_size, store, resume)
     n_workers = workers or EXECUTORS[executor].default_workers()
+    check_sweep(sw, executor, n_workers, scheduler)  # before the store exists: a refused sweep leaves nothing
 
     st = Store(store, sw.arrow_schema()) if store is not None else None
     done = st.open(sw.manifest(), resume) if st is not None else set()
@@ -232,8 +252,17 @@ def _run(
         if todo:
             with EXECUTORS[executor].open(n_workers, scheduler, pool) as w:
                 _drive(w, args, _chunks(sw, todo, size, sink, w.size + w.helps), sink, bar)
+    except LostWork as e:
+        sink.flush()
+        missing = [i for i in todo if i not in sink.seen]
+        raise MentorsimError(_lost(st, missing, len(done) + len(sink.seen), e.why)) from None
+    except Unwritten as e:  # a chunk could not be written (a full disk, a quota)
+        raise MentorsimError(_unwritten(st, e.error)) from None
     finally:
-        sink.flush()  # finished rows are kept even when the run stops early
+        try:
+            sink.flush()  # finished rows are kept even when the run stops early
+        except Unwritten:
+            pass  # the write that failed is reported above
         bar.close()
     seconds = time.perf_counter() - t0
     info: dict[str, Any] = {
@@ -256,53 +285,65 @@ def _run(
 
 
 def _drive(w: Workers, args: tuple[Any, ...], chunks: Iterator[Chunk], sink: _Sink, bar: _Progress) -> None:
-    """Keep a bounded window of chunks (``run_chunk(items, *args)``) in flight; write each as soon as it finishes.
+    """Run every chunk (``run_chunk(items, *args)``) on the workers, a bounded window in flight (``run.driver``:
+    a dead worker's chunk runs again on fresh workers); each finished chunk goes to the sink at once.
+    When the workers' caller ``helps``, this process runs chunks too, between collecting the others'."""
 
-    When the workers' caller ``helps``, this process runs chunks too, between collecting the others'.
-    """
-    window = w.size + 1 if w.helps else max(2, w.size * 3)
-    pending: dict[Any, None] = {}  # futures in the order they were submitted
-
-    def collect(done: Any) -> None:
-        for f in done:
-            pending.pop(f, None)
-            try:
-                rows = f.result()
-            except Exception as e:  # the task itself failed (a worker died, or cannot import mentorsim)
-                msg = f"{type(e).__name__}: {e}".splitlines()[0]
-                raise MentorsimError(
-                    f"a worker could not run its chunk of points ({msg}); the finished chunks "
-                    "are kept: fix the workers and run again with --resume"
-                ) from None
-            bar.update(sink.add(rows))
-
-    def next_chunk() -> Chunk | None:
-        """The next chunk to run, or None when there are no more; an invalid point counts as done at once."""
+    def tasks() -> Iterator[tuple[tuple[int, ...], tuple[Any, ...]]]:
         for items in chunks:
             if items:
-                return items
-            bar.update(1)  # an invalid point, already recorded
-        return None
+                yield tuple(i for i, _ in items), (items, *args)
+            else:
+                bar.update(1)  # an invalid point, already recorded
 
     try:
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < window:
-                items = next_chunk()
-                exhausted = items is None
-                if items is not None:
-                    pending[w.submit(run_chunk, items, *args)] = None
-            if w.helps and not exhausted:
-                items = next_chunk()
-                exhausted = items is None
-                if items is not None:
-                    bar.update(sink.add(run_chunk(items, *args)))
-                collect([f for f in pending if f.done()])
-                continue
-            if not pending:
-                break
-            collect(w.wait(pending))
-    except BaseException:
-        for f in pending:
-            f.cancel()
-        raise
+        drive(w, run_chunk, tasks(), lambda _, rows: bar.update(sink.add(rows)))
+    except TaskFailed as e:  # the task itself failed: a worker that cannot import mentorsim, say
+        raise MentorsimError(
+            f"a worker could not run its chunk of points ({e}); the finished chunks "
+            "are kept: fix the workers and run again with --resume"
+        ) from None
+
+
+def _lost(st: Store | None, missing: list[int], kept: int, why: str) -> str:
+    """The one line that says which points could not be run, and how to finish them."""
+    where = f"{st.path}: " if st is not None else ""
+    head = f"{where}points {spans(missing)} ({len(missing):,} in all) could not be run ({why})"
+    if st is None:
+        return f"{head}; run the sweep again (with a store, store=DIR, a stopped sweep resumes where it stopped)"
+    return (
+        f"{head}; the {kept:,} finished points are kept: run the same command with --resume (resume=True) "
+        "to run only the missing ones"
+    )
+
+
+def _unwritten(st: Store | None, e: OSError) -> str:
+    """The one line for a chunk that could not be written."""
+    why = (e.strerror or str(e) or type(e).__name__).splitlines()[0]
+    return (
+        f"{st.path if st is not None else 'the sweep'}: cannot write a chunk ({why}); the chunks written before "
+        "are kept: free some space, then run the same command with --resume (resume=True) to finish"
+    )
+
+
+def check_sweep(sw: Sweep, executor: str, workers: int, scheduler: str | None) -> None:
+    """Refuse, before any store exists, a sweep whose scheduler cannot be used or whose planned memory does not
+    fit (each worker runs one point at a time: its replications batch by batch, keeping only metrics)."""
+    from mentorsim.run.limits import memory_problem
+
+    local = 1 if executor == "serial" or scheduler is not None else workers
+    why = memory_problem([largest(sw)], sw.spec.replications, local, streamed=True, helps=executor == "processes")
+    if why:
+        raise MentorsimError(f"{sw.name}: {why}")
+    EXECUTORS[executor].reach(scheduler)
+
+
+def largest(sw: Sweep) -> tuple[int, int]:
+    """The most people and weeks any point of the sweep may have (its parameters' largest values)."""
+    people, weeks = sw.base.workforce.size, sw.base.horizon_weeks
+    for p in sw.params:
+        if p.key in ("workforce.size", "horizon_weeks"):
+            vals = [p.range.high] if p.range is not None else [v for v in (p.values or ()) if isinstance(v, int)]
+            top = int(max(vals, default=0))
+            people, weeks = (max(people, top), weeks) if p.key == "workforce.size" else (people, max(weeks, top))
+    return people, weeks

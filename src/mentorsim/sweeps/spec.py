@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from mentorsim.errors import ScenarioError
+from mentorsim.run.limits import MAX_REPLICATIONS
 from mentorsim.schema.io import parse_yaml
 from mentorsim.schema.metrics import METRICS
 from mentorsim.schema.scenario import Scenario, read_yaml, scenario_from_dict
@@ -45,7 +46,9 @@ class SweepSpec(Frozen):
     samples: int | None = Field(None, ge=1, le=MAX_POINTS, description=samples_description())
     morris_levels: int = Field(4, ge=2, le=100, description="Levels of the Morris grid (even numbers work best).")
     parameters: dict[str, Any] = Field(min_length=1, description="Dotted key -> list of values or {low, high, ...}.")
-    replications: int = Field(2, ge=1, le=100_000, description="Replications of every point.")
+    replications: int = Field(
+        2, ge=1, le=MAX_REPLICATIONS, description="Replications of every point (as on the command line)."
+    )
     seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed; replication r of every point uses (seed, r).")
     metrics: list[str] | None = Field(None, description="Summary metrics to keep (default: all).")
 
