@@ -103,11 +103,6 @@ def spawn_pool(workers: int, warm: bool = False) -> Iterator[ProcessPoolExecutor
             stop_pool(pool)  # every task is done: end the workers rather than wait for their teardown
 
 
-def process_pool(workers: int, pool: ProcessPoolExecutor | None = None) -> contextlib.AbstractContextManager[Any]:
-    """``pool`` itself when given (left running), else a new ``spawn_pool`` of ``workers`` processes."""
-    return contextlib.nullcontext(pool) if pool is not None else spawn_pool(workers)
-
-
 # ---- the registry -----------------------------------------------------------------------------
 
 Wait = Callable[[Collection[Any]], Collection[Any]]
