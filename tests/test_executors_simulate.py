@@ -62,3 +62,21 @@ def test_executor_errors_are_one_line(scs):
         assert "\n" not in str(e.value)
     with pytest.raises(MentorsimError, match="scheduler: tcp://127.0.0.1:1: nothing listens there"):
         ms.compare(scs, replications=2, scheduler="tcp://127.0.0.1:1")
+
+
+def test_workers_from_a_script_read_on_stdin():
+    """`python -` has no main file: the spawned workers must not try to re-import it (they died at once, so every
+    replication was 'missing')."""
+    import subprocess
+    import sys
+
+    code = (
+        "import mentorsim as ms\n"
+        "sc = ms.load_scenario('scenarios/one_on_one.yaml').with_overrides({'workforce.size': 100, 'horizon_weeks': 26})\n"
+        "a = ms.simulate(sc, replications=3, seed=5, workers=2).summary()\n"
+        "b = ms.simulate(sc, replications=3, seed=5, workers=1).summary()\n"
+        "print('same' if a.equals(b) else 'differ')\n"
+    )
+    r = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-500:]
+    assert r.stdout.strip().endswith("same")

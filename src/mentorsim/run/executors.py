@@ -167,8 +167,9 @@ class PoolWorkers(Workers):
 
     @staticmethod
     def _start(n: int) -> ProcessPoolExecutor:
-        with main_importable():
-            return _new_pool(n)
+        # a spawn pool starts its processes on submit, not here: start them all while ``__main__``'s missing
+        # file (``python -``, some notebooks) is hidden, or each child dies re-importing it
+        return start_pool(n, warm=True)
 
     def _submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.px.submit(fn, *args)
